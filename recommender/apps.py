@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class RecommenderConfig(AppConfig):
+    name = "recommender"
+    verbose_name = "Recommender"
+
+    def ready(self) -> None:
+        from recommender import receivers  # noqa: F401  (connects the embedding receivers)

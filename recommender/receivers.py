@@ -1,0 +1,1 @@
+"""Signal receivers: enqueue embedding of new or edited products (no logic here)."""

@@ -1,0 +1,135 @@
+"""Catalog (products, sizes with stock) and orders. Order lines are the purchase history."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+
+class Gender(models.TextChoices):
+    MEN = "Men"
+    WOMEN = "Women"
+    BOYS = "Boys"
+    GIRLS = "Girls"
+    UNISEX = "Unisex"
+
+
+class Split(models.TextChoices):
+    """The fixed train/val/test split of the demo catalog; blank for products added later."""
+
+    TRAIN = "train"
+    VAL = "val"
+    TEST = "test"
+    NONE = "", "none"
+
+
+class Product(models.Model):
+    name = models.CharField(max_length=255)
+    brand = models.CharField(max_length=120, blank=True)
+    gender = models.CharField(max_length=10, choices=Gender.choices, db_index=True)
+    age_group = models.CharField(max_length=40, blank=True)
+    master_category = models.CharField(max_length=60, blank=True, db_index=True)
+    sub_category = models.CharField(max_length=60, blank=True)
+    article_type = models.CharField(max_length=60, db_index=True)
+    base_colour = models.CharField(max_length=40, blank=True, db_index=True)
+    colour1 = models.CharField(max_length=40, blank=True)
+    colour2 = models.CharField(max_length=40, blank=True)
+    season = models.CharField(max_length=20, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    usage = models.CharField(max_length=40, blank=True)
+    attributes = models.JSONField(default=dict, blank=True, help_text="Pattern, Sleeve Length, Neck, Fit, ...")
+    description = models.TextField(blank=True)
+    price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    discounted_price = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    image = models.ImageField(upload_to="products/", blank=True)
+    split = models.CharField(max_length=5, choices=Split.choices, blank=True, default="", db_index=True)
+    is_active = models.BooleanField(default=True, help_text="Inactive products are hidden from shoppers.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["gender", "article_type"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(discounted_price__isnull=True) | models.Q(discounted_price__lte=models.F("price")),
+                name="discount_not_above_price",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (#{self.pk})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("shop:product", args=[self.pk])
+
+    @property
+    def selling_price(self) -> Decimal:
+        """What the shopper pays: the discounted price when there is one."""
+        return self.discounted_price if self.discounted_price is not None else self.price
+
+    @property
+    def discount_percent(self) -> int:
+        if self.discounted_price is None or not self.price:
+            return 0
+        return round(100 * (1 - self.discounted_price / self.price))
+
+
+class ProductSize(models.Model):
+    product = models.ForeignKey(Product, related_name="sizes", on_delete=models.CASCADE)
+    label = models.CharField(max_length=20)
+    stock = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["product", "label"], name="unique_size_per_product")]
+        indexes = [models.Index(fields=["label", "stock"])]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.stock} in stock)"
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PLACED = "placed"
+        SHIPPED = "shipped"
+        DELIVERED = "delivered"
+        CANCELLED = "cancelled"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="orders", on_delete=models.PROTECT)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLACED)
+    total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Order #{self.pk} by {self.user}"
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, related_name="lines", on_delete=models.CASCADE)
+    product = models.ForeignKey(Product, related_name="order_lines", on_delete=models.PROTECT)
+    size = models.CharField(max_length=20, blank=True)
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product_id} ({self.size})"
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity

@@ -1,0 +1,192 @@
+"""Read-side queries of the catalog and purchase history, shared by pages, the API and the recommender."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from shop.models import Gender, OrderLine, Product, ProductSize
+
+MAX_QUERY_LENGTH = 200
+
+
+class FilterError(ValueError):
+    """Invalid filter values; ``errors`` maps each field to a message for the shopper or client."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    q: str = ""
+    gender: str | None = None
+    article_type: str | None = None
+    colour: str | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    size: str | None = None
+    in_stock: bool = False
+
+    def is_empty(self) -> bool:
+        return self == ProductFilters()
+
+    def as_query_params(self) -> dict[str, str]:
+        """The non-empty filters as URL parameters (to keep them across pages)."""
+        params = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value in (None, "", False):
+                continue
+            params[f.name] = "1" if value is True else str(value)
+        return params
+
+
+def _parse_price(raw: str, name: str, errors: dict[str, str]) -> Decimal | None:
+    if raw in ("", None):
+        return None
+    try:
+        value = Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        errors[name] = f"'{raw}' is not a number."
+        return None
+    if not value.is_finite() or value < 0:
+        errors[name] = "must be a number of zero or more."
+        return None
+    return value
+
+
+def _parse_bool(raw: object, name: str, errors: dict[str, str]) -> bool:
+    if raw in (None, ""):
+        return False
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    errors[name] = f"'{raw}' is not a boolean (use true or false)."
+    return False
+
+
+def parse_product_filters(params: Mapping[str, object]) -> ProductFilters:
+    """Validate raw filter values (query string or JSON); raise FilterError on bad input."""
+    errors: dict[str, str] = {}
+
+    def text(name: str, max_length: int = 60) -> str | None:
+        raw = params.get(name)
+        if raw in (None, ""):
+            return None
+        if not isinstance(raw, str):
+            errors[name] = "must be a string."
+            return None
+        value = raw.strip()
+        if len(value) > max_length:
+            errors[name] = f"must be at most {max_length} characters."
+            return None
+        return value or None
+
+    gender = text("gender")
+    if gender is not None:
+        by_lower = {g.lower(): g for g in Gender.values}
+        if gender.lower() not in by_lower:
+            errors["gender"] = f"must be one of {', '.join(Gender.values)}."
+        else:
+            gender = by_lower[gender.lower()]
+
+    filters = ProductFilters(
+        q=text("q", MAX_QUERY_LENGTH) or "",
+        gender=gender,
+        article_type=text("article_type"),
+        colour=text("colour"),
+        min_price=_parse_price(params.get("min_price"), "min_price", errors),
+        max_price=_parse_price(params.get("max_price"), "max_price", errors),
+        size=text("size", 20),
+        in_stock=_parse_bool(params.get("in_stock"), "in_stock", errors),
+    )
+    if (
+        filters.min_price is not None
+        and filters.max_price is not None
+        and filters.min_price > filters.max_price
+    ):
+        errors["max_price"] = "must not be below min_price."
+    if errors:
+        raise FilterError(errors)
+    return filters
+
+
+def active_products() -> QuerySet[Product]:
+    return Product.objects.filter(is_active=True).annotate(
+        selling_price_value=Coalesce("discounted_price", "price")
+    )
+
+
+def filter_products(filters: ProductFilters, queryset: QuerySet[Product] | None = None) -> QuerySet[Product]:
+    """Apply keyword search and filters; prices compare against what the shopper pays."""
+    qs = active_products() if queryset is None else queryset
+    for word in filters.q.split():
+        qs = qs.filter(
+            Q(name__icontains=word)
+            | Q(brand__icontains=word)
+            | Q(article_type__icontains=word)
+            | Q(base_colour__iexact=word)
+        )
+    if filters.gender:
+        qs = qs.filter(gender=filters.gender)
+    if filters.article_type:
+        qs = qs.filter(article_type__iexact=filters.article_type)
+    if filters.colour:
+        qs = qs.filter(base_colour__iexact=filters.colour)
+    if filters.min_price is not None or filters.max_price is not None:
+        if "selling_price_value" not in qs.query.annotations:
+            qs = qs.annotate(selling_price_value=Coalesce("discounted_price", "price"))
+        if filters.min_price is not None:
+            qs = qs.filter(selling_price_value__gte=filters.min_price)
+        if filters.max_price is not None:
+            qs = qs.filter(selling_price_value__lte=filters.max_price)
+    if filters.size or filters.in_stock:
+        sizes = ProductSize.objects.filter(product=OuterRef("pk"))
+        if filters.size:
+            sizes = sizes.filter(label__iexact=filters.size)
+        if filters.in_stock:
+            sizes = sizes.filter(stock__gt=0)
+        qs = qs.filter(Exists(sizes))
+    return qs
+
+
+def filter_choices() -> dict[str, list[str]]:
+    """Values offered by the catalog filter form, from the products that exist."""
+    base = Product.objects.filter(is_active=True)
+    return {
+        "genders": list(Gender.values),
+        "article_types": list(base.order_by("article_type").values_list("article_type", flat=True).distinct()),
+        "colours": list(
+            base.exclude(base_colour="").order_by("base_colour").values_list("base_colour", flat=True).distinct()
+        ),
+    }
+
+
+def purchase_lines(user: AbstractBaseUser) -> QuerySet[OrderLine]:
+    """The user's purchase history, newest first (cancelled orders excluded)."""
+    return (
+        OrderLine.objects.filter(order__user=user)
+        .exclude(order__status="cancelled")
+        .select_related("order", "product")
+        .order_by("-order__created_at", "-order_id", "-id")
+    )
+
+
+def last_purchased_product(user: AbstractBaseUser) -> Product | None:
+    line = purchase_lines(user).first()
+    return line.product if line else None
+
+
+def purchased_product_ids(user: AbstractBaseUser) -> set[int]:
+    return set(purchase_lines(user).values_list("product_id", flat=True))

@@ -1,0 +1,84 @@
+"""Shared fixtures: a few hundred real products from ../shared/data/catalog, on the embedded
+PostgreSQL + pgvector and Redis (real services, never mocks)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_CATALOG = Path(os.environ.get("CATALOG_DIR", REPO.parent / "shared" / "data" / "catalog"))
+SMALL_CATALOG_TYPES = ("Tshirts", "Shirts", "Tops", "Dresses", "Jeans", "Casual Shoes")
+SMALL_CATALOG_SIZE = 300
+
+
+def build_small_catalog(target: Path, size: int = SMALL_CATALOG_SIZE) -> Path:
+    """A real-data catalog folder of `size` products (same layout; images are symlinks).
+
+    Products are taken in file order from a few article types so that triplet mining finds
+    pairs, and every split is represented.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "images").mkdir(exist_ok=True)
+    splits = json.loads((SHARED_CATALOG / "splits.json").read_text())
+    split_of = {pid: name for name, ids in splits.items() for pid in ids}
+    per_type = {t: 0 for t in SMALL_CATALOG_TYPES}
+    quota = size // len(SMALL_CATALOG_TYPES) + 1
+    chosen = []
+    with (SHARED_CATALOG / "products.jsonl").open() as handle:
+        for line in handle:
+            record = json.loads(line)
+            kind = record["article_type"]
+            if kind in per_type and per_type[kind] < quota and len(chosen) < size:
+                per_type[kind] += 1
+                chosen.append(record)
+    with (target / "products.jsonl").open("w") as out:
+        for record in chosen:
+            out.write(json.dumps(record) + "\n")
+            link = target / "images" / f"{record['id']}.jpg"
+            if not link.exists():
+                link.symlink_to(SHARED_CATALOG / "images" / f"{record['id']}.jpg")
+    small_splits = {name: [r["id"] for r in chosen if split_of.get(r["id"]) == name] for name in splits}
+    (target / "splits.json").write_text(json.dumps(small_splits))
+    return target
+
+
+@pytest.fixture(scope="session")
+def small_catalog_dir(tmp_path_factory) -> Path:
+    return build_small_catalog(tmp_path_factory.mktemp("catalog"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_media(tmp_path_factory):
+    """Tests write product images into a temporary MEDIA_ROOT, never into var/media."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+def import_small_catalog(folder: Path) -> list[int]:
+    from shop.importers import read_catalog, write_catalog
+
+    records, errors = read_catalog(folder)
+    assert not errors, errors
+    return write_catalog(records).product_ids
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, small_catalog_dir):
+    """Load the small real catalog once per session into the test database."""
+    with django_db_blocker.unblock():
+        import_small_catalog(small_catalog_dir)
+
+
+@pytest.fixture
+def catalog(db, small_catalog_dir):
+    """The small catalog's products (re-imported when a transactional test flushed them)."""
+    from shop.models import Product
+
+    if not Product.objects.exists():
+        import_small_catalog(small_catalog_dir)
+    return Product.objects.all()

@@ -1,0 +1,148 @@
+"""On-disk cache of frozen-backbone features.
+
+Image features are keyed by the sha1 of the image file bytes plus the encoder version, so a
+re-uploaded identical photo hits the cache and a changed encoder never reads stale vectors.
+Text features are keyed by sha1 of the text. One small .npy per key: simple, safe to share
+between processes (atomic rename), and ~1 s to load for the whole catalog.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ml.encoders import IMAGE_FEATURE_DIM, TEXT_FEATURE_DIM, load_image_tensor
+
+Progress = Callable[[str, float], None]
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get("ML_CACHE_DIR") or REPO_ROOT / "var" / "cache" / "ml")
+
+
+def _safe(version: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in version)
+
+
+class FeatureCache:
+    def __init__(self, root: str | Path | None = None) -> None:
+        self.root = Path(root) if root is not None else default_cache_dir()
+
+    def _path(self, kind: str, version: str, key: str) -> Path:
+        return self.root / kind / _safe(version) / key[:2] / f"{key}.npy"
+
+    def get(self, kind: str, version: str, key: str) -> np.ndarray | None:
+        p = self._path(kind, version, key)
+        try:
+            return np.load(p)
+        except (OSError, ValueError):  # missing or half-written: recompute
+            return None
+
+    def put(self, kind: str, version: str, key: str, value: np.ndarray) -> None:
+        p = self._path(kind, version, key)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            np.save(f, value.astype(np.float32))
+        os.replace(tmp, p)
+
+
+def file_sha1(path: str | Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.sha1(f.read()).hexdigest()
+
+
+def text_sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+@torch.no_grad()
+def image_features(
+    paths: Sequence[str | Path],
+    encoder,
+    cache: FeatureCache | None = None,
+    batch_size: int = 64,
+    progress: Progress | None = None,
+) -> tuple[np.ndarray, list[int]]:
+    """Features for each path, from cache where possible.
+
+    Returns ([N,1280] float32 with zero rows for failures, indices of failed paths).
+    Missing/corrupt images are skipped and reported, never raised.
+    """
+    n = len(paths)
+    out = np.zeros((n, IMAGE_FEATURE_DIM), dtype=np.float32)
+    failed: list[int] = []
+    todo: list[tuple[int, str]] = []
+    for i, p in enumerate(paths):
+        try:
+            key = file_sha1(p)
+        except OSError:
+            failed.append(i)
+            continue
+        hit = cache.get("image", encoder.version, key) if cache else None
+        if hit is not None and hit.shape == (IMAGE_FEATURE_DIM,):
+            out[i] = hit
+        else:
+            todo.append((i, key))
+    device = next(encoder.parameters()).device
+    done = 0
+    for start in range(0, len(todo), batch_size):
+        chunk = todo[start:start + batch_size]
+        tensors, ok = [], []
+        for i, key in chunk:
+            try:
+                tensors.append(load_image_tensor(paths[i]))
+                ok.append((i, key))
+            except Exception:  # PIL raises many types for corrupt files
+                failed.append(i)
+        if tensors:
+            feats = encoder.features(torch.stack(tensors).to(device)).float().cpu().numpy()
+            for (i, key), f in zip(ok, feats, strict=True):
+                out[i] = f
+                if cache:
+                    cache.put("image", encoder.version, key, f)
+        done += len(chunk)
+        if progress:
+            progress(f"image features {done}/{len(todo)}", done / max(1, len(todo)))
+    return out, sorted(failed)
+
+
+@torch.no_grad()
+def text_features(
+    texts: Sequence[str],
+    encoder,
+    cache: FeatureCache | None = None,
+    batch_size: int = 128,
+    progress: Progress | None = None,
+) -> np.ndarray:
+    """[N,384] features for texts; duplicates are encoded once, results cached on disk."""
+    out = np.zeros((len(texts), TEXT_FEATURE_DIM), dtype=np.float32)
+    unique: dict[str, list[int]] = {}
+    for i, t in enumerate(texts):
+        unique.setdefault(t, []).append(i)
+    todo: list[str] = []
+    for t, idx in unique.items():
+        hit = cache.get("text", encoder.version, text_sha1(t)) if cache else None
+        if hit is not None and hit.shape == (TEXT_FEATURE_DIM,):
+            out[idx] = hit
+        else:
+            todo.append(t)
+    # Sort by length so padding is small; big speed-up on CPU.
+    todo.sort(key=len)
+    for start in range(0, len(todo), batch_size):
+        chunk = todo[start:start + batch_size]
+        feats = encoder.features(chunk).float().cpu().numpy()
+        for t, f in zip(chunk, feats, strict=True):
+            out[unique[t]] = f
+            if cache:
+                cache.put("text", encoder.version, text_sha1(t), f)
+        if progress:
+            done = min(start + batch_size, len(todo))
+            progress(f"text features {done}/{len(todo)}", done / max(1, len(todo)))
+    return out

@@ -1,0 +1,143 @@
+"""Projection heads and the retrieval model (frozen backbones + trainable heads).
+
+Product vector p = normalize(img_head(image) [+ ptext_head(product text)])
+Caption vector c = normalize(text_head(caption))
+Composed query q = normalize(ref + w * c) [+ residual MLP(ref, c) with composer="mlp"]
+All three live in one cosine space, so the store can index p and order by p <=> q.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from ml.config import TrainConfig
+from ml.encoders import IMAGE_FEATURE_DIM, TEXT_FEATURE_DIM
+
+Progress = Callable[[str, float], None]
+
+
+class ProjectionHead(nn.Module):
+    """Simple-CLIP projection (the seed's head): Linear -> GELU -> Linear -> Dropout,
+    residual, LayerNorm. `layers` stacks the GELU/Linear/Dropout block."""
+
+    def __init__(self, in_dim: int, out_dim: int, dropout: float, layers: int = 1) -> None:
+        super().__init__()
+        self.projection = nn.Linear(in_dim, out_dim)
+        self.blocks = nn.ModuleList(
+            nn.Sequential(nn.GELU(), nn.Linear(out_dim, out_dim), nn.Dropout(dropout))
+            for _ in range(layers)
+        )
+        self.layer_norm = nn.LayerNorm(out_dim)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.projection(x)
+        for block in self.blocks:
+            x = x + block(x)
+        return self.layer_norm(x)
+
+
+class RetrievalModel(nn.Module):
+    def __init__(self, config: TrainConfig) -> None:
+        super().__init__()
+        self.config = config
+        d, p, layers = config.projection_dim, config.dropout, config.projection_layers
+        self.embedding_dim = d
+        self.image_head = ProjectionHead(IMAGE_FEATURE_DIM, d, p, layers)
+        self.text_head = ProjectionHead(TEXT_FEATURE_DIM, d, p, layers)
+        self.ptext_head = (ProjectionHead(TEXT_FEATURE_DIM, d, p, layers)
+                           if config.fuse_product_text else None)
+        self.composer_mlp = (nn.Sequential(nn.Linear(2 * d, d), nn.GELU(), nn.Linear(d, d))
+                             if config.composer == "mlp" else None)
+        self.text_weight = nn.Parameter(torch.zeros(()))  # log of w in ref + w * c
+        self.logit_scale = nn.Parameter(torch.tensor(math.log(1 / config.contrastive_temperature)),
+                                        requires_grad=config.learn_temperature)
+        # Not trained; set by the checkpoint loader / train(); used by embed_* helpers.
+        self.cache = None
+        self.versions: dict[str, str] = {}
+
+    # ---- feature-level API (used by training/evaluation on cached features) -----------------
+    def product_raw(self, img_f: torch.Tensor, ptext_f: torch.Tensor | None = None) -> torch.Tensor:
+        """Unnormalised product embedding (the seed loss works on these)."""
+        x = self.image_head(img_f)
+        if self.ptext_head is not None:
+            if ptext_f is None:
+                raise ValueError("this model fuses product text: product text features required")
+            x = x + self.ptext_head(ptext_f)
+        return x
+
+    def product_vectors(self, img_f: torch.Tensor, ptext_f: torch.Tensor | None = None) -> torch.Tensor:
+        return F.normalize(self.product_raw(img_f, ptext_f), dim=-1)
+
+    def caption_vectors(self, cap_f: torch.Tensor) -> torch.Tensor:
+        return F.normalize(self.text_head(cap_f), dim=-1)
+
+    def compose(self, ref: torch.Tensor, cap_f: torch.Tensor,
+                empty: torch.Tensor | None = None) -> torch.Tensor:
+        """ref: [B,D] normalised product vectors; cap_f: [B,384] caption features."""
+        c = self.caption_vectors(cap_f)
+        delta = self.text_weight.exp() * c
+        if self.composer_mlp is not None:
+            delta = delta + self.composer_mlp(torch.cat([ref, c], dim=-1))
+        if empty is not None:  # blank text: the query is the reference itself
+            delta = delta.masked_fill(empty[:, None], 0.0)
+        return F.normalize(ref + delta, dim=-1)
+
+    # ---- store-facing API (raw inputs -> numpy) -----------------------------------------------
+    @property
+    def device(self) -> torch.device:
+        return self.text_weight.device
+
+    def _text_features(self, texts: Sequence[str], use_cache: bool) -> torch.Tensor:
+        from ml.cache import text_features
+        from ml.encoders import get_text_encoder
+
+        enc = get_text_encoder(str(self.device))
+        f = text_features(list(texts), enc, self.cache if use_cache else None)
+        return torch.from_numpy(f).to(self.device)
+
+    @torch.no_grad()
+    def embed_products(self, products: Sequence, batch_size: int = 64,
+                       progress: Progress | None = None) -> tuple[np.ndarray, list[int]]:
+        """[N,D] float32 L2-normalised product vectors for products whose image loaded, and the
+        ids of products skipped because their image is missing/corrupt (rows not returned)."""
+        from ml.cache import image_features
+        from ml.data import product_text
+        from ml.encoders import get_image_encoder
+
+        self.eval()
+        products = list(products)
+        img, failed_idx = image_features([p.image_path for p in products],
+                                         get_image_encoder(str(self.device)), self.cache,
+                                         batch_size=batch_size, progress=progress)
+        bad = set(failed_idx)
+        keep = [i for i in range(len(products)) if i not in bad]
+        img_t = torch.from_numpy(img[keep]).to(self.device)
+        pt = None
+        if self.ptext_head is not None:
+            pt = self._text_features([product_text(products[i]) for i in keep], use_cache=True)
+        vecs = self.product_vectors(img_t, pt) if keep else torch.zeros(0, self.embedding_dim)
+        return vecs.float().cpu().numpy(), [products[i].id for i in sorted(bad)]
+
+    @torch.no_grad()
+    def embed_captions(self, texts: Sequence[str]) -> np.ndarray:
+        """[N,D] L2-normalised caption vectors (the seed scoring's text side)."""
+        self.eval()
+        return self.caption_vectors(self._text_features(list(texts), use_cache=False)).cpu().numpy()
+
+    @torch.no_grad()
+    def compose_queries(self, reference_vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """Composed query vectors; blank text gives back the (normalised) reference."""
+        self.eval()
+        ref = F.normalize(torch.as_tensor(np.asarray(reference_vectors, dtype=np.float32),
+                                          device=self.device).reshape(-1, self.embedding_dim), dim=-1)
+        if len(texts) != len(ref):
+            raise ValueError(f"{len(ref)} reference vectors but {len(texts)} texts")
+        empty = torch.tensor([not (t or "").strip() for t in texts], device=self.device)
+        cap = self._text_features([t if (t or "").strip() else "" for t in texts], use_cache=False)
+        return self.compose(ref, cap, empty).cpu().numpy()

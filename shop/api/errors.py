@@ -1,38 +1,56 @@
-"""Every API error is JSON: {"error": "<one line for humans>", "detail": {...field errors...}}."""
+"""Every API error is JSON: {"error": "<one line for humans>", "detail": {...field errors...}}.
+
+``detail`` is present for validation errors only and is always an object (a bare list of
+messages is reported under ``non_field_errors``).
+"""
 
 import logging
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 logger = logging.getLogger(__name__)
 
+UNLABELLED_KEYS = ("detail", "non_field_errors")
 
-def _first_message(detail) -> str:
+
+def _first_message(detail, path: str = "") -> str | None:
+    """The first message in a nested error structure, prefixed with where it is (``lines[1].size: ...``)."""
     if isinstance(detail, dict):
         for key, value in detail.items():
-            message = _first_message(value)
-            return message if key in ("detail", "non_field_errors") else f"{key}: {message}"
-        return "Invalid request."
+            if key in UNLABELLED_KEYS:
+                sub = path
+            else:
+                sub = f"{path}.{key}" if path else str(key)
+            message = _first_message(value, sub)
+            if message:
+                return message
+        return None
     if isinstance(detail, list):
-        return _first_message(detail[0]) if detail else "Invalid request."
-    return str(detail)
+        for index, value in enumerate(detail):
+            sub = f"{path}[{index}]" if isinstance(value, dict | list) else path
+            message = _first_message(value, sub)
+            if message:
+                return message
+        return None
+    text = str(detail)
+    if not text:
+        return None
+    return f"{path}: {text}" if path else text
 
 
 def json_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
-        if isinstance(exc, Http404 | PermissionDenied):
-            return None  # DRF maps these itself; unreachable in practice
         # An unexpected error: log it with its traceback, answer a JSON 500 without one.
         logger.exception("Unhandled API error", exc_info=exc)
         return Response({"error": "Internal server error."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     detail = response.data
     if isinstance(exc, exceptions.ValidationError):
-        response.data = {"error": _first_message(detail), "detail": detail}
+        if not isinstance(detail, dict):
+            detail = {"non_field_errors": detail if isinstance(detail, list) else [detail]}
+        response.data = {"error": _first_message(detail) or "Invalid request.", "detail": detail}
     else:
-        response.data = {"error": _first_message(detail)}
+        response.data = {"error": _first_message(detail) or "Request failed."}
     return response

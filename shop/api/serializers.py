@@ -1,0 +1,209 @@
+"""Serializers of the mobile REST API (/api/v1/).
+
+``ProductSummarySerializer`` is the product shape shared with the recommender API: it needs no
+extra queries beyond the product row itself, so it is safe to use on lists.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from shop.models import Order, OrderLine, Product, ProductSize
+from shop.services import MAX_LINES_PER_ORDER, MAX_QUANTITY_PER_LINE
+
+
+def absolute_url(context: dict, url: str) -> str:
+    """An absolute URL when the serializer has a request in its context, else the path as is."""
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+def money(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True, **kwargs)
+
+
+class ProductSummarySerializer(serializers.ModelSerializer):
+    """A product as shown in lists: identity, category, prices and picture."""
+
+    selling_price = money(help_text="What the shopper pays: the discounted price when there is one.")
+    discount_percent = serializers.IntegerField(read_only=True, help_text="0 when not discounted.")
+    image = serializers.SerializerMethodField(help_text="Absolute URL of the product picture, or null.")
+    url = serializers.SerializerMethodField(help_text="Absolute URL of the product in this API.")
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "name",
+            "brand",
+            "gender",
+            "article_type",
+            "base_colour",
+            "price",
+            "discounted_price",
+            "selling_price",
+            "discount_percent",
+            "image",
+            "url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_image(self, product: Product) -> str | None:
+        if not product.image:
+            return None
+        return absolute_url(self.context, product.image.url)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, product: Product) -> str:
+        return absolute_url(self.context, reverse("api-product-detail", args=[product.pk]))
+
+
+class ProductSizeSerializer(serializers.ModelSerializer):
+    in_stock = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ProductSize
+        fields = ["label", "stock", "in_stock"]
+        read_only_fields = fields
+
+
+class ProductListSerializer(ProductSummarySerializer):
+    """A catalog list entry: the summary plus its sizes (prefetched by the view)."""
+
+    sizes = ProductSizeSerializer(many=True, read_only=True)
+
+    class Meta(ProductSummarySerializer.Meta):
+        fields = [*ProductSummarySerializer.Meta.fields, "sizes"]
+        read_only_fields = fields
+
+
+class ProductDetailSerializer(ProductListSerializer):
+    """Everything about one product: sizes with stock, attributes, description."""
+
+    attributes = serializers.DictField(
+        child=serializers.CharField(), read_only=True, help_text="Pattern, Sleeve Length, Neck, Fit, ..."
+    )
+
+    class Meta(ProductListSerializer.Meta):
+        fields = [
+            *ProductListSerializer.Meta.fields,
+            "colour1",
+            "colour2",
+            "season",
+            "year",
+            "usage",
+            "attributes",
+            "description",
+        ]
+        read_only_fields = fields
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    product = ProductSummarySerializer(read_only=True)
+    line_total = money()
+
+    class Meta:
+        model = OrderLine
+        fields = ["id", "product", "size", "quantity", "unit_price", "line_total"]
+        read_only_fields = fields
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    lines = OrderLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = ["id", "status", "total", "created_at", "lines"]
+        read_only_fields = fields
+
+
+class PurchaseSerializer(serializers.ModelSerializer):
+    """One line of the caller's purchase history."""
+
+    order = serializers.IntegerField(source="order_id", read_only=True)
+    ordered_at = serializers.DateTimeField(source="order.created_at", read_only=True)
+    status = serializers.ChoiceField(source="order.status", choices=Order.Status.choices, read_only=True)
+    product = ProductSummarySerializer(read_only=True)
+    line_total = money()
+
+    class Meta:
+        model = OrderLine
+        fields = [
+            "id",
+            "order",
+            "ordered_at",
+            "status",
+            "product",
+            "size",
+            "quantity",
+            "unit_price",
+            "line_total",
+        ]
+        read_only_fields = fields
+
+
+class OrderLineInputSerializer(serializers.Serializer):
+    product = serializers.IntegerField(min_value=1, help_text="Product id.")
+    size = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Size label; blank for one-size.",
+    )
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY_PER_LINE)
+
+
+class OrderCreateSerializer(serializers.Serializer):
+    """The body of POST /orders/. Product and size are checked here, per line, for clear messages;
+    stock is taken (and checked again, under lock) by ``shop.services.place_order``."""
+
+    lines = OrderLineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES_PER_ORDER)
+
+    def validate_lines(self, lines: list[dict]) -> list[dict]:
+        products = (
+            Product.objects.filter(is_active=True)
+            .prefetch_related("sizes")
+            .in_bulk({line["product"] for line in lines})
+        )
+        errors: list[dict] = []
+        for line in lines:
+            error: dict[str, str] = {}
+            product = products.get(line["product"])
+            if product is None:
+                error["product"] = f"Product {line['product']} does not exist."
+            else:
+                sizes = {s.label: s for s in product.sizes.all()}
+                size = line["size"]
+                if sizes and size not in sizes:
+                    available = ", ".join(sizes)
+                    error["size"] = (
+                        f"{product.name} has no size '{size}' (available: {available})."
+                        if size
+                        else f"Choose a size of {product.name} (available: {available})."
+                    )
+                elif not sizes and size:
+                    error["size"] = f"{product.name} comes in one size only; leave size blank."
+                elif sizes and sizes[size].stock < line["quantity"]:
+                    error["quantity"] = f"Only {sizes[size].stock} left of {product.name} in size {size}."
+            errors.append(error)
+        if any(errors):
+            raise serializers.ValidationError(errors)
+        return lines
+
+
+class AuthTokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as 'Authorization: Token <token>'.")
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The shape of every error answer."""
+
+    error = serializers.CharField(help_text="One line for humans.")
+    detail = serializers.DictField(
+        required=False, help_text="Validation errors by field (validation errors only)."
+    )

@@ -1,0 +1,57 @@
+# Two commands do everything on a fresh machine:
+#   make demo   set up and run the store with the demo catalog (embedded Postgres + Redis)
+#   make test   set up and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: demo test venv browser stop lint bench-retrieval bench-serving bench-scale bench-indexing
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# Debian's Chromium for the browser test (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+demo: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_demo
+	@echo "Starting the Celery worker (queues default,gpu; log: var/log/worker.log)"
+	@mkdir -p var/log
+	@$(VENV)/bin/celery -A config worker -Q default,gpu --concurrency 1 --loglevel INFO \
+		--pidfile var/worker.pid --logfile var/log/worker.log --detach
+	$(PY) manage.py ensure_model
+	@$(PY) manage.py setup_demo --print-logins --url http://$(HOST):$(PORT)/
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv browser
+	$(PY) -m pytest -q
+
+stop:
+	-@test -f var/worker.pid && kill $$(cat var/worker.pid) && echo "worker stopped"
+	-$(PY) manage.py embedded_services stop
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+bench-retrieval: venv
+	$(PY) bench/retrieval.py
+
+bench-serving: venv
+	$(PY) bench/serving.py
+
+bench-scale: venv
+	$(PY) bench/scale.py
+
+bench-indexing: venv
+	$(PY) bench/indexing.py

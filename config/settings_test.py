@@ -1,0 +1,15 @@
+"""Test settings: the same real services, in their own folder (var/test) so a test run never
+touches the demo store's database, broker queues or model files."""
+
+import os
+from pathlib import Path
+
+_TEST_VAR = Path(__file__).resolve().parent.parent / "var" / "test"
+os.environ.setdefault("VAR_DIR", str(_TEST_VAR))
+os.environ.setdefault("CACHE_KEY_PREFIX", "test")
+# Backbone features are content-addressed, so tests may share the developer's cache safely.
+os.environ.setdefault("ML_CACHE_DIR", str(_TEST_VAR.parent / "cache" / "ml"))
+
+from config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests

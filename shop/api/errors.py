@@ -21,6 +21,8 @@ def _first_message(detail, path: str = "") -> str | None:
         for key, value in detail.items():
             if key in UNLABELLED_KEYS:
                 sub = path
+            elif str(key).isdigit():
+                sub = f"{path}[{key}]"  # a list item, as DRF reports a list field's failing items
             else:
                 sub = f"{path}.{key}" if path else str(key)
             message = _first_message(value, sub)

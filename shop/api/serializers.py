@@ -170,30 +170,34 @@ class OrderCreateSerializer(serializers.Serializer):
             .prefetch_related("sizes")
             .in_bulk({line["product"] for line in lines})
         )
-        errors: list[dict] = []
-        for line in lines:
-            error: dict[str, str] = {}
-            product = products.get(line["product"])
-            if product is None:
-                error["product"] = f"Product {line['product']} does not exist."
-            else:
-                sizes = {s.label: s for s in product.sizes.all()}
-                size = line["size"]
-                if sizes and size not in sizes:
-                    available = ", ".join(sizes)
-                    error["size"] = (
-                        f"{product.name} has no size '{size}' (available: {available})."
-                        if size
-                        else f"Choose a size of {product.name} (available: {available})."
-                    )
-                elif not sizes and size:
-                    error["size"] = f"{product.name} comes in one size only; leave size blank."
-                elif sizes and sizes[size].stock < line["quantity"]:
-                    error["quantity"] = f"Only {sizes[size].stock} left of {product.name} in size {size}."
-            errors.append(error)
-        if any(errors):
+        # Failing lines by index, in the same shape as DRF's own per-item errors of a list field.
+        errors: dict[str, dict[str, list[str]]] = {}
+        for index, line in enumerate(lines):
+            message = self._line_error(line, products.get(line["product"]))
+            if message:
+                field, text = message
+                errors[str(index)] = {field: [text]}
+        if errors:
             raise serializers.ValidationError(errors)
         return lines
+
+    @staticmethod
+    def _line_error(line: dict, product: Product | None) -> tuple[str, str] | None:
+        """(field, message) for the first problem of one line, or None."""
+        if product is None:
+            return "product", f"Product {line['product']} does not exist."
+        sizes = {s.label: s for s in product.sizes.all()}
+        size = line["size"]
+        if not sizes:
+            return ("size", f"{product.name} comes in one size only; leave size blank.") if size else None
+        available = ", ".join(sizes)
+        if size not in sizes:
+            if not size:
+                return "size", f"Choose a size of {product.name} (available: {available})."
+            return "size", f"{product.name} has no size '{size}' (available: {available})."
+        if sizes[size].stock < line["quantity"]:
+            return "quantity", f"Only {sizes[size].stock} left of {product.name} in size {size}."
+        return None
 
 
 class AuthTokenResponseSerializer(serializers.Serializer):

@@ -1,0 +1,117 @@
+"""OpenAPI schema (valid, no warnings, every path) and offline docs (assets from the sidecar wheel)."""
+
+from __future__ import annotations
+
+import json
+import re
+from io import StringIO
+
+import pytest
+import yaml
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.views import serve as serve_static
+from django.core.management import call_command
+from django.test import RequestFactory, override_settings
+from rest_framework.test import APIClient
+
+API_PATHS = {
+    "/api/v1/auth/token/": {"post"},
+    "/api/v1/products/": {"get"},
+    "/api/v1/products/{id}/": {"get"},
+    "/api/v1/me/purchases/": {"get"},
+    "/api/v1/orders/": {"get", "post"},
+    "/api/v1/orders/{id}/": {"get"},
+}
+PRODUCT_FILTERS = {"q", "gender", "article_type", "colour", "min_price", "max_price", "size", "in_stock"}
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def test_spectacular_validates_without_warnings(tmp_path):
+    out, err = StringIO(), StringIO()
+    target = tmp_path / "schema.yaml"
+    # Raises SchemaGenerationError on any warning or error; validates against the OpenAPI 3 spec.
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target), stdout=out, stderr=err)
+    assert "Warning" not in err.getvalue(), err.getvalue()
+    schema = yaml.safe_load(target.read_text())
+    assert set(API_PATHS) <= set(schema["paths"])
+
+
+@pytest.mark.django_db
+def test_schema_endpoint_serves_yaml_with_all_paths(api):
+    response = api.get("/api/schema/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi")
+    schema = yaml.safe_load(response.content)
+    assert schema["openapi"].startswith("3.")
+    for path, methods in API_PATHS.items():
+        assert methods <= set(schema["paths"][path]), path
+
+
+@pytest.mark.django_db
+def test_schema_endpoint_serves_json(api):
+    response = api.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    assert set(API_PATHS) <= set(schema["paths"])
+
+    product_list = schema["paths"]["/api/v1/products/"]["get"]
+    params = {p["name"] for p in product_list["parameters"]}
+    assert PRODUCT_FILTERS | {"page", "page_size"} <= params
+    page_ref = product_list["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    page = schema["components"]["schemas"][page_ref.rsplit("/", 1)[1]]
+    assert {"count", "next", "previous", "results"} <= set(page["properties"])
+
+    create = schema["paths"]["/api/v1/orders/"]["post"]
+    assert set(create["responses"]) >= {"201", "400", "401"}
+    assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/OrderCreateRequest"
+    )
+    token = schema["paths"]["/api/v1/auth/token/"]["post"]
+    assert token["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/AuthTokenResponse"
+    )
+    summary = schema["components"]["schemas"]["ProductSummary"]["properties"]
+    assert {"id", "name", "brand", "selling_price", "discounted_price", "image", "url"} <= set(summary)
+    assert {"tokenAuth", "cookieAuth"} <= set(schema["components"]["securitySchemes"])
+
+
+def _local_assets(html: str) -> list[str]:
+    return re.findall(r'(?:src|href)="(/static/drf_spectacular_sidecar/[^"]+)"', html)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "bundle", "fully_offline"),
+    [
+        ("/api/docs/", "swagger-ui-bundle.js", True),
+        # drf-spectacular's Redoc template links Google Fonts (optional: system fonts offline).
+        ("/api/redoc/", "redoc.standalone.js", False),
+    ],
+)
+def test_docs_pages_use_local_sidecar_assets(api, url, bundle, fully_offline):
+    response = api.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/api/schema/" in html
+    assets = _local_assets(html)
+    assert any(bundle in a for a in assets), assets
+    assert not re.search(r'src="(?:https?:)?//', html), "scripts must not come from a CDN"
+    if fully_offline:
+        assert not re.search(r'(?:src|href)="(?:https?:)?//', html), "no asset may come from the internet"
+    for asset in assets:
+        assert finders.find(asset.removeprefix("/static/")), asset
+
+
+@override_settings(DEBUG=True)
+def test_sidecar_assets_are_served_by_staticfiles_in_debug():
+    """What runserver does for /static/ in DEBUG (django.contrib.staticfiles serves from the finders)."""
+    path = "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js"
+    request = RequestFactory().get(f"/static/{path}")
+    response = serve_static(request, path)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    assert b"SwaggerUIBundle" in body

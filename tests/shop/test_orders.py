@@ -1,0 +1,178 @@
+"""Cart -> checkout -> order -> My purchases, with real stock on the real small catalog."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from shop.cart import SESSION_KEY
+from shop.models import Order, OrderLine, ProductSize
+from shop.services import OrderItem, place_order
+
+PASSWORD = "a-long-test-password-42"
+CART = reverse("shop:cart")
+CHECKOUT = reverse("shop:checkout")
+PURCHASES = reverse("shop:purchases")
+
+
+@pytest.fixture
+def alice(django_user_model):
+    return django_user_model.objects.create_user("alice-test", password=PASSWORD)
+
+
+@pytest.fixture
+def bob(django_user_model):
+    return django_user_model.objects.create_user("bob-test", password=PASSWORD)
+
+
+def stocked_size(catalog, minimum: int = 3, skip: int = 0) -> ProductSize:
+    return (
+        ProductSize.objects.filter(product__in=catalog, stock__gte=minimum)
+        .select_related("product")
+        .order_by("product_id", "position")[skip]
+    )
+
+
+def add(client, size: ProductSize, quantity: int = 1):
+    return client.post(
+        reverse("shop:cart_add", args=[size.product_id]), {"size": size.label, "quantity": quantity}
+    )
+
+
+def test_cart_add_show_and_remove(client, catalog):
+    size = stocked_size(catalog)
+    response = add(client, size, 2)
+    assert response.status_code == 302 and response.url == CART
+    page = client.get(CART)
+    assert page.context["cart_count"] == 2
+    assert size.product.name in page.content.decode()
+    assert page.context["total"] == size.product.selling_price * 2
+    client.post(reverse("shop:cart_remove"), {"product_id": size.product_id, "size": size.label})
+    page = client.get(CART)
+    assert page.context["cart_count"] == 0 and "Your cart is empty" in page.content.decode()
+
+
+def test_add_to_cart_requires_post_and_an_active_product(client, catalog):
+    size = stocked_size(catalog)
+    assert client.get(reverse("shop:cart_add", args=[size.product_id])).status_code == 405
+    response = client.post(reverse("shop:cart_add", args=[999_999_999]), {"size": "M", "quantity": 1})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("quantity", ["0", "-1", "abc", "21", ""])
+def test_bad_quantities_are_refused(client, catalog, quantity):
+    size = stocked_size(catalog)
+    response = client.post(
+        reverse("shop:cart_add", args=[size.product_id]), {"size": size.label, "quantity": quantity}
+    )
+    assert response.status_code == 400
+    assert not client.session.get(SESSION_KEY)
+
+
+def test_sold_out_and_unknown_sizes_are_refused(client, catalog):
+    sold_out = ProductSize.objects.filter(product__in=catalog, stock=0).first()
+    response = add(client, sold_out)
+    assert response.status_code == 400
+    assert "sold out" in response.content.decode()
+    response = client.post(
+        reverse("shop:cart_add", args=[sold_out.product_id]), {"size": "XXXXL-NOPE", "quantity": 1}
+    )
+    assert response.status_code == 400
+    assert not client.session.get(SESSION_KEY)
+
+
+def test_more_than_the_stock_is_refused(client, catalog):
+    size = stocked_size(catalog, minimum=1)
+    ProductSize.objects.filter(pk=size.pk).update(stock=2)
+    response = add(client, size, 3)
+    assert response.status_code == 400 and "Only 2 left" in response.content.decode()
+
+
+def test_anonymous_checkout_redirects_to_login(client, catalog):
+    add(client, stocked_size(catalog))
+    for response in (client.get(CHECKOUT), client.post(CHECKOUT)):
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login")) and "next=/checkout/" in response.url
+    assert not Order.objects.exists()
+    assert client.get(PURCHASES).status_code == 302
+
+
+def test_checkout_creates_order_takes_stock_and_shows_on_purchases(client, catalog, alice):
+    first, second = stocked_size(catalog), stocked_size(catalog, skip=5)
+    stock_before = {s.pk: s.stock for s in (first, second)}
+    add(client, first, 2)
+    add(client, second, 1)
+    client.force_login(alice)
+    review = client.get(CHECKOUT)
+    assert review.status_code == 200 and first.product.name in review.content.decode()
+
+    response = client.post(CHECKOUT)
+    assert response.status_code == 302 and response.url == PURCHASES
+
+    order = Order.objects.get(user=alice)
+    lines = {(line.product_id, line.size): line for line in order.lines.all()}
+    assert lines[(first.product_id, first.label)].quantity == 2
+    assert lines[(second.product_id, second.label)].quantity == 1
+    assert order.total == first.product.selling_price * 2 + second.product.selling_price
+    for size, quantity in ((first, 2), (second, 1)):
+        size.refresh_from_db()
+        assert size.stock == stock_before[size.pk] - quantity
+    assert not client.session.get(SESSION_KEY)
+
+    page = client.get(PURCHASES)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert first.product.name in html and second.product.name in html
+    assert first.product.get_absolute_url() in html
+    assert "Like my last purchase, but" in html and 'class="like-this"' in html
+    assert 'name="reference"' not in html  # reference=None: the recommender uses the last purchase
+
+
+def test_checkout_refuses_stock_sold_meanwhile_and_keeps_the_cart(client, catalog, alice):
+    size = stocked_size(catalog)
+    add(client, size, 2)
+    ProductSize.objects.filter(pk=size.pk).update(stock=1)
+    client.force_login(alice)
+    response = client.post(CHECKOUT, follow=True)
+    assert response.redirect_chain[-1][0] == CART
+    assert "Only 1 left" in response.content.decode()
+    assert not Order.objects.filter(user=alice).exists()
+    assert client.session[SESSION_KEY]
+    size.refresh_from_db()
+    assert size.stock == 1
+
+
+def test_empty_cart_checkout_redirects_to_cart(client, alice):
+    client.force_login(alice)
+    assert client.post(CHECKOUT).url == CART
+    assert not Order.objects.exists()
+
+
+def test_users_never_see_each_others_purchases(client, catalog, alice, bob):
+    a, b = stocked_size(catalog), stocked_size(catalog, skip=10)
+    place_order(alice, [OrderItem(a.product_id, a.label, 1)])
+    place_order(bob, [OrderItem(b.product_id, b.label, 1)])
+    client.force_login(alice)
+    page = client.get(PURCHASES)
+    orders = page.context["orders"]
+    assert [o.user_id for o in orders] == [alice.pk]
+    assert b.product.get_absolute_url() not in page.content.decode()
+
+
+def test_purchases_newest_first_without_n_plus_one(client, catalog, alice, django_assert_max_num_queries):
+    sizes = [stocked_size(catalog, skip=i) for i in range(0, 12, 2)]
+    for size in sizes:
+        place_order(alice, [OrderItem(size.product_id, size.label, 1)])
+    client.force_login(alice)
+    with django_assert_max_num_queries(8):
+        page = client.get(PURCHASES)
+    orders = page.context["orders"]
+    assert len(orders) == len(sizes)
+    assert [o.pk for o in orders] == sorted((o.pk for o in orders), reverse=True)
+    assert OrderLine.objects.filter(order__user=alice).count() == len(sizes)
+
+
+def test_no_like_this_box_without_purchases(client, alice):
+    client.force_login(alice)
+    html = client.get(PURCHASES).content.decode()
+    assert "not bought anything yet" in html and "Like my last purchase" not in html

@@ -28,7 +28,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
+]
 if DEBUG:
     ALLOWED_HOSTS += ["testserver"]
 
@@ -161,6 +163,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Orders and model versions both have a `status`; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "shop.models.Order.Status",
+        "ModelVersionStatusEnum": "recommender.models.ModelVersion.Status",
+    },
 }
 
 LOGGING = {

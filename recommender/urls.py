@@ -1,4 +1,8 @@
 from django.urls import path
 
+from recommender import views
+
 app_name = "recommender"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.results, name="results"),
+]

@@ -1,0 +1,96 @@
+from django.db.models import Q
+from rest_framework import serializers
+
+from recommender.models import ModelVersion
+from recommender.services import MAX_LIMIT, MAX_TEXT_LENGTH
+from shop.api.serializers import ProductSummarySerializer
+from shop.models import Gender, Product
+from shop.selectors import FilterError, parse_product_filters
+
+
+class RecommendationFiltersSerializer(serializers.Serializer):
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False)
+    article_type = serializers.CharField(required=False, max_length=60)
+    min_price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
+    max_price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
+    size = serializers.CharField(required=False, max_length=20)
+    in_stock = serializers.BooleanField(required=False, default=False)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("filters must be an object.")
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(f"unknown filter(s): {', '.join(unknown)}.")
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        try:
+            return parse_product_filters(attrs)
+        except FilterError as exc:
+            raise serializers.ValidationError(exc.errors) from None
+
+
+class RecommendationRequestSerializer(serializers.Serializer):
+    reference_product = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Product id; default: the caller's last purchase."
+    )
+    text = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=MAX_TEXT_LENGTH,
+        trim_whitespace=True,
+        help_text="What should differ, e.g. 'in navy with short sleeves'. Empty: more like this.",
+    )
+    limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=MAX_LIMIT)
+    filters = RecommendationFiltersSerializer(required=False)
+    exclude_purchased = serializers.BooleanField(required=False, default=True)
+
+    def validate_reference_product(self, value):
+        if value is None:
+            return None
+        product = Product.objects.filter(Q(pk=value) & Q(is_active=True)).first()
+        if product is None:
+            raise serializers.ValidationError(f"Product {value} does not exist.")
+        return product
+
+
+class RecommendationResultSerializer(serializers.Serializer):
+    product = ProductSummarySerializer()
+    score = serializers.FloatField(help_text="Cosine similarity to the composed query (higher is closer).")
+
+
+class RecommendationResponseSerializer(serializers.Serializer):
+    reference = ProductSummarySerializer()
+    reference_is_last_purchase = serializers.BooleanField()
+    text = serializers.CharField()
+    model_version = serializers.CharField()
+    results = RecommendationResultSerializer(many=True)
+
+
+class ModelVersionSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    created_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = ModelVersion
+        fields = [
+            "id", "name", "status", "progress", "progress_message", "error", "metrics", "config",
+            "activate_when_ready", "created_by", "created_at", "started_at", "finished_at", "activated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class RetrainRequestSerializer(serializers.Serializer):
+    config = serializers.DictField(required=False, default=dict, help_text="ml TrainConfig overrides.")
+    activate_when_ready = serializers.BooleanField(required=False, default=True)
+
+    def validate_config(self, value):
+        from ml.config import TrainConfig
+
+        try:
+            TrainConfig.from_dict(value)
+        except (TypeError, ValueError) as exc:
+            raise serializers.ValidationError(str(exc)) from None
+        return value

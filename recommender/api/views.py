@@ -1,0 +1,97 @@
+"""REST: POST /api/v1/recommendations/ for shoppers and mobile clients; retraining for staff."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from recommender import pipeline, services, tasks
+from recommender.api.serializers import (
+    ModelVersionSerializer,
+    RecommendationRequestSerializer,
+    RecommendationResponseSerializer,
+    RetrainRequestSerializer,
+)
+from recommender.models import ModelVersion
+from shop.api.serializers import ProductSummarySerializer
+
+ERROR = OpenApiResponse(description='JSON error: {"error": "...", "detail": {...}}')
+
+
+class RecommendationView(APIView):
+    """Products like a reference product (or the caller's last purchase), changed as the text asks."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        request=RecommendationRequestSerializer,
+        responses={200: RecommendationResponseSerializer, 400: ERROR, 503: ERROR},
+        tags=["recommendations"],
+    )
+    def post(self, request):
+        params = RecommendationRequestSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        try:
+            recommendation = services.recommend(
+                reference=data.get("reference_product"),
+                text=data["text"],
+                user=request.user,
+                filters=data.get("filters"),
+                limit=data["limit"],
+                exclude_purchased=data["exclude_purchased"],
+            )
+        except services.NoActiveModel as exc:
+            return Response({"error": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        except services.RecommendationError as exc:
+            return Response({"error": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        context = {"request": request}
+        return Response(
+            {
+                "reference": ProductSummarySerializer(recommendation.reference, context=context).data,
+                "reference_is_last_purchase": recommendation.reference_is_last_purchase,
+                "text": recommendation.text,
+                "model_version": recommendation.model_version.name,
+                "results": [
+                    {
+                        "product": ProductSummarySerializer(product, context=context).data,
+                        "score": round(score, 6),
+                    }
+                    for product, score in recommendation.results
+                ],
+            }
+        )
+
+
+class RetrainView(APIView):
+    """Queue the train -> embed -> activate pipeline (staff only)."""
+
+    permission_classes = [permissions.IsAdminUser]
+
+    @extend_schema(
+        request=RetrainRequestSerializer,
+        responses={202: ModelVersionSerializer, 400: ERROR, 403: ERROR, 409: ERROR},
+        tags=["admin"],
+    )
+    def post(self, request):
+        params = RetrainRequestSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        try:
+            version = tasks.start_retrain(user=request.user, **params.validated_data)
+        except pipeline.AlreadyRunning as exc:
+            return Response(
+                {"error": str(exc), "job": ModelVersionSerializer(exc.version).data},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(ModelVersionSerializer(version).data, status=status.HTTP_202_ACCEPTED)
+
+
+class JobView(APIView):
+    """Progress, metrics and status of one model version (staff only)."""
+
+    permission_classes = [permissions.IsAdminUser]
+
+    @extend_schema(responses={200: ModelVersionSerializer, 403: ERROR, 404: ERROR}, tags=["admin"])
+    def get(self, request, pk: int):
+        return Response(ModelVersionSerializer(get_object_or_404(ModelVersion, pk=pk)).data)

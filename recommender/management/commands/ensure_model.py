@@ -1,0 +1,41 @@
+"""Make sure the store has a model: queue (or run) the first training when none is active."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from recommender import pipeline, tasks
+from recommender.models import ModelVersion
+
+
+class Command(BaseCommand):
+    help = "Queue the train -> embed -> activate pipeline when no model version is active or running."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sync", action="store_true", help="run the pipeline in this process and wait")
+
+    def handle(self, *args, sync=False, **options):
+        active = ModelVersion.objects.filter(status=ModelVersion.Status.ACTIVE).first()
+        if active is not None:
+            self.stdout.write(f"Model {active.name} is active: recommendations are live.")
+            return
+        pipeline.fail_stale_versions()
+        running = ModelVersion.objects.filter(status__in=ModelVersion.RUNNING).first()
+        if running is not None and not sync:
+            self.stdout.write(
+                f"Model {running.name} is {running.status}: {running.progress_message or 'starting'}."
+            )
+            return
+        if sync:
+            version = running or pipeline.request_retrain()
+            try:
+                if version.status in (ModelVersion.Status.QUEUED, ModelVersion.Status.TRAINING):
+                    version = pipeline.train_version(version.pk)
+                version = pipeline.embed_version(version.pk)
+            except Exception as exc:
+                raise CommandError(f"model pipeline failed: {exc}", returncode=2) from None
+            self.stdout.write(self.style.SUCCESS(f"Model {version.name} is {version.status}."))
+            return
+        version = tasks.start_retrain()
+        self.stdout.write(
+            f"Queued model {version.name}: the worker trains it (cached image features) and embeds the "
+            "catalog; the 'Like this, but …' box answers as soon as it is active (a few minutes on a CPU)."
+        )

@@ -1,0 +1,97 @@
+"""Model versions (one trained checkpoint each) and their product vectors in pgvector."""
+
+from django.conf import settings
+from django.db import models
+from pgvector.django import VectorField
+
+from shop.models import Product
+
+EMBEDDING_DIM = 256
+
+
+class ModelVersion(models.Model):
+    """One run of the train -> embed pipeline and the checkpoint it produced.
+
+    Life cycle: queued -> training -> embedding -> ready -> active -> retired (and back to
+    active on rollback); any step may end in failed. Exactly one version is active (a partial
+    unique index enforces it) and a failed run never touches the active one.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        TRAINING = "training"
+        EMBEDDING = "embedding"
+        READY = "ready"
+        ACTIVE = "active"
+        FAILED = "failed"
+        RETIRED = "retired"
+
+    RUNNING = (Status.QUEUED, Status.TRAINING, Status.EMBEDDING)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    config = models.JSONField(default=dict, blank=True, help_text="ml TrainConfig overrides")
+    checkpoint_path = models.CharField(max_length=500, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    progress = models.FloatField(default=0.0, help_text="0..1 within the current step")
+    progress_message = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    activate_when_ready = models.BooleanField(default=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, help_text="doubles as the pipeline's heartbeat")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="active"),
+                name="exactly_one_active_model_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.status})"
+
+    @property
+    def name(self) -> str:
+        return f"v{self.pk}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def val_recall_at_10(self) -> float | None:
+        value = (self.metrics or {}).get("val", {}).get("composed", {}).get("R@10")
+        return float(value) if value is not None else None
+
+
+class ProductEmbedding(models.Model):
+    """A product's vector under one model version.
+
+    Each version gets its own partial HNSW index (``embedding_hnsw_v<id>``, built when its
+    vectors are complete), so a query for the active version walks an index of exactly its
+    rows and filters stay cheap with pgvector's iterative scan.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="embeddings")
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="embeddings")
+    embedding = VectorField(dimensions=EMBEDDING_DIM)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model_version", "product"], name="one_vector_per_product_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"product {self.product_id} @ v{self.model_version_id}"

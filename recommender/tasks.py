@@ -1,0 +1,61 @@
+"""Celery tasks: training and bulk embedding on the `gpu` queue, small jobs on `default`.
+
+Thin wrappers over ``recommender.pipeline``; the routing lives in settings.CELERY_TASK_ROUTES.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from celery.signals import worker_ready
+
+from recommender import pipeline
+from recommender.models import ModelVersion
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def train_model_version(version_id: int) -> int:
+    """Train a queued version, then hand it to embed_catalog (same gpu queue)."""
+    version = pipeline.train_version(version_id)
+    embed_catalog.delay(version.pk)
+    return version.pk
+
+
+@shared_task(acks_late=True)
+def embed_catalog(version_id: int) -> int:
+    """Write every product's vector of the version into pgvector; activate when asked."""
+    return pipeline.embed_version(version_id).pk
+
+
+@shared_task
+def embed_new_products(product_ids: list[int]) -> int:
+    """Vectors for new or edited products under the versions that serve or are about to."""
+    from shop.models import Product
+
+    products = list(Product.objects.filter(pk__in=product_ids, is_active=True).order_by("pk"))
+    if not products:
+        return 0
+    versions = ModelVersion.objects.filter(status__in=[ModelVersion.Status.ACTIVE, ModelVersion.Status.READY])
+    for version in versions:
+        pipeline.embed_products(version, products)
+    return len(products)
+
+
+def start_retrain(*, user=None, config: dict | None = None, activate_when_ready: bool = True) -> ModelVersion:
+    """Queue the train -> embed -> activate pipeline (raises pipeline.AlreadyRunning)."""
+    version = pipeline.request_retrain(user=user, config=config, activate_when_ready=activate_when_ready)
+    result = train_model_version.delay(version.pk)
+    ModelVersion.objects.filter(pk=version.pk).update(task_id=result.id or "")
+    version.refresh_from_db()
+    return version
+
+
+@worker_ready.connect
+def _fail_runs_of_dead_workers(**_kwargs) -> None:
+    """A worker that starts finds runs a killed worker left behind and marks them failed."""
+    count = pipeline.fail_stale_versions()
+    if count:
+        logger.warning("marked %d stale model version(s) as failed", count)

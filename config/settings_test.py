@@ -12,4 +12,7 @@ os.environ.setdefault("ML_CACHE_DIR", str(_TEST_VAR.parent / "cache" / "ml"))
 
 from config.settings import *  # noqa: E402,F403
 
+# One test database per run, so concurrent runs (two terminals, helpers) never drop each other's.
+DATABASES["default"]["TEST"] = {"NAME": f"test_fashionstore_{os.getpid()}"}  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests

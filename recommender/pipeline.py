@@ -174,6 +174,9 @@ def index_name(version: ModelVersion) -> str:
 def build_index(version: ModelVersion) -> None:
     """A partial HNSW index over exactly this version's vectors (cosine distance)."""
     with connection.cursor() as cursor:
+        # Inside an outer transaction the vectors' deferred FK checks would still be pending,
+        # and Postgres refuses CREATE INDEX then; run them now (a no-op in autocommit).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             f"CREATE INDEX IF NOT EXISTS {index_name(version)} ON recommender_productembedding "
             f"USING hnsw (embedding vector_cosine_ops) WHERE model_version_id = {int(version.pk)}"

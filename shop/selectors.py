@@ -87,6 +87,9 @@ def parse_product_filters(params: Mapping[str, object]) -> ProductFilters:
         if not isinstance(raw, str):
             errors[name] = "must be a string."
             return None
+        if "\x00" in raw:  # PostgreSQL rejects NUL bytes in text: refuse them here, not with a 500
+            errors[name] = "contains characters that are not allowed."
+            return None
         value = raw.strip()
         if len(value) > max_length:
             errors[name] = f"must be at most {max_length} characters."
@@ -166,9 +169,14 @@ def filter_choices() -> dict[str, list[str]]:
     base = Product.objects.filter(is_active=True)
     return {
         "genders": list(Gender.values),
-        "article_types": list(base.order_by("article_type").values_list("article_type", flat=True).distinct()),
+        "article_types": list(
+            base.order_by("article_type").values_list("article_type", flat=True).distinct()
+        ),
         "colours": list(
-            base.exclude(base_colour="").order_by("base_colour").values_list("base_colour", flat=True).distinct()
+            base.exclude(base_colour="")
+            .order_by("base_colour")
+            .values_list("base_colour", flat=True)
+            .distinct()
         ),
     }
 

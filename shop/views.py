@@ -30,10 +30,6 @@ def _parse_filters(params) -> tuple[ProductFilters, dict[str, str]]:
     """The valid filters of a query string, and a message for each invalid one (which is ignored)."""
     raw = {name: params.get(name, "") for name in FILTER_PARAMS}
     errors: dict[str, str] = {}
-    for name, value in raw.items():
-        if "\x00" in value:  # PostgreSQL rejects NUL bytes in text: refuse them here, not with a 500
-            errors[name] = "contains characters that are not allowed."
-            raw[name] = ""
     for _ in range(len(FILTER_PARAMS)):
         try:
             return parse_product_filters(raw), errors

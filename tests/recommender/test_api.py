@@ -1,0 +1,133 @@
+"""POST /api/v1/recommendations/ and the staff retraining endpoints."""
+
+import pytest
+from django.contrib.auth.models import User
+from rest_framework.test import APIClient
+
+from recommender.models import ModelVersion
+from shop.models import Product
+from shop.services import OrderItem, place_order
+
+URL = "/api/v1/recommendations/"
+
+
+@pytest.fixture
+def client():
+    return APIClient()
+
+
+def _shirt():
+    return Product.objects.filter(article_type="Shirts").order_by("pk").first()
+
+
+def test_anonymous_with_reference(client, active_model):
+    shirt = _shirt()
+    response = client.post(URL, {"reference_product": shirt.pk, "text": "in navy", "limit": 5}, format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["reference"]["id"] == shirt.pk
+    assert body["model_version"] == active_model.name
+    assert len(body["results"]) == 5
+    assert {"product", "score"} <= set(body["results"][0])
+    assert body["results"][0]["product"]["image"].startswith("http://testserver/media/")
+
+
+def test_filters_in_the_body(client, active_model):
+    body = {
+        "reference_product": _shirt().pk,
+        "text": "",
+        "limit": 10,
+        "filters": {"gender": "Women", "article_type": "Tops", "max_price": "2000"},
+    }
+    response = client.post(URL, body, format="json")
+    assert response.status_code == 200, response.json()
+    for row in response.json()["results"]:
+        assert row["product"]["gender"] == "Women" and row["product"]["article_type"] == "Tops"
+        assert float(row["product"]["selling_price"]) <= 2000
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"text": "in navy"}, "reference"),  # anonymous callers must give a reference
+        ({"reference_product": 999999999, "text": ""}, "reference_product"),
+        ({"reference_product": "abc"}, "reference_product"),
+        ({"reference_product": 0, "text": "x" * 501}, "text"),
+        ({"reference_product": 0, "limit": 0}, "limit"),
+        ({"reference_product": 0, "limit": 101}, "limit"),
+        ({"reference_product": 0, "filters": {"gender": "Aliens"}}, "gender"),
+        ({"reference_product": 0, "filters": {"min_price": "abc"}}, "min_price"),
+        ({"reference_product": 0, "filters": {"min_price": 50, "max_price": 10}}, "max_price"),
+        ({"reference_product": 0, "filters": {"colour_of_sky": "blue"}}, "unknown filter"),
+        ({"reference_product": 0, "filters": "cheap"}, "filters"),
+    ],
+)
+def test_bad_requests_are_400_json(client, active_model, body, field):
+    if body.get("reference_product") == 0:
+        body = {**body, "reference_product": _shirt().pk}
+    response = client.post(URL, body, format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()["error"] + str(response.json().get("detail", ""))
+
+
+def test_malformed_json_is_400(client, active_model):
+    response = client.post(URL, "{not json", content_type="application/json")
+    assert response.status_code == 400 and "error" in response.json()
+
+
+def test_token_user_defaults_to_last_purchase(client, active_model):
+    user = User.objects.create_user("mobile", password="pw-12345678")
+    token_response = client.post("/api/v1/auth/token/", {"username": "mobile", "password": "pw-12345678"})
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_response.json()['token']}")
+    assert client.post(URL, {"text": "in red"}, format="json").status_code == 400  # no purchases yet
+
+    shirt = _shirt()
+    size = shirt.sizes.filter(stock__gt=0).first()
+    place_order(user, [OrderItem(shirt.pk, size.label if size else "", 1)])
+    response = client.post(URL, {"text": "in red"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["reference"]["id"] == shirt.pk
+    assert response.json()["reference_is_last_purchase"] is True
+    assert shirt.pk not in [r["product"]["id"] for r in response.json()["results"]]
+
+
+def test_no_active_model_is_503_json(client, catalog):
+    response = client.post(URL, {"reference_product": _shirt().pk}, format="json")
+    assert response.status_code == 503
+    assert "no model" in response.json()["error"]
+
+
+def test_retrain_requires_staff(client, catalog):
+    assert client.post("/api/v1/admin/retrain/", {}, format="json").status_code == 401
+    User.objects.create_user("plain", password="pw-12345678")
+    client.login(username="plain", password="pw-12345678")
+    response = client.post("/api/v1/admin/retrain/", {}, format="json")
+    assert response.status_code == 403 and "error" in response.json()
+
+
+def test_staff_retrain_queues_one_job_and_reports_progress(
+    client, catalog, django_capture_on_commit_callbacks
+):
+    User.objects.create_user("staff", password="pw-12345678", is_staff=True)
+    client.login(username="staff", password="pw-12345678")
+    response = client.post("/api/v1/admin/retrain/", {"config": {"epochs": 1}}, format="json")
+    assert response.status_code == 202, response.json()
+    job = response.json()
+    assert job["status"] == "queued" and job["config"] == {"epochs": 1}
+
+    again = client.post("/api/v1/admin/retrain/", {}, format="json")
+    assert again.status_code == 409 and again.json()["job"]["id"] == job["id"]
+    assert ModelVersion.objects.filter(status__in=ModelVersion.RUNNING).count() == 1
+
+    progress = client.get(f"/api/v1/admin/jobs/{job['id']}/")
+    assert progress.status_code == 200 and progress.json()["status"] == "queued"
+    assert client.get("/api/v1/admin/jobs/999999/").status_code == 404
+
+
+def test_retrain_rejects_bad_config(client, catalog):
+    User.objects.create_user("staff2", password="pw-12345678", is_staff=True)
+    client.login(username="staff2", password="pw-12345678")
+    response = client.post("/api/v1/admin/retrain/", {"config": {"objective": "magic"}}, format="json")
+    assert response.status_code == 400 and "objective" in response.json()["error"]
+    response = client.post("/api/v1/admin/retrain/", {"config": {"no_such_field": 1}}, format="json")
+    assert response.status_code == 400

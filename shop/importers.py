@@ -193,7 +193,7 @@ def _iter_kaggle(path: Path, splits: dict[int, str], default_price: Decimal) -> 
         header = next(reader, None)
         if header is None or [h.strip() for h in header[: len(KAGGLE_COLUMNS)]] != KAGGLE_COLUMNS:
             raise CatalogError(f"{source}: header must start with {','.join(KAGGLE_COLUMNS)}")
-        extra_columns = [h.strip() for h in header[len(KAGGLE_COLUMNS):]]
+        extra_columns = [h.strip() for h in header[len(KAGGLE_COLUMNS) :]]
         for row in reader:
             number = reader.line_num
             if not any(cell.strip() for cell in row):
@@ -205,7 +205,7 @@ def _iter_kaggle(path: Path, splits: dict[int, str], default_price: Decimal) -> 
                 n_name = len(row) - n_fixed - len(extra_columns)
                 values = dict(zip(KAGGLE_COLUMNS[:n_fixed], row[:n_fixed], strict=True))
                 values["productDisplayName"] = ",".join(row[n_fixed : n_fixed + max(n_name, 1)])
-                values.update(zip(extra_columns, row[n_fixed + max(n_name, 1):], strict=False))
+                values.update(zip(extra_columns, row[n_fixed + max(n_name, 1) :], strict=False))
                 pid = int(values["id"])
                 raw = {
                     "id": pid,
@@ -247,7 +247,9 @@ def demo_stock(product_id: int, size: str) -> int:
     return 0 if value % 8 == 0 else 1 + value % 15
 
 
-def read_catalog(path: Path, *, default_price: Decimal = Decimal("999")) -> tuple[list[ProductRecord], list[str]]:
+def read_catalog(
+    path: Path, *, default_price: Decimal = Decimal("999")
+) -> tuple[list[ProductRecord], list[str]]:
     """First pass: parse every record and check every image; return (records, errors)."""
     layout = detect_layout(path)
     splits = _read_splits(path)

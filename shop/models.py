@@ -39,7 +39,9 @@ class Product(models.Model):
     season = models.CharField(max_length=20, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     usage = models.CharField(max_length=40, blank=True)
-    attributes = models.JSONField(default=dict, blank=True, help_text="Pattern, Sleeve Length, Neck, Fit, ...")
+    attributes = models.JSONField(
+        default=dict, blank=True, help_text="Pattern, Sleeve Length, Neck, Fit, ..."
+    )
     description = models.TextField(blank=True)
     price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
     discounted_price = models.DecimalField(
@@ -56,7 +58,8 @@ class Product(models.Model):
         indexes = [models.Index(fields=["gender", "article_type"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(discounted_price__isnull=True) | models.Q(discounted_price__lte=models.F("price")),
+                condition=models.Q(discounted_price__isnull=True)
+                | models.Q(discounted_price__lte=models.F("price")),
                 name="discount_not_above_price",
             )
         ]

@@ -67,11 +67,31 @@ def import_small_catalog(folder: Path) -> list[int]:
     return write_catalog(records).product_ids
 
 
+def _drop_databases_of_dead_runs(cursor) -> None:
+    """Each run has its own test database (config/settings_test.py); a killed run leaves one."""
+    cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE 'test\\_fashionstore\\_%'")
+    for (name,) in cursor.fetchall():
+        pid = int(name.rsplit("_", 1)[1])
+        if pid != os.getpid() and not Path(f"/proc/{pid}").exists():
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, small_catalog_dir):
     """Load the small real catalog once per session into the test database."""
+    from django.db import connection
+
     with django_db_blocker.unblock():
         import_small_catalog(small_catalog_dir)
+        with connection.cursor() as cursor:
+            _drop_databases_of_dead_runs(cursor)
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        # Threads of the live server may still hold a session; the database is dropped next.
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture

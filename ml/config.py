@@ -23,7 +23,7 @@ class TrainConfig:
     # --- objective ---------------------------------------------------------------------------
     objective: str = "composed"  # "composed" | "seed"
     fuse_product_text: bool = True  # product vector = image + product text (name, attributes)
-    composer: str = "sum"  # "sum": normalize(ref + w*text) | "mlp": sum + residual MLP
+    composer: str = "mlp"  # "mlp": normalize(ref + w*text + MLP(ref, text)) | "sum": no MLP
     contrastive_temperature: float = 0.07  # initial InfoNCE temperature
     learn_temperature: bool = True
     symmetric: bool = True  # InfoNCE both query->target and target->query

@@ -188,9 +188,9 @@ def train(
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            total += float(loss) * len(idx)
+            total += loss.item() * len(idx)
             if step % 50 == 0:
-                bar.set_postfix(loss=f"{float(loss):.3f}")
+                bar.set_postfix(loss=f"{loss.item():.3f}")
                 say(f"epoch {epoch} step {step}/{steps_per_epoch}",
                     (epoch - 1 + step / steps_per_epoch) / config.epochs)
         val_loss, val = validate()

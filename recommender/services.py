@@ -9,6 +9,7 @@ HNSW index; pgvector's iterative index scan keeps filtered queries complete.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,6 +45,18 @@ class Recommendation:
     model_version: ModelVersion
     results: list[tuple[Product, float]] = field(default_factory=list)  # (product, cosine similarity)
     reference_is_last_purchase: bool = False
+    timings: dict[str, float] = field(default_factory=dict)  # milliseconds per step (Server-Timing)
+
+
+class _Stopwatch:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = (now - self._last) * 1000.0
+        self._last = now
 
 
 def active_version() -> ModelVersion:
@@ -150,10 +163,10 @@ def recommend(
         raise RecommendationError(f"limit must be between 1 and {MAX_LIMIT}.")
     if method not in METHODS:
         raise RecommendationError(f"Unknown method '{method}' (use one of {', '.join(METHODS)}).")
+    clock = _Stopwatch()
     version = active_version()
     product, is_last_purchase = resolve_reference(reference, user)
     ref = reference_vector(version, product)
-
     shopper = user if (exclude_purchased and user is not None and user.is_authenticated) else None
     candidates = candidate_products(
         version,
@@ -162,9 +175,12 @@ def recommend(
         exclude_purchased_by=shopper,
         split=split,
     )
+    clock.lap("lookup")
     checkpoint = version.checkpoint_path
     if method == "seed" and text:
-        results = seed_scored_products(candidates, ref, runtime.caption_vector(checkpoint, text), limit)
+        caption = runtime.caption_vector(checkpoint, text)
+        clock.lap("encode")
+        results = seed_scored_products(candidates, ref, caption, limit)
     else:
         if method == "image_only" or (method == "seed" and not text):
             query = ref
@@ -172,11 +188,14 @@ def recommend(
             query = runtime.caption_vector(checkpoint, text) if text else ref
         else:
             query = runtime.compose_query(checkpoint, ref, text)
+        clock.lap("encode")
         results = nearest_products(candidates, query, limit, exact=exact)
+    clock.lap("search")
     return Recommendation(
         reference=product,
         text=text,
         model_version=version,
         results=results,
+        timings=clock.laps,
         reference_is_last_purchase=is_last_purchase,
     )

@@ -1,5 +1,7 @@
 """REST: POST /api/v1/recommendations/ for shoppers and mobile clients; retraining for staff."""
 
+import time
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status
@@ -46,22 +48,22 @@ class RecommendationView(APIView):
             return Response({"error": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         except services.RecommendationError as exc:
             return Response({"error": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        started = time.perf_counter()
         context = {"request": request}
-        return Response(
-            {
-                "reference": ProductSummarySerializer(recommendation.reference, context=context).data,
-                "reference_is_last_purchase": recommendation.reference_is_last_purchase,
-                "text": recommendation.text,
-                "model_version": recommendation.model_version.name,
-                "results": [
-                    {
-                        "product": ProductSummarySerializer(product, context=context).data,
-                        "score": round(score, 6),
-                    }
-                    for product, score in recommendation.results
-                ],
-            }
-        )
+        body = {
+            "reference": ProductSummarySerializer(recommendation.reference, context=context).data,
+            "reference_is_last_purchase": recommendation.reference_is_last_purchase,
+            "text": recommendation.text,
+            "model_version": recommendation.model_version.name,
+            "results": [
+                {"product": ProductSummarySerializer(product, context=context).data, "score": round(score, 6)}
+                for product, score in recommendation.results
+            ],
+        }
+        timings = {**recommendation.timings, "serialize": (time.perf_counter() - started) * 1000.0}
+        # Server-Timing tells clients (and bench/serving.py) where the time of a request goes.
+        server_timing = ", ".join(f"{name};dur={ms:.2f}" for name, ms in timings.items())
+        return Response(body, headers={"Server-Timing": server_timing})
 
 
 class RetrainView(APIView):

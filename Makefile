@@ -26,10 +26,15 @@ browser:
 demo: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo
-	@echo "Starting the Celery worker (queues default,gpu; log: var/log/worker.log)"
 	@mkdir -p var/log
-	@$(VENV)/bin/celery -A config worker -Q default,gpu --concurrency 1 --loglevel INFO \
-		--pidfile var/worker.pid --logfile var/log/worker.log --detach
+	@if test -f var/worker.pid && kill -0 $$(cat var/worker.pid) 2>/dev/null; then \
+		echo "Celery worker already running (pid $$(cat var/worker.pid))"; \
+	else \
+		echo "Starting the Celery worker (queues default,gpu; log: var/log/worker.log)"; \
+		rm -f var/worker.pid; \
+		$(VENV)/bin/celery -A config worker -Q default,gpu --concurrency 1 --loglevel INFO \
+			--pidfile $(CURDIR)/var/worker.pid --logfile $(CURDIR)/var/log/worker.log --detach; \
+	fi
 	$(PY) manage.py ensure_model
 	@$(PY) manage.py setup_demo --print-logins --url http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -37,9 +42,12 @@ demo: venv
 test: venv browser
 	$(PY) -m pytest -q
 
+# Stop the demo's worker and the embedded servers (data stays in var/).
 stop:
-	-@test -f var/worker.pid && kill $$(cat var/worker.pid) && echo "worker stopped"
-	-$(PY) manage.py embedded_services stop
+	-@test -f var/worker.pid && kill $$(cat var/worker.pid) 2>/dev/null && echo "worker stopped"; rm -f var/worker.pid
+	-@$(PY) -c "from pathlib import Path; from config import embedded as e; \
+		print('postgres stopped' if e.stop_embedded_postgres(Path('var/pg')) else 'postgres not running'); \
+		print('redis stopped' if e.stop_embedded_redis(Path('var/redis')) else 'redis not running')"
 
 lint: venv
 	$(VENV)/bin/ruff check .

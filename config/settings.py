@@ -143,6 +143,7 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 CATALOG_DIR = Path(os.environ.get("CATALOG_DIR", BASE_DIR.parent / "shared" / "data" / "catalog"))
 ML_CACHE_DIR = Path(os.environ.get("ML_CACHE_DIR", VAR_DIR / "cache" / "ml"))
 MODEL_DIR = Path(os.environ.get("MODEL_DIR", VAR_DIR / "models"))
+TORCH_THREADS = int(os.environ["TORCH_THREADS"]) if os.environ.get("TORCH_THREADS") else None
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -32,6 +32,10 @@ def load_model(checkpoint_path: str):
     with _models_lock:
         model = _models.get(checkpoint_path)
         if model is None:
+            if settings.TORCH_THREADS:
+                # One query needs little parallelism; several server processes must not fight
+                # over the cores (gunicorn with N workers: TORCH_THREADS=1).
+                torch.set_num_threads(settings.TORCH_THREADS)
             model = ml_load_model(checkpoint_path, cache_dir=settings.ML_CACHE_DIR)
             _models[checkpoint_path] = model
             while len(_models) > KEEP_MODELS:

@@ -1,0 +1,322 @@
+"""Retrieval quality: R@1/R@10/R@50 on val-split triplets, the production model beside its baselines.
+
+    python bench/retrieval.py                      # train the variants, evaluate, table + bar chart
+    python bench/retrieval.py --sql                # also the store's SQL path (active model, dev DB)
+    python bench/retrieval.py fashion-iq --images DIR --checkpoint CKPT   # Fashion IQ protocol
+
+Every number of one run comes from the same val triplets (mined from `val` products, seed 0),
+the same gallery (all `val` products, reference excluded) and the same cached backbone features.
+Rows:
+  production       the default TrainConfig (composed contrastive objective, product text fused)
+  seed method      the seed report: difference loss, image-only product vectors, seed scoring
+                   (cosine of caption vs target - reference), checkpoint kept on val loss
+  no product text  the composed objective with image-only product vectors
+  image_only       nearest neighbours of the reference's production vector (text ignored)
+  image_only_raw   nearest neighbours of raw EfficientNet features (no training at all)
+  text_only        the caption vector against production product vectors (reference ignored)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from ml.config import TrainConfig  # noqa: E402
+from ml.data import default_catalog_dir, load_catalog  # noqa: E402
+
+CHANGES = ("colour", "pattern", "sleeve", "neck", "fit", "two_changes")
+KS = ("R@1", "R@10", "R@50")
+
+
+def variants(epochs: int | None) -> dict[str, TrainConfig]:
+    extra = {"epochs": epochs} if epochs else {}
+    return {
+        "production": TrainConfig(**extra),
+        "seed method": TrainConfig.seed_report(**extra),
+        "no product text": TrainConfig(fuse_product_text=False, **extra),
+    }
+
+
+def evaluate_checkpoint(checkpoint: Path, products, triplets, methods) -> dict:
+    """In-memory evaluation (ml.evaluate) of a checkpoint on the val gallery."""
+    from ml.cache import image_features, text_features
+    from ml.checkpoint import load_model
+    from ml.data import product_text
+    from ml.encoders import get_image_encoder, get_text_encoder
+    from ml.evaluate import evaluate_features
+
+    model = load_model(checkpoint)
+    gallery = [p for p in products if p.split == "val"]
+    device = str(model.device)
+    img, failed = image_features([p.image_path for p in gallery], get_image_encoder(device), model.cache)
+    keep = [i for i in range(len(gallery)) if i not in set(failed)]
+    gallery, img = [gallery[i] for i in keep], img[keep]
+    encoder = get_text_encoder(device)
+    ptext = (
+        text_features([product_text(p) for p in gallery], encoder, model.cache)
+        if model.ptext_head is not None
+        else None
+    )
+    captions = text_features([t.text for t in triplets], encoder, model.cache)
+    return evaluate_features(model, [p.id for p in gallery], img, ptext, triplets, captions, methods)
+
+
+def run_quality(args) -> dict:
+    from ml.mining import write_triplets_jsonl
+    from ml.train import mine_val_triplets, train
+
+    products = load_catalog(args.catalog)
+    triplets = mine_val_triplets(products, TrainConfig())  # the same set training selects on
+    out_dir = Path(args.work_dir or tempfile.mkdtemp(prefix="bench-retrieval-"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    triplet_file = out_dir / "val_triplets.jsonl"
+    write_triplets_jsonl(triplets, triplet_file)
+    print(f"{len(triplets)} val triplets, gallery = {sum(p.split == 'val' for p in products)} val products")
+
+    rows: dict[str, dict] = {}
+    train_seconds: dict[str, float] = {}
+    checkpoints: dict[str, Path] = {}
+    for name, config in variants(args.epochs).items():
+        checkpoint = out_dir / name.replace(" ", "_")
+        started = time.perf_counter()
+        train(products, config, checkpoint)
+        train_seconds[name] = round(time.perf_counter() - started, 1)
+        checkpoints[name] = checkpoint
+        print(f"trained {name} in {train_seconds[name]} s")
+
+    production = evaluate_checkpoint(
+        checkpoints["production"],
+        products,
+        triplets,
+        ["composed", "image_only", "image_only_raw", "text_only"],
+    )
+    rows["production (composed)"] = production["composed"]
+    rows["seed method (seed scoring)"] = evaluate_checkpoint(
+        checkpoints["seed method"], products, triplets, ["seed"]
+    )["seed"]
+    rows["no product text (composed)"] = evaluate_checkpoint(
+        checkpoints["no product text"], products, triplets, ["composed"]
+    )["composed"]
+    rows["image_only"] = production["image_only"]
+    rows["image_only_raw"] = production["image_only_raw"]
+    rows["text_only"] = production["text_only"]
+
+    result = {
+        "triplets": len(triplets),
+        "gallery": "val",
+        "train_seconds": train_seconds,
+        "rows": rows,
+        "ratios": {
+            "production / image_only (R@10)": rows["production (composed)"]["R@10"]
+            / rows["image_only"]["R@10"],
+            "production / seed method (R@10)": rows["production (composed)"]["R@10"]
+            / rows["seed method (seed scoring)"]["R@10"],
+        },
+        "checkpoints": {k: str(v) for k, v in checkpoints.items()},
+        "triplet_file": str(triplet_file),
+    }
+    if args.sql:
+        result["sql_path"] = run_sql_path(triplet_file, products)
+    return result
+
+
+def run_sql_path(triplet_file: Path, products) -> dict:
+    """evaluate_retrieval (the shoppers' SQL path, active model of the dev DB) vs ml in-memory."""
+    from ml.checkpoint import load_model  # noqa: F401  (fails early when ml is broken)
+
+    def manage(*cmd) -> str:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *cmd], cwd=REPO, capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"manage.py {' '.join(cmd)} failed: {done.stderr.strip().splitlines()[-1:]}")
+        return done.stdout
+
+    checkpoint = manage(
+        "shell",
+        "-c",
+        "from recommender.services import active_version; print(active_version().checkpoint_path)",
+    ).strip()
+    in_memory = evaluate_checkpoint(
+        Path(checkpoint), products, load_triplets(triplet_file), ["composed", "image_only", "seed"]
+    )
+    out = {"checkpoint": checkpoint, "methods": {}}
+    for method in ("composed", "image_only", "seed"):
+        started = time.perf_counter()
+        line = manage(
+            "evaluate_retrieval",
+            "--triplets",
+            str(triplet_file),
+            "--gallery-split",
+            "val",
+            "--method",
+            method,
+            "--json",
+        )
+        sql = json.loads(line.strip().splitlines()[-1])
+        out["methods"][method] = {
+            "sql": {k: sql[k] for k in ("n", *KS)},
+            "in_memory": {k: in_memory[method][k] for k in ("n", *KS)},
+            "abs_diff_R@10": abs(sql["R@10"] - in_memory[method]["R@10"]),
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+    return out
+
+
+def load_triplets(path: Path):
+    from ml.mining import read_triplets
+
+    return read_triplets(path)
+
+
+def print_quality(result: dict) -> None:
+    print(f"\nR@K on {result['triplets']} val triplets (gallery: val products, reference excluded)")
+    header = (
+        f"{'method':<30}"
+        + "".join(f"{k:>8}" for k in KS)
+        + "   R@10 by change: "
+        + " ".join(f"{c[:6]:>7}" for c in CHANGES)
+    )
+    print(header)
+    for name, row in result["rows"].items():
+        by = row.get("by_change", {})
+        changes = " ".join(f"{by.get(c, {}).get('R@10', float('nan')):>7.3f}" for c in CHANGES)
+        print(f"{name:<30}" + "".join(f"{row[k]:>8.3f}" for k in KS) + "                   " + changes)
+    for name, ratio in result["ratios"].items():
+        print(f"{name}: {ratio:.1f}x")
+    print("training seconds (cached features):", result["train_seconds"])
+    if "sql_path" in result:
+        print("\nSQL path (evaluate_retrieval, active model) vs in-memory, same triplets:")
+        for method, row in result["sql_path"]["methods"].items():
+            print(
+                f"  {method:<11} SQL R@10 {row['sql']['R@10']:.4f}"
+                f"  in-memory R@10 {row['in_memory']['R@10']:.4f}  |diff| {row['abs_diff_R@10']:.4f}"
+                f"  (n={row['sql']['n']}, {row['seconds']} s)"
+            )
+
+
+def plot_quality(result: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    names = list(result["rows"])
+    x = np.arange(len(CHANGES) + 1)
+    width = 0.8 / len(names)
+    fig, ax = plt.subplots(figsize=(11, 4.5))
+    for i, name in enumerate(names):
+        row = result["rows"][name]
+        values = [row["R@10"]] + [row.get("by_change", {}).get(c, {}).get("R@10", 0.0) for c in CHANGES]
+        ax.bar(x + i * width, values, width, label=name)
+    ax.set_xticks(x + width * (len(names) - 1) / 2, ["all", *CHANGES])
+    ax.set_ylabel("R@10 (val)")
+    ax.set_ylim(0, 1)
+    ax.set_title(f"Like this, but …: R@10 on {result['triplets']} val triplets, gallery = val products")
+    ax.legend(fontsize=8, ncol=2)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def run_fashion_iq(args) -> dict:
+    """The Fashion IQ protocol (val split, per category, gallery = the category's val images).
+
+    Needs the Fashion IQ images (not shipped): --images DIR with <ASIN>.jpg files. The checkpoint
+    must use image-only product vectors (Fashion IQ has no product text): train one with
+    `python -m ml train --no-fuse-product-text`.
+    """
+    from ml.cache import image_features, text_features
+    from ml.checkpoint import load_model
+    from ml.encoders import get_image_encoder, get_text_encoder
+    from ml.evaluate import evaluate_features
+    from ml.fashion_iq import CATEGORIES, load_fashion_iq
+
+    model = load_model(args.checkpoint)
+    if model.ptext_head is not None:
+        raise SystemExit(
+            "this checkpoint fuses product text, which Fashion IQ lacks: use --no-fuse-product-text"
+        )
+    device = str(model.device)
+    results = {}
+    for category in args.categories or CATEGORIES:
+        data = load_fashion_iq(args.fashion_iq, "val", [category], args.images)
+        gallery = sorted(data.image_paths)
+        img, failed = image_features(
+            [data.image_paths[a] for a in gallery], get_image_encoder(device), model.cache
+        )
+        keep = [i for i in range(len(gallery)) if i not in set(failed)]
+        captions = text_features([t.text for t in data.triplets], get_text_encoder(device), None)
+        res = evaluate_features(
+            model,
+            [gallery[i] for i in keep],
+            img[keep],
+            None,
+            data.triplets,
+            captions,
+            ["composed", "seed", "image_only"],
+        )
+        results[category] = {m: {k: r[k] for k in ("n", *KS)} for m, r in res.items()}
+        results[category]["skipped"] = {
+            "unknown_ids": data.unknown_ids,
+            "missing_images": data.missing_images,
+        }
+        print(category, data.summary())
+        for method, row in results[category].items():
+            if method != "skipped":
+                print(f"  {method:<11} n={row['n']:<5} " + " ".join(f"{k}={row[k]:.4f}" for k in KS))
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("mode", nargs="?", default="quality", choices=["quality", "fashion-iq"])
+    parser.add_argument("--catalog", default=str(default_catalog_dir()))
+    parser.add_argument("--epochs", type=int, help="override the epochs of every variant (smoke runs)")
+    parser.add_argument("--work-dir", help="where checkpoints and the triplet file go (default: a temp dir)")
+    parser.add_argument(
+        "--sql", action="store_true", help="also evaluate the active model through the SQL path"
+    )
+    parser.add_argument("--json", default=str(REPO / "bench" / "results" / "retrieval.json"))
+    parser.add_argument("--plot", default=str(REPO / "bench" / "results" / "retrieval.png"))
+    parser.add_argument("--fashion-iq", default=str(REPO.parent / "shared" / "data" / "fashion-iq"))
+    parser.add_argument("--images", help="folder of Fashion IQ <ASIN>.jpg images (fashion-iq mode)")
+    parser.add_argument("--checkpoint", help="checkpoint folder (fashion-iq mode)")
+    parser.add_argument("--categories", nargs="*", help="Fashion IQ categories (default: all three)")
+    args = parser.parse_args(argv)
+    if not Path(args.catalog).is_dir():
+        parser.exit(2, f"error: catalog folder not found: {args.catalog}\n")
+
+    if args.mode == "fashion-iq":
+        if not args.images or not args.checkpoint:
+            parser.exit(2, "error: fashion-iq needs --images DIR and --checkpoint DIR\n")
+        result = run_fashion_iq(args)
+    else:
+        result = run_quality(args)
+        print_quality(result)
+        if args.plot:
+            Path(args.plot).parent.mkdir(parents=True, exist_ok=True)
+            plot_quality(result, Path(args.plot))
+            print(f"bar chart: {args.plot}")
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(result, indent=2))
+        print(f"results: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

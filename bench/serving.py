@@ -1,0 +1,222 @@
+"""Serving: POST /api/v1/recommendations/ over HTTP against a real gunicorn server on loopback.
+
+    python bench/serving.py [--workers 2] [--requests 300] [--concurrency 1 4 16]
+
+Needs the store's database with an active model (`make demo` once, or
+`python manage.py ensure_model --sync`). The load generator runs in a separate process (threads
+with keep-alive connections); latencies are wall-clock per request as the client sees them.
+Baseline in the same run: GET /api/v1/products/{id}/ (the same stack without the recommender).
+Where the time goes comes from the responses' Server-Timing header (lookup, text encoding, SQL
+search, serialisation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TEXTS = [
+    "in navy", "in black", "in white with short sleeves", "with long sleeves", "striped instead of plain",
+    "in red", "darker", "lighter and slim fit", "checked instead of solid", "with a round neck",
+    "in green with a v-neck", "plain instead of printed", "in pink", "in grey with short sleeves",
+    "brighter colour", "in blue and regular fit", "without the print", "in yellow", "sleeveless",
+    "in maroon with long sleeves",
+]  # fmt: skip
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _client(port: int, jobs: list[tuple[str, str, str]], out: list, barrier: threading.Barrier) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    barrier.wait()
+    for method, path, body in jobs:
+        headers = {"Content-Type": "application/json"} if body else {}
+        started = time.perf_counter()
+        connection.request(method, path, body=body or None, headers=headers)
+        response = connection.getresponse()
+        payload = response.read()
+        elapsed = (time.perf_counter() - started) * 1000.0
+        out.append((elapsed, response.status, response.getheader("Server-Timing") or "", len(payload)))
+    connection.close()
+
+
+def load_process(port: int, jobs: list, concurrency: int, queue: mp.Queue) -> None:
+    """Runs in its own process: `concurrency` threads share the jobs; reports timings."""
+    per_thread = [jobs[i::concurrency] for i in range(concurrency)]
+    results: list = []
+    barrier = threading.Barrier(concurrency + 1)
+    threads = [threading.Thread(target=_client, args=(port, chunk, results, barrier)) for chunk in per_thread]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    queue.put({"wall": time.perf_counter() - started, "results": results})
+
+
+def run_load(port: int, jobs: list, concurrency: int) -> dict:
+    queue: mp.Queue = mp.get_context("spawn").Queue()
+    process = mp.get_context("spawn").Process(target=load_process, args=(port, jobs, concurrency, queue))
+    process.start()
+    report = queue.get(timeout=600)
+    process.join()
+    latencies = [r[0] for r in report["results"]]
+    statuses = sorted({r[1] for r in report["results"]})
+    timings: dict[str, list[float]] = {}
+    for _, _, header, _ in report["results"]:
+        for part in filter(None, (p.strip() for p in header.split(","))):
+            name, _, duration = part.partition(";dur=")
+            timings.setdefault(name, []).append(float(duration))
+    return {
+        "requests": len(latencies),
+        "statuses": statuses,
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "p99_ms": percentile(latencies, 99),
+        "throughput_rps": len(latencies) / report["wall"],
+        "server_timing_median_ms": {k: statistics.median(v) for k, v in timings.items()},
+    }
+
+
+def store_sample(n: int, seed: int) -> list[dict]:
+    """References (val and test products with a vector) and their attributes, from the store DB."""
+    code = (
+        "import json, random\n"
+        "from recommender.services import active_version\n"
+        "from shop.models import Product\n"
+        "v = active_version()\n"
+        "rows = list(Product.objects.filter(embeddings__model_version=v)"
+        ".values('id', 'gender', 'article_type', 'price'))\n"
+        f"random.Random({seed}).shuffle(rows)\n"
+        "rows = [{**r, 'price': float(r['price'])} for r in rows]\n"
+        f"print(json.dumps({{'version': v.name, 'rows': rows[:{n}]}}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["?"])[-1]
+        raise SystemExit(
+            f"error: no active model in the store ({tail}); run `make demo` or ensure_model --sync"
+        )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def build_jobs(sample: list[dict], n: int, kind: str, seed: int) -> list[tuple[str, str, str]]:
+    rng = random.Random(seed)
+    jobs = []
+    for i in range(n):
+        ref = sample[i % len(sample)]
+        if kind == "baseline":
+            jobs.append(("GET", f"/api/v1/products/{ref['id']}/", ""))
+            continue
+        body = {"reference_product": ref["id"], "text": rng.choice(TEXTS), "limit": 20}
+        if kind == "filters":
+            body["filters"] = {
+                "gender": ref["gender"],
+                "article_type": ref["article_type"],
+                "max_price": round(ref["price"] * 1.5, 2),
+                "in_stock": True,
+            }
+        jobs.append(("POST", "/api/v1/recommendations/", json.dumps(body)))
+    return jobs
+
+
+def start_server(port: int, workers: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-serving-only",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SERVE_MEDIA": "0",
+        "TORCH_THREADS": "1",  # one thread per worker process: no oversubscription of the cores
+        "HF_HUB_OFFLINE": "1",
+    }
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    command = [
+        gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers), "--threads", "1", "--log-level", "warning",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, cwd=REPO, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/api/v1/products/?page_size=1")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+    os.killpg(server.pid, signal.SIGTERM)
+    raise SystemExit("error: gunicorn did not start within 60 s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    parser.add_argument("--requests", type=int, default=300, help="requests per scenario and concurrency")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--port", type=int, default=8123)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", default=str(REPO / "bench" / "results" / "serving.json"))
+    args = parser.parse_args(argv)
+    if args.requests < 1 or any(c < 1 for c in args.concurrency):
+        parser.exit(2, "error: --requests and --concurrency must be positive\n")
+
+    store = store_sample(500, args.seed)
+    sample = store["rows"]
+    server = start_server(args.port, args.workers)
+    try:
+        # Warm-up: every worker loads the model and the text encoder once.
+        run_load(args.port, build_jobs(sample, 20 * args.workers, "composed", args.seed + 1), args.workers)
+        results = []
+        for concurrency in args.concurrency:
+            for kind in ("baseline", "composed", "filters"):
+                jobs = build_jobs(sample, args.requests, kind, args.seed + concurrency)
+                row = {"scenario": kind, "concurrency": concurrency, **run_load(args.port, jobs, concurrency)}
+                results.append(row)
+                print(
+                    f"c={concurrency:<3} {kind:<9} n={row['requests']:<5} status={row['statuses']} "
+                    f"p50={row['p50_ms']:6.1f} ms  p95={row['p95_ms']:6.1f} ms  p99={row['p99_ms']:6.1f} ms  "
+                    f"{row['throughput_rps']:6.1f} req/s  "
+                    + " ".join(f"{k}={v:.1f}" for k, v in row["server_timing_median_ms"].items()),
+                    flush=True,
+                )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(20)
+    report = {"model_version": store["version"], "workers": args.workers, "results": results}
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(report, indent=2))
+        print(f"results: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

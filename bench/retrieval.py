@@ -142,11 +142,8 @@ def run_sql_path(triplet_file: Path, products) -> dict:
             raise SystemExit(f"manage.py {' '.join(cmd)} failed: {done.stderr.strip().splitlines()[-1:]}")
         return done.stdout
 
-    checkpoint = manage(
-        "shell",
-        "-c",
-        "from recommender.services import active_version; print(active_version().checkpoint_path)",
-    ).strip()
+    code = "from recommender.services import active_version; print(active_version().checkpoint_path)"
+    checkpoint = manage("shell", "--no-imports", "-c", code).strip().splitlines()[-1]
     in_memory = evaluate_checkpoint(
         Path(checkpoint), products, load_triplets(triplet_file), ["composed", "image_only", "seed"]
     )

@@ -111,7 +111,7 @@ def store_sample(n: int, seed: int) -> list[dict]:
         f"print(json.dumps({{'version': v.name, 'rows': rows[:{n}]}}))\n"
     )
     done = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
         cwd=REPO,
         capture_output=True,
         text=True,

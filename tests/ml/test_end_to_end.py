@@ -49,9 +49,10 @@ def test_bad_images_skipped_and_huge_captions_truncated(tiny_run, small_products
     corrupt = tmp_path / "bad.jpg"
     corrupt.write_bytes(b"not a jpeg")
     p = small_products[0]
-    broken = [CatalogProduct(-1, corrupt, "val", "x", p.gender, p.article_type, "Red", {}),
-              CatalogProduct(-2, tmp_path / "missing.jpg", "val", "x", p.gender, p.article_type,
-                             None, {})]
+    broken = [
+        CatalogProduct(-1, corrupt, "val", "x", p.gender, p.article_type, "Red", {}),
+        CatalogProduct(-2, tmp_path / "missing.jpg", "val", "x", p.gender, p.article_type, None, {}),
+    ]
     vecs, failed = model.embed_products([p, *broken])
     assert vecs.shape == (1, 256) and failed == [-1, -2]
     q = model.compose_queries(vecs, ["very long caption " * 2000])
@@ -98,6 +99,8 @@ def test_training_is_deterministic(small_products, cache_dir, tmp_path):
     train(small_products, cfg, tmp_path / "b")
     from safetensors.torch import load_file
 
-    sa, sb = load_file(str(tmp_path / "a" / "model.safetensors")), load_file(
-        str(tmp_path / "b" / "model.safetensors"))
+    sa, sb = (
+        load_file(str(tmp_path / "a" / "model.safetensors")),
+        load_file(str(tmp_path / "b" / "model.safetensors")),
+    )
     assert all(torch.equal(sa[k], sb[k]) for k in sa)

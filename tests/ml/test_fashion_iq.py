@@ -8,8 +8,9 @@ from ml.mining import read_triplets
 
 FASHION_IQ = default_catalog_dir().parent / "fashion-iq"
 
-pytestmark = pytest.mark.skipif(not (FASHION_IQ / "captions").is_dir(),
-                                reason="Fashion IQ captions not available")
+pytestmark = pytest.mark.skipif(
+    not (FASHION_IQ / "captions").is_dir(), reason="Fashion IQ captions not available"
+)
 
 
 def test_loads_real_val_captions_and_joins():
@@ -27,10 +28,14 @@ def test_unknown_ids_and_missing_images_are_counted(tmp_path):
     (tmp_path / "captions").mkdir()
     (tmp_path / "image_splits").mkdir()
     (tmp_path / "image_splits" / "split.dress.val.json").write_text(json.dumps(["A", "B"]))
-    (tmp_path / "captions" / "cap.dress.val.json").write_text(json.dumps([
-        {"candidate": "A", "target": "B", "captions": ["is red", "Longer"]},
-        {"candidate": "A", "target": "ZZZ", "captions": ["x", "y"]},
-    ]))
+    (tmp_path / "captions" / "cap.dress.val.json").write_text(
+        json.dumps(
+            [
+                {"candidate": "A", "target": "B", "captions": ["is red", "Longer"]},
+                {"candidate": "A", "target": "ZZZ", "captions": ["x", "y"]},
+            ]
+        )
+    )
     d = load_fashion_iq(tmp_path, "val", ["dress"])
     assert len(d.triplets) == 1 and d.unknown_ids == 1
     assert d.triplets[0].text == "is red and longer"

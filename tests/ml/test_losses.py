@@ -28,8 +28,9 @@ def test_seed_difference_loss_hand_computed_2x2():
         return sum(x * y for x, y in zip(a, b, strict=True))
 
     logits = [[dot(cap[i], d[j]) / T for j in range(2)] for i in range(2)]
-    targets = [_softmax([(dot(d[i], d[j]) + dot(cap[i], cap[j])) / 2 * T for j in range(2)])
-               for i in range(2)]
+    targets = [
+        _softmax([(dot(d[i], d[j]) + dot(cap[i], cap[j])) / 2 * T for j in range(2)]) for i in range(2)
+    ]
     cap_loss = [-sum(targets[i][j] * _log_softmax(logits[i])[j] for j in range(2)) for i in range(2)]
     lt = [[logits[j][i] for j in range(2)] for i in range(2)]
     tt = [[targets[j][i] for j in range(2)] for i in range(2)]

@@ -61,5 +61,6 @@ def test_jsonl_round_trip(tmp_path, catalog):
     assert set(first) == {"candidate", "target", "captions", "change"}
     assert isinstance(first["candidate"], str)
     back = read_triplets(f)
-    assert [(t.candidate, t.target, t.captions, t.change) for t in back] == \
-        [(t.candidate, t.target, t.captions, t.change) for t in val]
+    assert [(t.candidate, t.target, t.captions, t.change) for t in back] == [
+        (t.candidate, t.target, t.captions, t.change) for t in val
+    ]

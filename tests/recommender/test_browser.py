@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from shop.models import Product
-from tests.recommender.conftest import make_version
+from tests.conftest import make_version
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from recommender import pipeline
 from recommender.models import ModelVersion
-from tests.recommender.conftest import make_version
+from tests.conftest import make_version
 
 
 def test_activation_retires_the_previous_version_atomically(catalog, trained_checkpoint):

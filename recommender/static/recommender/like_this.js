@@ -25,6 +25,16 @@
       clearTimeout(timer);
       timer = setTimeout(load, 350);
     });
+    form.querySelectorAll("[data-example]").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        input.value = button.value;
+        clearTimeout(timer);
+        load();
+      });
+    });
+    // Arriving from a result link (?like=...): show the refined results straight away.
+    if ("autoload" in form.dataset && input.value.trim()) load();
   }
   document.querySelectorAll("form[data-like-this]").forEach(wire);
 })();

@@ -1,0 +1,93 @@
+"""The shopper's results page (no JavaScript needed) and the staff admin for model versions."""
+
+from django.contrib.auth.models import User
+
+from recommender.models import ModelVersion
+from shop.models import Product
+from shop.services import OrderItem, place_order
+from tests.conftest import make_version
+
+
+def _shirt():
+    return Product.objects.filter(article_type="Shirts").order_by("pk").first()
+
+
+def test_results_page_without_javascript(client, active_model):
+    shirt = _shirt()
+    response = client.get("/recommendations/", {"reference": shirt.pk, "text": "in black"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="card"') == 20
+    assert f'/products/{shirt.pk}/"' not in html.split("like-this-grid")[1]  # the reference is not a result
+    assert "?like=in%20black" in html  # each result keeps the request for the next refinement
+
+
+def test_fragment_for_instant_results(client, active_model):
+    response = client.get("/recommendations/", {"reference": _shirt().pk, "text": "in red", "fragment": 1})
+    assert response.status_code == 200
+    assert "<html" not in response.content.decode() and "data-like-this-grid" in response.content.decode()
+
+
+def test_product_page_box_prefills_the_kept_request(client, active_model):
+    response = client.get(f"/products/{_shirt().pk}/", {"like": "now in red"})
+    assert 'value="now in red"' in response.content.decode()
+
+
+def test_last_purchase_box_for_a_shopper(client, active_model):
+    user = User.objects.create_user("dora", password="pw-12345678")
+    shirt = _shirt()
+    size = shirt.sizes.filter(stock__gt=0).first()
+    place_order(user, [OrderItem(shirt.pk, size.label if size else "", 1)])
+    client.login(username="dora", password="pw-12345678")
+    assert "Like my last purchase, but" in client.get("/purchases/").content.decode()
+    response = client.get("/recommendations/", {"text": "with short sleeves"})
+    assert response.status_code == 200 and "Your last purchase" in response.content.decode()
+
+
+def test_results_page_errors_are_friendly(client, active_model):
+    assert client.get("/recommendations/", {"reference": "abc"}).status_code == 400
+    assert client.get("/recommendations/", {"reference": 999999999}).status_code == 400
+    assert client.get("/recommendations/", {"text": "in red"}).status_code == 400  # anonymous, no reference
+    bad_filter = client.get("/recommendations/", {"reference": _shirt().pk, "min_price": "cheap"})
+    assert bad_filter.status_code == 400 and "check the filters" in bad_filter.content.decode()
+
+
+def test_results_page_before_the_first_model(client, catalog):
+    response = client.get("/recommendations/", {"reference": _shirt().pk, "text": "in red"})
+    assert response.status_code == 503 and "try again" in response.content.decode()
+
+
+def test_admin_lists_versions_with_metrics(admin_client, active_model):
+    response = admin_client.get("/admin/recommender/modelversion/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Retrain model" in html and "Serving shoppers" in html
+    assert "0.500 / 0.100 / 0.100" in html  # val R@10: model / image only / seed
+
+
+def test_admin_retrain_button_queues_once(admin_client, catalog):
+    admin_client.post("/admin/recommender/modelversion/retrain/")
+    admin_client.post("/admin/recommender/modelversion/retrain/")
+    assert ModelVersion.objects.filter(status="queued").count() == 1
+
+
+def test_admin_activate_and_roll_back(admin_client, catalog, trained_checkpoint):
+    first = make_version(trained_checkpoint)
+    second = make_version(trained_checkpoint, activate=False)
+    response = admin_client.post(
+        "/admin/recommender/modelversion/",
+        {"action": "activate_selected", "_selected_action": [second.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert ModelVersion.objects.get(status="active") == second
+    admin_client.post("/admin/recommender/modelversion/rollback/")
+    assert ModelVersion.objects.get(status="active") == first
+
+
+def test_plain_users_cannot_reach_the_admin_actions(client, catalog):
+    User.objects.create_user("eve", password="pw-12345678")
+    client.login(username="eve", password="pw-12345678")
+    response = client.post("/admin/recommender/modelversion/retrain/")
+    assert response.status_code == 302 and "/admin/login/" in response.url
+    assert not ModelVersion.objects.exists()

@@ -103,7 +103,12 @@ def candidate_products(
     split: str | None = None,
 ) -> QuerySet[Product]:
     """Products that may be recommended: filters, exclusions, and a vector of this version."""
-    qs = filter_products(filters).filter(embeddings__model_version_id=version.pk)
+    # Results are shown as cards: the long text columns stay in the database.
+    qs = (
+        filter_products(filters)
+        .filter(embeddings__model_version_id=version.pk)
+        .defer("description", "attributes")
+    )
     if exclude_ids:
         qs = qs.exclude(pk__in=exclude_ids)
     if exclude_purchased_by is not None:

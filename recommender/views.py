@@ -1,5 +1,7 @@
 """The shopper's results page for the "Like this, but …" box (and its fragment for instant results)."""
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -32,6 +34,15 @@ def results(request: HttpRequest) -> HttpResponse:
         error, status = f"{exc} Please try again in a few minutes.", 503
     except services.RecommendationError as exc:
         error, status = str(exc), 400
-    context = {"reference": reference, "text": text, "recommendation": recommendation, "error": error}
+    context = {
+        "reference": reference,
+        "text": text,
+        "recommendation": recommendation,
+        "error": error,
+        # Each result links to its page with the request kept, for the next refinement.
+        "result_link_query": f"?{urlencode({'like': recommendation.text})}"
+        if recommendation and recommendation.text
+        else "",
+    }
     template = "recommender/_results.html" if request.GET.get("fragment") else "recommender/results.html"
     return render(request, template, context, status=status)

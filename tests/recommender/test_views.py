@@ -19,7 +19,7 @@ def test_results_page_without_javascript(client, active_model):
     html = response.content.decode()
     assert html.count('class="card"') == 20
     assert f'/products/{shirt.pk}/"' not in html.split("like-this-grid")[1]  # the reference is not a result
-    assert "?like=in%20black" in html  # each result keeps the request for the next refinement
+    assert "?like=in+black" in html  # each result keeps the request for the next refinement
 
 
 def test_fragment_for_instant_results(client, active_model):

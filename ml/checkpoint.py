@@ -1,5 +1,9 @@
 """A checkpoint is one folder: model.safetensors, config.json (TrainConfig + format +
-encoder versions), metrics.json (when training wrote one)."""
+encoder versions), metrics.json (when training wrote one).
+
+A fine-tuned checkpoint (config finetune_blocks > 0) holds the backbone tail in the same
+model.safetensors (`image_tail.*`); its image encoder version ends with a digest of those
+weights, so features of different tails (or the frozen backbone) never share cache entries."""
 
 from __future__ import annotations
 
@@ -71,17 +75,22 @@ def load_model(checkpoint_dir: str | Path, device: str | torch.device | None = N
     except (KeyError, TypeError, ValueError) as exc:
         raise IncompatibleCheckpointError(f"{d}: bad config in checkpoint ({exc})") from exc
     versions = meta.get("encoders", {})
-    if check_encoders:
-        have = encoder_versions()
+
+    def check(have: dict[str, str]) -> None:
         if versions != have:
             raise IncompatibleCheckpointError(
                 f"{d}: trained with encoders {versions}, installed encoders are {have}; retrain")
-    model = RetrievalModel(config)
+
+    if check_encoders and not config.finetune_blocks:
+        check(encoder_versions())
     try:
+        model = RetrievalModel(config)
         state = load_file(str(weights))
         model.load_state_dict(state, strict=True)
-    except (RuntimeError, OSError) as exc:
+    except (RuntimeError, OSError, ValueError) as exc:
         raise IncompatibleCheckpointError(f"{d}: weights do not match the model ({exc})") from exc
+    if check_encoders and config.finetune_blocks:  # the image version includes the tail digest
+        check(model.encoder_versions())
     model.versions = versions
     model.cache = FeatureCache(cache_dir)  # None -> ML_CACHE_DIR or <repo>/var/cache/ml
     dev = torch.device(device) if device is not None else torch.device(default_device())

@@ -24,6 +24,15 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+FIELD_HELP = {
+    "device": "cuda or cpu (default: cuda when available, else cpu)",
+    "finetune_blocks": "also train the last N EfficientNet-Lite0 blocks + conv head (1-16) on decoded "
+                       "images; needs a CUDA GPU, on a CPU-only machine it runs only with --device cpu "
+                       "(very slow; default: 0 = frozen backbone, heads on cached features)",
+    "finetune_lr": "learning rate of the fine-tuned backbone blocks (default: 0.0001)",
+}
+
+
 def _add_config_args(p: argparse.ArgumentParser) -> None:
     """One --flag per TrainConfig field (bools get --x/--no-x)."""
     for f in dataclasses.fields(TrainConfig):
@@ -38,7 +47,7 @@ def _add_config_args(p: argparse.ArgumentParser) -> None:
             if f.name in ("num_threads",):
                 typ = int
             p.add_argument(flag, type=typ, default=None, metavar=f.name.upper(),
-                           help=f"default: {default}")
+                           help=FIELD_HELP.get(f.name, f"default: {default}"))
 
 
 def _catalog(args) -> list:
@@ -51,13 +60,17 @@ def _catalog(args) -> list:
 
 
 def cmd_train(args) -> int:
-    from ml.train import train
+    from ml.encoders import check_finetune_blocks
+    from ml.train import finetune_device, train
 
     overrides = {f.name: getattr(args, f.name) for f in dataclasses.fields(TrainConfig)
                  if f.name != "extra" and getattr(args, f.name, None) is not None}
     try:
         config = (TrainConfig.seed_report(**overrides) if args.preset == "seed"
                   else TrainConfig(**overrides))
+        if config.finetune_blocks:  # refuse before reading the catalog
+            finetune_device(config)
+            check_finetune_blocks(config.finetune_blocks)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     products = _catalog(args)
@@ -96,16 +109,22 @@ def cmd_evaluate(args) -> int:
     products = _catalog(args)
     gallery = [p for p in products if args.gallery_split == "all" or p.split == args.gallery_split]
     dev = str(model.device)
-    img, failed = image_features([p.image_path for p in gallery], get_image_encoder(dev), model.cache)
+    img, failed = image_features([p.image_path for p in gallery], model.image_encoder(), model.cache)
     bad = set(failed)
     gallery = [p for i, p in enumerate(gallery) if i not in bad]
     img = img[[i for i in range(len(img)) if i not in bad]]
+    raw = None  # a fine-tuned model's image features are not the raw backbone's (image_only_raw)
+    if model.image_tail is not None and "image_only_raw" in methods:
+        raw = image_features([p.image_path for p in gallery], get_image_encoder(dev), model.cache)[0]
     tenc = get_text_encoder(dev)
     pt = (text_features([product_text(p) for p in gallery], tenc, model.cache)
           if model.ptext_head is not None else None)
     cap = (text_features([t.text for t in triplets], tenc, None) if triplets
            else np.zeros((0, tenc.dim), np.float32))
     res = evaluate_features(model, [p.id for p in gallery], img, pt, triplets, cap, methods)
+    if raw is not None:
+        res["image_only_raw"] = evaluate_features(model, [p.id for p in gallery], raw, pt, triplets, cap,
+                                                  ["image_only_raw"])["image_only_raw"]
     for r in res.values():
         r["failed_images"] = len(failed)
         r["gallery_split"] = args.gallery_split
@@ -162,7 +181,8 @@ def cmd_features(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m ml", description="Composed image+text retrieval: train, evaluate, mine.")
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="{train,evaluate,mine,features}")
-    t = sub.add_parser("train", help="train projection heads, write a checkpoint folder")
+    t = sub.add_parser("train", help="train projection heads (optionally the last backbone blocks, "
+                                     "--finetune-blocks N on a GPU), write a checkpoint folder")
     t.add_argument("--catalog", help="catalog folder (default: $CATALOG_DIR or ../shared/data/catalog)")
     t.add_argument("--out", required=True, help="checkpoint folder to write")
     t.add_argument("--preset", choices=["default", "seed"], default="default",

@@ -36,7 +36,8 @@ class TrainConfig:
     select_by: str = "val_r10"  # "val_r10" | "val_loss" (the seed's rule)
     seed: int = 0
     device: str | None = None  # None -> cuda when available else cpu
-    finetune_blocks: int = 0  # >0: also train the last N backbone blocks (CUDA only)
+    finetune_blocks: int = 0  # >0: also train the last N backbone blocks (CUDA; CPU only if device="cpu")
+    finetune_lr: float = 1e-4  # learning rate of those backbone blocks (heads use lr)
     cache_dir: str | None = None
     num_threads: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -53,6 +54,8 @@ class TrainConfig:
                 raise ValueError(f"{name} must be >= 1")
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError("dropout must be in [0, 1)")
+        if self.finetune_blocks < 0:
+            raise ValueError(f"finetune_blocks must be >= 0, got {self.finetune_blocks}")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

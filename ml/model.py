@@ -4,6 +4,8 @@ Product vector p = normalize(img_head(image) [+ ptext_head(product text)])
 Caption vector c = normalize(text_head(caption))
 Composed query q = normalize(ref + w * c) [+ residual MLP(ref, c) with composer="mlp"]
 All three live in one cosine space, so the store can index p and order by p <=> q.
+With config.finetune_blocks = N > 0 the model also owns `image_tail`, a trainable copy of the
+last N EfficientNet blocks + conv head; its image features are trunk (frozen) -> tail -> pool.
 """
 
 from __future__ import annotations
@@ -57,6 +59,11 @@ class RetrievalModel(nn.Module):
         self.text_weight = nn.Parameter(torch.zeros(()))  # log of w in ref + w * c
         self.logit_scale = nn.Parameter(torch.tensor(math.log(1 / config.contrastive_temperature)),
                                         requires_grad=config.learn_temperature)
+        self.image_tail = None
+        if config.finetune_blocks:
+            from ml.encoders import ImageTail, get_image_encoder
+
+            self.image_tail = ImageTail(get_image_encoder("cpu"), config.finetune_blocks)
         # Not trained; set by the checkpoint loader / train(); used by embed_* helpers.
         self.cache = None
         self.versions: dict[str, str] = {}
@@ -93,6 +100,23 @@ class RetrievalModel(nn.Module):
     def device(self) -> torch.device:
         return self.text_weight.device
 
+    def image_encoder(self):
+        """The encoder of this model's 1280-d image features: the frozen EfficientNet, or the
+        frozen trunk + this model's fine-tuned tail (its `version` includes the tail digest)."""
+        from ml.encoders import TunedImageEncoder, get_image_encoder
+
+        base = get_image_encoder(str(self.device))
+        return base if self.image_tail is None else TunedImageEncoder(base, self.image_tail)
+
+    def encoder_versions(self) -> dict[str, str]:
+        """Versions of the features this model consumes (saved in, and checked against, checkpoints)."""
+        from ml.encoders import get_image_encoder, get_text_encoder, tuned_image_version
+
+        image = get_image_encoder("cpu").version
+        if self.image_tail is not None:
+            image = tuned_image_version(image, self.image_tail)
+        return {"image": image, "text": get_text_encoder("cpu").version}
+
     def _text_features(self, texts: Sequence[str], use_cache: bool) -> torch.Tensor:
         from ml.cache import text_features
         from ml.encoders import get_text_encoder
@@ -108,13 +132,11 @@ class RetrievalModel(nn.Module):
         ids of products skipped because their image is missing/corrupt (rows not returned)."""
         from ml.cache import image_features
         from ml.data import product_text
-        from ml.encoders import get_image_encoder
 
         self.eval()
         products = list(products)
-        img, failed_idx = image_features([p.image_path for p in products],
-                                         get_image_encoder(str(self.device)), self.cache,
-                                         batch_size=batch_size, progress=progress)
+        img, failed_idx = image_features([p.image_path for p in products], self.image_encoder(),
+                                         self.cache, batch_size=batch_size, progress=progress)
         bad = set(failed_idx)
         keep = [i for i in range(len(products)) if i not in bad]
         img_t = torch.from_numpy(img[keep]).to(self.device)

@@ -3,6 +3,11 @@
 Readable in one sitting: mine triplets (train split for training, val split for selection),
 look up cached features, run the epochs, validate every epoch, keep the best checkpoint.
 The test split is never read here.
+
+With config.finetune_blocks = N > 0 the last N EfficientNet blocks + conv head are trained too
+(model.image_tail, lr = config.finetune_lr): each batch's images are decoded, run through the
+frozen trunk under no_grad and then through the tail; val product vectors are recomputed with
+the current tail at every validation. Same objective and selection as the frozen path.
 """
 
 from __future__ import annotations
@@ -10,9 +15,11 @@ from __future__ import annotations
 import copy
 import json
 import math
+import os
 import random
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +30,14 @@ from ml.cache import FeatureCache, image_features, text_features
 from ml.checkpoint import save_checkpoint
 from ml.config import TrainConfig
 from ml.data import CatalogProduct, product_text
-from ml.encoders import default_device, get_image_encoder, get_text_encoder
+from ml.encoders import (
+    check_finetune_blocks,
+    default_device,
+    get_image_encoder,
+    get_text_encoder,
+    load_image_tensor,
+    tuned_image_version,
+)
 from ml.evaluate import METHODS, evaluate_features
 from ml.losses import composed_contrastive_loss, seed_difference_loss
 from ml.mining import Triplet, mine_triplets
@@ -80,6 +94,31 @@ def _batch_loss(model: RetrievalModel, config: TrainConfig, img, pt, cap, ref_i,
                                      symmetric=config.symmetric, ref_negative=config.ref_negative)
 
 
+def _tuned_batch_loss(model: RetrievalModel, config: TrainConfig, paths: Sequence, pool: ThreadPoolExecutor,
+                      pt, cap, ref_i, tgt_i):
+    """_batch_loss with image features computed now: decode the batch's images, frozen trunk
+    (no grad), trainable tail. Rows are renumbered to the batch's unique products."""
+    rows, inv = torch.unique(torch.cat([ref_i, tgt_i]), return_inverse=True)
+    images = torch.stack(list(pool.map(load_image_tensor, [paths[i] for i in rows.tolist()])))
+    with torch.no_grad():
+        x = get_image_encoder(str(model.device)).trunk(images.to(model.device), model.image_tail.start)
+    img = model.image_tail(x)
+    pt = pt[rows] if pt is not None else None
+    return _batch_loss(model, config, img, pt, cap, inv[:len(ref_i)], inv[len(ref_i):])
+
+
+def finetune_device(config: TrainConfig) -> str:
+    """Fine-tuning decodes and runs CNN blocks every step: CUDA, or CPU only when asked for."""
+    if config.device is None and not torch.cuda.is_available():
+        raise ValueError("finetune_blocks > 0 trains backbone blocks and needs a CUDA GPU, none found; "
+                         "set device='cpu' (--device cpu) to run it on the CPU anyway (very slow), "
+                         "or finetune_blocks=0 to train the heads on cached features")
+    device = config.device or "cuda"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError(f"device {device!r} requested but CUDA is not available")
+    return device
+
+
 def _plot(history: list[dict], path: Path) -> None:
     import matplotlib
 
@@ -114,10 +153,9 @@ def train(
     if config.num_threads:
         torch.set_num_threads(config.num_threads)
     device = config.device or default_device()
-    if config.finetune_blocks and device != "cuda":
-        raise ValueError("finetune_blocks needs CUDA; on CPU the heads train on cached features")
     if config.finetune_blocks:
-        raise NotImplementedError("backbone fine-tuning is not implemented yet (see docs/ML.md)")
+        device = finetune_device(config)
+        check_finetune_blocks(config.finetune_blocks)
     cache = FeatureCache(config.cache_dir)
 
     # 1. data: the test split is dropped before anything else happens
@@ -150,23 +188,44 @@ def train(
 
     # 2. model + optimiser (no weight decay on scalars such as the temperature)
     model = RetrievalModel(config).to(device)
-    decay = [p for p in model.parameters() if p.requires_grad and p.ndim >= 2]
-    no_decay = [p for p in model.parameters() if p.requires_grad and p.ndim < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": config.weight_decay},
-                             {"params": no_decay, "weight_decay": 0.0}], lr=config.lr)
+    tail = model.image_tail
+    tail_ids = {id(p) for p in tail.parameters()} if tail is not None else set()
+    heads = [p for p in model.parameters() if p.requires_grad and id(p) not in tail_ids]
+    decay = [p for p in heads if p.ndim >= 2]
+    no_decay = [p for p in heads if p.ndim < 2]
+    groups = [{"params": decay, "weight_decay": config.weight_decay},
+              {"params": no_decay, "weight_decay": 0.0}]
+    if tail is not None:  # the pretrained backbone blocks move slowly
+        groups += [{"params": [p for p in tail.parameters() if p.ndim >= 2],
+                    "weight_decay": config.weight_decay, "lr": config.finetune_lr},
+                   {"params": [p for p in tail.parameters() if p.ndim < 2],
+                    "weight_decay": 0.0, "lr": config.finetune_lr}]
+    opt = torch.optim.AdamW(groups, lr=config.lr)
     n = len(train_trip)
     steps_per_epoch = math.ceil(n / config.batch_size)
     gen = torch.Generator().manual_seed(config.seed)
     select_method = "seed" if config.objective == "seed" else "composed"
+    train_paths = [p.image_path for p in tr.products]
+    pool = ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) if tail is not None else None
+
+    def val_images() -> np.ndarray:
+        """Val image features: cached frozen ones, or recomputed with the current tail."""
+        if tail is None:
+            return va.image
+        model.eval()
+        return image_features([p.image_path for p in va.products], model.image_encoder(), None,
+                              batch_size=config.batch_size)[0]
 
     def validate() -> tuple[float, dict]:
         model.eval()
+        val_img = val_images()
         with torch.no_grad():
             img, pt, cap, ref, tgt = V
+            img = torch.from_numpy(val_img).to(device) if tail is not None else img
             losses = [float(_batch_loss(model, config, img, pt, cap[s:s + config.batch_size],
                                         ref[s:s + config.batch_size], tgt[s:s + config.batch_size]))
                       for s in range(0, len(ref), config.batch_size)]
-        res = evaluate_features(model, va.ids, va.image, va.ptext, val_trip, val_cap, [select_method])
+        res = evaluate_features(model, va.ids, val_img, va.ptext, val_trip, val_cap, [select_method])
         return float(np.mean(losses)), res[select_method]
 
     # 3. epochs
@@ -184,7 +243,10 @@ def train(
             idx = perm[step * config.batch_size:(step + 1) * config.batch_size]
             if len(idx) < 2:  # contrastive losses need at least one negative
                 continue
-            loss = _batch_loss(model, config, img, pt, cap[idx], ref[idx], tgt[idx])
+            if tail is None:
+                loss = _batch_loss(model, config, img, pt, cap[idx], ref[idx], tgt[idx])
+            else:
+                loss = _tuned_batch_loss(model, config, train_paths, pool, pt, cap[idx], ref[idx], tgt[idx])
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -205,11 +267,18 @@ def train(
             f"R@10 {val['R@10']:.3f}", epoch / config.epochs)
         tqdm.write(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}))
     train_seconds = time.time() - t_train
+    if pool is not None:
+        pool.shutdown()
 
     # 4. final report of the selected weights on val, all methods
     model.load_state_dict(best_state)
-    final = evaluate_features(model, va.ids, va.image, va.ptext, val_trip, val_cap, METHODS)
+    final = evaluate_features(model, va.ids, val_images(), va.ptext, val_trip, val_cap, METHODS)
     versions = {"image": get_image_encoder(device).version, "text": tenc.version}
+    if tail is not None:
+        # image_only_raw means the untrained backbone; the image version names this tail
+        final["image_only_raw"] = evaluate_features(model, va.ids, va.image, va.ptext, val_trip, val_cap,
+                                                    ["image_only_raw"])["image_only_raw"]
+        versions["image"] = tuned_image_version(versions["image"], tail)
     model.versions = versions
     metrics = {
         "config": config.to_dict(),

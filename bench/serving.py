@@ -7,7 +7,9 @@ Needs the store's database with an active model (`make demo` once, or
 with keep-alive connections); latencies are wall-clock per request as the client sees them.
 Baseline in the same run: GET /api/v1/products/{id}/ (the same stack without the recommender).
 Where the time goes comes from the responses' Server-Timing header (lookup, text encoding, SQL
-search, serialisation).
+search, serialisation). Scenarios: `composed` draws texts from a pool of common requests (the
+per-process text cache answers most), `new_text` sends a text never seen before on every request
+(the text encoder runs each time), `filters` adds gender, article type, price and in-stock.
 """
 
 from __future__ import annotations
@@ -133,7 +135,12 @@ def build_jobs(sample: list[dict], n: int, kind: str, seed: int) -> list[tuple[s
         if kind == "baseline":
             jobs.append(("GET", f"/api/v1/products/{ref['id']}/", ""))
             continue
-        body = {"reference_product": ref["id"], "text": rng.choice(TEXTS), "limit": 20}
+        if kind == "new_text":  # a text this server process has never encoded (no cache hit)
+            a, b = divmod(i, len(TEXTS))
+            text = f"{TEXTS[a % len(TEXTS)]} and {TEXTS[b]} #{seed}-{i}"
+        else:  # shoppers repeat themselves: a pool of common requests, mostly cached
+            text = rng.choice(TEXTS)
+        body = {"reference_product": ref["id"], "text": text, "limit": 20}
         if kind == "filters":
             body["filters"] = {
                 "gender": ref["gender"],
@@ -196,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         run_load(args.port, build_jobs(sample, 20 * args.workers, "composed", args.seed + 1), args.workers)
         results = []
         for concurrency in args.concurrency:
-            for kind in ("baseline", "composed", "filters"):
+            for kind in ("baseline", "composed", "new_text", "filters"):
                 jobs = build_jobs(sample, args.requests, kind, args.seed + concurrency)
                 row = {"scenario": kind, "concurrency": concurrency, **run_load(args.port, jobs, concurrency)}
                 results.append(row)

@@ -192,7 +192,11 @@ def drop_index(version: ModelVersion) -> None:
 def embed_products(version: ModelVersion, products: list[Product], progress=None) -> list[int]:
     """Compute and store vectors of `products`; returns ids skipped for a bad image."""
     model = runtime.load_model(version.checkpoint_path)
-    vectors, failed = model.embed_products(runtime.catalog_products(products), progress=progress)
+    # On a CPU, batches of 16 images run the CNN ~1.7x faster than 64 (bench/indexing.py).
+    batch_size = 64 if model.device.type == "cuda" else 16
+    vectors, failed = model.embed_products(
+        runtime.catalog_products(products), batch_size=batch_size, progress=progress
+    )
     bad = set(failed)
     write_embeddings(version, [p.pk for p in products if p.pk not in bad], vectors)
     return failed

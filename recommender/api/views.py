@@ -50,14 +50,18 @@ class RecommendationView(APIView):
             return Response({"error": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         started = time.perf_counter()
         context = {"request": request}
+        # One many=True serializer: DRF builds the fields once, not once per product.
+        products = ProductSummarySerializer(
+            [p for p, _ in recommendation.results], many=True, context=context
+        )
         body = {
             "reference": ProductSummarySerializer(recommendation.reference, context=context).data,
             "reference_is_last_purchase": recommendation.reference_is_last_purchase,
             "text": recommendation.text,
             "model_version": recommendation.model_version.name,
             "results": [
-                {"product": ProductSummarySerializer(product, context=context).data, "score": round(score, 6)}
-                for product, score in recommendation.results
+                {"product": product, "score": round(score, 6)}
+                for product, (_, score) in zip(products.data, recommendation.results, strict=True)
             ],
         }
         timings = {**recommendation.timings, "serialize": (time.perf_counter() - started) * 1000.0}

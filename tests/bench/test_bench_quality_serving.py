@@ -48,8 +48,8 @@ def test_retrieval_benchmark_smoke(catalog, trained_checkpoint, small_catalog_di
     make_version(trained_checkpoint)
     out = tmp_path / "retrieval.json"
     _run(
-        "bench/retrieval.py", "--catalog", str(small_catalog_dir), "--epochs", "1", "--work-dir", str(tmp_path),
-        "--sql", "--json", str(out), "--plot", str(tmp_path / "retrieval.png"),
+        "bench/retrieval.py", "--catalog", str(small_catalog_dir), "--epochs", "1",
+        "--work-dir", str(tmp_path), "--sql", "--json", str(out), "--plot", str(tmp_path / "retrieval.png"),
         env=_bench_env(),
     )  # fmt: skip
     result = json.loads(out.read_text())
@@ -73,7 +73,8 @@ def test_retrieval_benchmark_smoke(catalog, trained_checkpoint, small_catalog_di
     fiq = tmp_path / "fiq.json"
     _run(
         "bench/retrieval.py", "fashion-iq", "--images", str(images), "--categories", "dress",
-        "--checkpoint", str(tmp_path / "seed_method"), "--json", str(fiq), "--catalog", str(small_catalog_dir),
+        "--checkpoint", str(tmp_path / "seed_method"), "--json", str(fiq),
+        "--catalog", str(small_catalog_dir),
     )  # fmt: skip
     assert "dress" in json.loads(fiq.read_text())
 
@@ -90,7 +91,7 @@ def test_serving_benchmark_smoke(catalog, trained_checkpoint, tmp_path):
     )  # fmt: skip
     report = json.loads(out.read_text())
     rows = {(r["scenario"], r["concurrency"]): r for r in report["results"]}
-    assert set(rows) == {(s, c) for s in ("baseline", "composed", "filters") for c in (1, 2)}
+    assert set(rows) == {(s, c) for s in ("baseline", "composed", "new_text", "filters") for c in (1, 2)}
     assert all(r["statuses"] == [200] for r in rows.values())
     assert {"lookup", "encode", "search", "serialize"} <= set(
         rows[("composed", 1)]["server_timing_median_ms"]

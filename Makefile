@@ -53,7 +53,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 
 bench-retrieval: venv
-	$(PY) bench/retrieval.py
+	$(PY) bench/retrieval.py --sql
 
 bench-serving: venv
 	$(PY) bench/serving.py

@@ -31,6 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from bench._common import machine_info, write_json  # noqa: E402
 from ml.config import TrainConfig  # noqa: E402
 from ml.data import default_catalog_dir, load_catalog  # noqa: E402
 
@@ -309,8 +310,7 @@ def main(argv: list[str] | None = None) -> int:
             plot_quality(result, Path(args.plot))
             print(f"bar chart: {args.plot}")
     if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(result, indent=2))
+        write_json(args.json, {**result, "machine": machine_info()})
         print(f"results: {args.json}")
     return 0
 

@@ -29,6 +29,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench._common import machine_info, write_json  # noqa: E402
+
 TEXTS = [
     "in navy", "in black", "in white with short sleeves", "with long sleeves", "striped instead of plain",
     "in red", "darker", "lighter and slim fit", "checked instead of solid", "with a round neck",
@@ -219,8 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         server.wait(20)
     report = {"model_version": store["version"], "workers": args.workers, "results": results}
     if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(report, indent=2))
+        write_json(args.json, {**report, "machine": machine_info()})
         print(f"results: {args.json}")
     return 0
 

@@ -67,10 +67,13 @@ def image_features(
     paths: Sequence[str | Path],
     encoder,
     cache: FeatureCache | None = None,
-    batch_size: int = 64,
+    batch_size: int | None = None,
     progress: Progress | None = None,
 ) -> tuple[np.ndarray, list[int]]:
     """Features for each path, from cache where possible.
+
+    batch_size None: 16 on a CPU (the CNN runs ~1.7x faster than with 64 there, see
+    bench/indexing.py), 64 on a GPU.
 
     Returns ([N,1280] float32 with zero rows for failures, indices of failed paths).
     Missing/corrupt images are skipped and reported, never raised.
@@ -91,6 +94,8 @@ def image_features(
         else:
             todo.append((i, key))
     device = next(encoder.parameters()).device
+    if batch_size is None:
+        batch_size = 64 if device.type == "cuda" else 16
     done = 0
     for start in range(0, len(todo), batch_size):
         chunk = todo[start:start + batch_size]

@@ -126,7 +126,7 @@ class RetrievalModel(nn.Module):
         return torch.from_numpy(f).to(self.device)
 
     @torch.no_grad()
-    def embed_products(self, products: Sequence, batch_size: int = 64,
+    def embed_products(self, products: Sequence, batch_size: int | None = None,
                        progress: Progress | None = None) -> tuple[np.ndarray, list[int]]:
         """[N,D] float32 L2-normalised product vectors for products whose image loaded, and the
         ids of products skipped because their image is missing/corrupt (rows not returned)."""

@@ -32,16 +32,21 @@ def embed_catalog(version_id: int) -> int:
 
 @shared_task
 def embed_new_products(product_ids: list[int]) -> int:
-    """Vectors for new or edited products under the versions that serve or are about to."""
+    """Vectors for new or edited products under the versions that serve or are about to.
+
+    A version still embedding picks them up itself: it embeds every product lacking a vector.
+    """
     from shop.models import Product
 
     products = list(Product.objects.filter(pk__in=product_ids, is_active=True).order_by("pk"))
     if not products:
         return 0
     versions = ModelVersion.objects.filter(status__in=[ModelVersion.Status.ACTIVE, ModelVersion.Status.READY])
+    embedded = 0
     for version in versions:
-        pipeline.embed_products(version, products)
-    return len(products)
+        failed = pipeline.embed_products(version, products)
+        embedded += len(products) - len(failed)
+    return embedded  # vectors written (0 before the first model is ready)
 
 
 def start_retrain(*, user=None, config: dict | None = None, activate_when_ready: bool = True) -> ModelVersion:

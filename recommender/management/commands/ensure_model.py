@@ -36,6 +36,7 @@ class Command(BaseCommand):
             return
         version = tasks.start_retrain()
         self.stdout.write(
-            f"Queued model {version.name}: the worker trains it (cached image features) and embeds the "
-            "catalog; the 'Like this, but …' box answers as soon as it is active (a few minutes on a CPU)."
+            f"Queued model {version.name}: the worker computes the image features (once; cached in "
+            "var/cache/ml), trains the model and embeds the catalog. The 'Like this, but …' box answers "
+            "as soon as it is active: about 5 minutes on a 2-core CPU the first time, 1-2 minutes later."
         )

@@ -127,24 +127,9 @@ def overlapped_image_features(paths, encoder, cache=None, batch_size: int = 64, 
     runs batch i (same results, same cache behaviour)."""
     import torch
 
-    from ml.cache import file_sha1
-    from ml.encoders import IMAGE_FEATURE_DIM
+    from ml.cache import cached_image_features
 
-    n = len(paths)
-    out = np.zeros((n, IMAGE_FEATURE_DIM), dtype=np.float32)
-    failed: list[int] = []
-    todo = []
-    for i, p in enumerate(paths):
-        try:
-            key = file_sha1(p)
-        except OSError:
-            failed.append(i)
-            continue
-        hit = cache.get("image", encoder.version, key) if cache else None
-        if hit is not None and hit.shape == (IMAGE_FEATURE_DIM,):
-            out[i] = hit
-        else:
-            todo.append((i, key))
+    out, failed, todo = cached_image_features(paths, encoder, cache)
     chunks = [todo[s : s + batch_size] for s in range(0, len(todo), batch_size)]
     device = next(encoder.parameters()).device
     with ThreadPoolExecutor(max_workers=1) as pool, torch.no_grad():

@@ -62,6 +62,28 @@ def text_sha1(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+def cached_image_features(
+    paths: Sequence[str | Path], encoder, cache: FeatureCache | None
+) -> tuple[np.ndarray, list[int], list[tuple[int, str]]]:
+    """The cache's part of image_features: ([N,1280] with cached rows filled, indices of
+    unreadable paths, (index, content hash) of the images the CNN still has to run on)."""
+    out = np.zeros((len(paths), IMAGE_FEATURE_DIM), dtype=np.float32)
+    failed: list[int] = []
+    todo: list[tuple[int, str]] = []
+    for i, p in enumerate(paths):
+        try:
+            key = file_sha1(p)
+        except OSError:
+            failed.append(i)
+            continue
+        hit = cache.get("image", encoder.version, key) if cache else None
+        if hit is not None and hit.shape == (IMAGE_FEATURE_DIM,):
+            out[i] = hit
+        else:
+            todo.append((i, key))
+    return out, failed, todo
+
+
 @torch.no_grad()
 def image_features(
     paths: Sequence[str | Path],
@@ -78,21 +100,7 @@ def image_features(
     Returns ([N,1280] float32 with zero rows for failures, indices of failed paths).
     Missing/corrupt images are skipped and reported, never raised.
     """
-    n = len(paths)
-    out = np.zeros((n, IMAGE_FEATURE_DIM), dtype=np.float32)
-    failed: list[int] = []
-    todo: list[tuple[int, str]] = []
-    for i, p in enumerate(paths):
-        try:
-            key = file_sha1(p)
-        except OSError:
-            failed.append(i)
-            continue
-        hit = cache.get("image", encoder.version, key) if cache else None
-        if hit is not None and hit.shape == (IMAGE_FEATURE_DIM,):
-            out[i] = hit
-        else:
-            todo.append((i, key))
+    out, failed, todo = cached_image_features(paths, encoder, cache)
     device = next(encoder.parameters()).device
     if batch_size is None:
         batch_size = 64 if device.type == "cuda" else 16

@@ -88,6 +88,7 @@ def _redis_server_binary() -> str:
 
 def embedded_redis_socket(data_dir: Path) -> Path:
     """Start (or reuse) the embedded Redis server and return its unix socket path."""
+    data_dir = data_dir.resolve()  # unix:// URLs need an absolute path
     data_dir.mkdir(parents=True, exist_ok=True)
     sock = data_dir / "redis.sock"
     with _file_lock(data_dir / ".lock"):
@@ -129,7 +130,7 @@ def embedded_redis_socket(data_dir: Path) -> Path:
 def stop_embedded_redis(data_dir: Path) -> bool:
     import redis
 
-    sock = data_dir / "redis.sock"
+    sock = data_dir.resolve() / "redis.sock"
     if not redis_is_reachable(f"unix://{sock}"):
         return False
     try:

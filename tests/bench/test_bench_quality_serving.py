@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,12 @@ def _bench_env() -> dict:
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "ML_CACHE_DIR": str(settings.ML_CACHE_DIR),
     }
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _run(*args, env=None, timeout=300) -> subprocess.CompletedProcess:
@@ -86,7 +93,7 @@ def test_serving_benchmark_smoke(catalog, trained_checkpoint, tmp_path):
     out = tmp_path / "serving.json"
     _run(
         "bench/serving.py", "--workers", "1", "--requests", "6", "--concurrency", "1", "2",
-        "--port", "8197", "--json", str(out),
+        "--port", str(_free_port()), "--json", str(out),
         env=_bench_env(),
     )  # fmt: skip
     report = json.loads(out.read_text())

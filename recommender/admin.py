@@ -29,6 +29,20 @@ class ModelVersionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # versions come from the Retrain button, with a trained checkpoint
 
+    def has_delete_permission(self, request: HttpRequest, obj: ModelVersion | None = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or (obj.status != ModelVersion.Status.ACTIVE and not obj.is_running))
+
+    def delete_model(self, request: HttpRequest, obj: ModelVersion) -> None:
+        pipeline.delete_version(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for version in queryset:
+            try:
+                pipeline.delete_version(version)
+            except pipeline.PipelineError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+
     @admin.display(description="version")
     def name(self, obj: ModelVersion) -> str:
         return obj.name

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import shutil
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -184,9 +185,22 @@ def build_index(version: ModelVersion) -> None:
         )
 
 
-def drop_index(version: ModelVersion) -> None:
-    with connection.cursor() as cursor:
+def delete_version(version: ModelVersion) -> None:
+    """Remove a version that does not serve: its vectors, its index and its checkpoint files."""
+    if version.status == ModelVersion.Status.ACTIVE:
+        raise PipelineError(f"{version.name} is serving shoppers; activate another version first.")
+    if version.is_running:
+        raise PipelineError(f"{version.name} is {version.status}; wait for it to finish.")
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DROP INDEX IF EXISTS {index_name(version)}")
+        version.delete()  # cascades to its vectors
+    checkpoint = Path(version.checkpoint_path) if version.checkpoint_path else None
+    if (
+        checkpoint
+        and checkpoint.is_dir()
+        and Path(settings.MODEL_DIR).resolve() in checkpoint.resolve().parents
+    ):
+        shutil.rmtree(checkpoint)  # only folders the store itself created under MODEL_DIR
 
 
 def embed_products(version: ModelVersion, products: list[Product], progress=None) -> list[int]:

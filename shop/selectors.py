@@ -34,9 +34,6 @@ class ProductFilters:
     size: str | None = None
     in_stock: bool = False
 
-    def is_empty(self) -> bool:
-        return self == ProductFilters()
-
     def as_query_params(self) -> dict[str, str]:
         """The non-empty filters as URL parameters (to keep them across pages)."""
         params = {}
@@ -194,7 +191,3 @@ def purchase_lines(user: AbstractBaseUser) -> QuerySet[OrderLine]:
 def last_purchased_product(user: AbstractBaseUser) -> Product | None:
     line = purchase_lines(user).first()
     return line.product if line else None
-
-
-def purchased_product_ids(user: AbstractBaseUser) -> set[int]:
-    return set(purchase_lines(user).values_list("product_id", flat=True))

@@ -111,3 +111,33 @@ def test_concurrent_retrain_requests_start_one_training(catalog):
         thread.join()
     assert sorted(outcomes) == ["created", "refused", "refused", "refused"]
     assert ModelVersion.objects.filter(status="queued").count() == 1
+
+
+def test_deleting_a_version_drops_its_vectors_index_and_checkpoint(
+    catalog, trained_checkpoint, settings, tmp_path
+):
+    import shutil as sh
+
+    from recommender.models import ProductEmbedding
+    from recommender.pipeline import index_name
+
+    settings.MODEL_DIR = tmp_path
+    own_copy = tmp_path / "v-old"
+    sh.copytree(trained_checkpoint, own_copy)
+    active = make_version(trained_checkpoint)
+    old = make_version(own_copy, activate=False)
+
+    with pytest.raises(pipeline.PipelineError, match="serving"):
+        pipeline.delete_version(active)
+    old_pk, old_index = old.pk, index_name(old)
+    pipeline.delete_version(old)
+
+    assert not ModelVersion.objects.filter(pk=old_pk).exists()
+    assert not ProductEmbedding.objects.filter(model_version_id=old_pk).exists()
+    assert not own_copy.exists()
+    assert trained_checkpoint.exists()  # outside MODEL_DIR: never removed
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [old_index])
+        assert cursor.fetchone() is None
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [index_name(active)])
+        assert cursor.fetchone() is not None

@@ -91,3 +91,15 @@ def test_plain_users_cannot_reach_the_admin_actions(client, catalog):
     response = client.post("/admin/recommender/modelversion/retrain/")
     assert response.status_code == 302 and "/admin/login/" in response.url
     assert not ModelVersion.objects.exists()
+
+
+def test_admin_deletes_a_retired_version_but_never_the_active_one(admin_client, catalog, trained_checkpoint):
+    active = make_version(trained_checkpoint)
+    ready = make_version(trained_checkpoint, activate=False)
+    assert (
+        admin_client.post(f"/admin/recommender/modelversion/{active.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    response = admin_client.post(f"/admin/recommender/modelversion/{ready.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert list(ModelVersion.objects.all()) == [active]

@@ -109,42 +109,23 @@ def create_table(conn, dim: int) -> None:
 # --- the proposed change: decode the next batch while the CNN runs ------------------------------
 
 
-def _decode_batch(paths, chunk):
-    from ml.encoders import load_image_tensor
-
-    tensors, ok, failed = [], [], []
-    for i, key in chunk:
-        try:
-            tensors.append(load_image_tensor(paths[i]))
-            ok.append((i, key))
-        except Exception:
-            failed.append(i)
-    return tensors, ok, failed
-
-
 def overlapped_image_features(paths, encoder, cache=None, batch_size: int = 64, progress=None):
     """ml.cache.image_features with the decode of batch i+1 on a background thread while the CNN
     runs batch i (same results, same cache behaviour)."""
     import torch
 
-    from ml.cache import cached_image_features
+    from ml.cache import cached_image_features, decode_images, encode_images
 
     out, failed, todo = cached_image_features(paths, encoder, cache)
     chunks = [todo[s : s + batch_size] for s in range(0, len(todo), batch_size)]
-    device = next(encoder.parameters()).device
     with ThreadPoolExecutor(max_workers=1) as pool, torch.no_grad():
-        pending = pool.submit(_decode_batch, paths, chunks[0]) if chunks else None
+        pending = pool.submit(decode_images, paths, chunks[0]) if chunks else None
         for ci in range(len(chunks)):
             tensors, ok, bad = pending.result()
             if ci + 1 < len(chunks):
-                pending = pool.submit(_decode_batch, paths, chunks[ci + 1])
+                pending = pool.submit(decode_images, paths, chunks[ci + 1])
             failed += bad
-            if tensors:
-                feats = encoder.features(torch.stack(tensors).to(device)).float().cpu().numpy()
-                for (i, key), f in zip(ok, feats, strict=True):
-                    out[i] = f
-                    if cache:
-                        cache.put("image", encoder.version, key, f)
+            encode_images(encoder, tensors, ok, out, cache)
     return out, sorted(failed)
 
 

@@ -84,6 +84,39 @@ def cached_image_features(
     return out, failed, todo
 
 
+def decode_images(
+    paths: Sequence[str | Path], chunk: Sequence[tuple[int, str]]
+) -> tuple[list[torch.Tensor], list[tuple[int, str]], list[int]]:
+    """Decode one batch: (tensors, their (index, hash), indices of unreadable images)."""
+    tensors, ok, failed = [], [], []
+    for i, key in chunk:
+        try:
+            tensors.append(load_image_tensor(paths[i]))
+            ok.append((i, key))
+        except Exception:  # PIL raises many types for corrupt files
+            failed.append(i)
+    return tensors, ok, failed
+
+
+@torch.no_grad()
+def encode_images(
+    encoder,
+    tensors: list[torch.Tensor],
+    ok: Sequence[tuple[int, str]],
+    out: np.ndarray,
+    cache: FeatureCache | None,
+) -> None:
+    """Run the CNN on one decoded batch, write the rows into `out` and the cache."""
+    if not tensors:
+        return
+    device = next(encoder.parameters()).device
+    feats = encoder.features(torch.stack(tensors).to(device)).float().cpu().numpy()
+    for (i, key), f in zip(ok, feats, strict=True):
+        out[i] = f
+        if cache:
+            cache.put("image", encoder.version, key, f)
+
+
 @torch.no_grad()
 def image_features(
     paths: Sequence[str | Path],
@@ -106,20 +139,10 @@ def image_features(
         batch_size = 64 if device.type == "cuda" else 16
     done = 0
     for start in range(0, len(todo), batch_size):
-        chunk = todo[start:start + batch_size]
-        tensors, ok = [], []
-        for i, key in chunk:
-            try:
-                tensors.append(load_image_tensor(paths[i]))
-                ok.append((i, key))
-            except Exception:  # PIL raises many types for corrupt files
-                failed.append(i)
-        if tensors:
-            feats = encoder.features(torch.stack(tensors).to(device)).float().cpu().numpy()
-            for (i, key), f in zip(ok, feats, strict=True):
-                out[i] = f
-                if cache:
-                    cache.put("image", encoder.version, key, f)
+        chunk = todo[start : start + batch_size]
+        tensors, ok, bad = decode_images(paths, chunk)
+        failed += bad
+        encode_images(encoder, tensors, ok, out, cache)
         done += len(chunk)
         if progress:
             progress(f"image features {done}/{len(todo)}", done / max(1, len(todo)))
@@ -149,7 +172,7 @@ def text_features(
     # Sort by length so padding is small; big speed-up on CPU.
     todo.sort(key=len)
     for start in range(0, len(todo), batch_size):
-        chunk = todo[start:start + batch_size]
+        chunk = todo[start : start + batch_size]
         feats = encoder.features(chunk).float().cpu().numpy()
         for t, f in zip(chunk, feats, strict=True):
             out[unique[t]] = f

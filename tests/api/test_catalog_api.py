@@ -6,27 +6,14 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import F
-from rest_framework.test import APIClient
 
 from shop.models import Product
 from shop.selectors import filter_products, parse_product_filters
+from tests.api.conftest import assert_json_error
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/products/"
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-def assert_json_error(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert isinstance(body["error"], str) and body["error"]
-    return body
 
 
 def expected_count(**params) -> int:

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from shop.models import Order, ProductSize
 from shop.services import MAX_QUANTITY_PER_LINE, OrderItem, place_order
+from tests.api.conftest import assert_json_error
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +31,6 @@ def bob(django_user_model):
 
 
 @pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
 def alice_api(alice):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=alice).key}")
@@ -46,14 +42,6 @@ def size_in_stock(catalog):
     size = ProductSize.objects.filter(product__is_active=True, stock__gte=3).select_related("product").first()
     assert size is not None
     return size
-
-
-def assert_json_error(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert isinstance(body["error"], str) and body["error"]
-    return body
 
 
 # --- auth ------------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.views import serve as serve_static
 from django.core.management import call_command
 from django.test import RequestFactory, override_settings
-from rest_framework.test import APIClient
 
 API_PATHS = {
     "/api/v1/auth/token/": {"post"},
@@ -23,11 +22,6 @@ API_PATHS = {
     "/api/v1/orders/{id}/": {"get"},
 }
 PRODUCT_FILTERS = {"q", "gender", "article_type", "colour", "min_price", "max_price", "size", "in_stock"}
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 def test_spectacular_validates_without_warnings(tmp_path):

@@ -6,8 +6,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export HF_HUB_OFFLINE := 1
-export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: demo test venv browser stop lint bench-retrieval bench-serving bench-scale bench-indexing
 
@@ -45,9 +43,7 @@ test: venv browser
 # Stop the demo's worker and the embedded servers (data stays in var/).
 stop:
 	-@test -f var/worker.pid && kill $$(cat var/worker.pid) 2>/dev/null && echo "worker stopped"; rm -f var/worker.pid
-	-@$(PY) -c "from pathlib import Path; from config import embedded as e; \
-		print('postgres stopped' if e.stop_embedded_postgres(Path('var/pg')) else 'postgres not running'); \
-		print('redis stopped' if e.stop_embedded_redis(Path('var/redis')) else 'redis not running')"
+	-@$(PY) -m config.startup stop
 
 lint: venv
 	$(VENV)/bin/ruff check .

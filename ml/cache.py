@@ -19,20 +19,20 @@ import torch
 from ml.encoders import IMAGE_FEATURE_DIM, TEXT_FEATURE_DIM, load_image_tensor
 
 Progress = Callable[[str, float], None]
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def default_cache_dir() -> Path:
-    return Path(os.environ.get("ML_CACHE_DIR") or REPO_ROOT / "var" / "cache" / "ml")
-
-
 def _safe(version: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in version)
 
 
 class FeatureCache:
-    def __init__(self, root: str | Path | None = None) -> None:
-        self.root = Path(root) if root is not None else default_cache_dir()
+    """Features on disk under `root` (given by the caller: ml reads no environment)."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    @classmethod
+    def at(cls, root: str | Path | None) -> FeatureCache | None:
+        """A cache in `root`, or None (features computed, not stored) when no folder is given."""
+        return cls(root) if root else None
 
     def _path(self, kind: str, version: str, key: str) -> Path:
         return self.root / kind / _safe(version) / key[:2] / f"{key}.npy"

@@ -92,6 +92,6 @@ def load_model(checkpoint_dir: str | Path, device: str | torch.device | None = N
     if check_encoders and config.finetune_blocks:  # the image version includes the tail digest
         check(model.encoder_versions())
     model.versions = versions
-    model.cache = FeatureCache(cache_dir)  # None -> ML_CACHE_DIR or <repo>/var/cache/ml
+    model.cache = FeatureCache.at(cache_dir)  # None: features are computed, not cached on disk
     dev = torch.device(device) if device is not None else torch.device(default_device())
     return model.to(dev).eval()

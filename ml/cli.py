@@ -14,6 +14,10 @@ from pathlib import Path
 
 from ml.config import TrainConfig
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CATALOG_DIR = REPO_ROOT.parent / "shared" / "data" / "catalog"
+DEFAULT_CACHE_DIR = REPO_ROOT / "var" / "cache" / "ml"
+
 
 class UsageError(Exception):
     """Bad path or argument: reported in one line, exit status 2."""
@@ -51,9 +55,9 @@ def _add_config_args(p: argparse.ArgumentParser) -> None:
 
 
 def _catalog(args) -> list:
-    from ml.data import default_catalog_dir, load_catalog
+    from ml.data import load_catalog
 
-    d = Path(args.catalog) if args.catalog else default_catalog_dir()
+    d = Path(args.catalog) if args.catalog else DEFAULT_CATALOG_DIR
     if not (d / "products.jsonl").is_file():
         raise UsageError(f"catalog not found: {d} (needs products.jsonl)")
     return load_catalog(d)
@@ -65,6 +69,7 @@ def cmd_train(args) -> int:
 
     overrides = {f.name: getattr(args, f.name) for f in dataclasses.fields(TrainConfig)
                  if f.name != "extra" and getattr(args, f.name, None) is not None}
+    overrides.setdefault("cache_dir", str(DEFAULT_CACHE_DIR))
     try:
         config = (TrainConfig.seed_report(**overrides) if args.preset == "seed"
                   else TrainConfig(**overrides))
@@ -103,7 +108,7 @@ def cmd_evaluate(args) -> int:
         raise UsageError(f"unknown split {args.gallery_split!r}")
     try:
         triplets = read_triplets(args.triplets)
-        model = load_model(args.checkpoint)
+        model = load_model(args.checkpoint, cache_dir=args.cache_dir)
     except (FileNotFoundError, ValueError, IncompatibleCheckpointError) as exc:
         raise UsageError(str(exc)) from exc
     products = _catalog(args)
@@ -167,7 +172,7 @@ def cmd_features(args) -> int:
     products = _catalog(args)
     if args.split:
         products = [p for p in products if p.split == args.split]
-    cache = FeatureCache(args.cache_dir)
+    cache = FeatureCache(args.cache_dir)  # default: DEFAULT_CACHE_DIR
     dev = default_device()
     t = time.time()
     _, failed = image_features([p.image_path for p in products], get_image_encoder(dev), cache,
@@ -183,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="{train,evaluate,mine,features}")
     t = sub.add_parser("train", help="train projection heads (optionally the last backbone blocks, "
                                      "--finetune-blocks N on a GPU), write a checkpoint folder")
-    t.add_argument("--catalog", help="catalog folder (default: $CATALOG_DIR or ../shared/data/catalog)")
+    t.add_argument("--catalog", help=f"catalog folder (default: {DEFAULT_CATALOG_DIR})")
     t.add_argument("--out", required=True, help="checkpoint folder to write")
     t.add_argument("--preset", choices=["default", "seed"], default="default",
                    help="'seed': the seed report's method (difference loss, image-only vectors, "
@@ -194,7 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--checkpoint", required=True)
     e.add_argument("--triplets", required=True, help="JSON Lines or JSON list (PROTOCOL.md)")
     e.add_argument("--gallery-split", default="val")
-    e.add_argument("--catalog")
+    e.add_argument("--catalog", help=f"catalog folder (default: {DEFAULT_CATALOG_DIR})")
+    e.add_argument("--cache-dir", default=str(DEFAULT_CACHE_DIR), help="backbone feature cache")
     e.add_argument("--method", action="append", help="repeatable; default: all four")
     e.add_argument("--out", help="also write the JSON here")
     e.set_defaults(func=cmd_evaluate)
@@ -209,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("features", help="fill the on-disk feature cache for a catalog")
     f.add_argument("--catalog")
     f.add_argument("--split")
-    f.add_argument("--cache-dir")
+    f.add_argument("--cache-dir", default=str(DEFAULT_CACHE_DIR))
     f.add_argument("--batch-size", type=int, default=64)
     f.set_defaults(func=cmd_features)
     return p

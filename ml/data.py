@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def default_catalog_dir() -> Path:
-    return Path(os.environ.get("CATALOG_DIR") or REPO_ROOT.parent / "shared" / "data" / "catalog")
+import catalog_format
 
 
 @dataclass
@@ -38,41 +32,29 @@ def product_text(p: CatalogProduct) -> str:
 
 
 def load_catalog(catalog_dir: str | Path) -> list[CatalogProduct]:
-    """Read products.jsonl + splits.json (+ images/<id>.jpg paths, not opened here)."""
+    """Read products.jsonl + splits.json (+ images/<id>.jpg paths, not opened here).
+
+    Raises FileNotFoundError for a missing catalog, ValueError naming the line for a bad record.
+    """
     root = Path(catalog_dir)
-    products_file = root / "products.jsonl"
-    if not products_file.is_file():
-        raise FileNotFoundError(f"catalog not found: {products_file} does not exist")
-    split_of: dict[int, str] = {}
-    splits_file = root / "splits.json"
-    if splits_file.is_file():
-        try:
-            splits = json.loads(splits_file.read_text())
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{splits_file}: invalid JSON ({exc})") from exc
-        for name, ids in splits.items():
-            for i in ids:
-                split_of[int(i)] = name
+    if not catalog_format.products_file(root).is_file():
+        raise FileNotFoundError(f"catalog not found: {catalog_format.products_file(root)} does not exist")
+    split_of = catalog_format.read_splits(root)
+    known = {"id", "name", "gender", "article_type", "base_colour", "attributes"}
     out: list[CatalogProduct] = []
-    with open(products_file, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                r = json.loads(line)
-                pid = int(r["id"])
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-                raise ValueError(f"{products_file}:{lineno}: bad product record ({exc})") from exc
-            known = {"id", "name", "gender", "article_type", "base_colour", "attributes"}
-            out.append(CatalogProduct(
-                id=pid,
-                image_path=root / "images" / f"{pid}.jpg",
-                split=split_of.get(pid),
-                name=r.get("name") or "",
-                gender=r.get("gender") or "",
-                article_type=r.get("article_type") or "",
-                base_colour=r.get("base_colour"),
-                attributes={k: str(v) for k, v in (r.get("attributes") or {}).items() if v},
-                extra={k: v for k, v in r.items() if k not in known},
-            ))
+    for lineno, record in catalog_format.iter_product_lines(root):
+        if isinstance(record, str):
+            raise ValueError(f"{catalog_format.products_file(root)}:{lineno}: bad product record ({record})")
+        pid = record["id"]
+        out.append(CatalogProduct(
+            id=pid,
+            image_path=catalog_format.image_path(root, pid),
+            split=split_of.get(pid),
+            name=record.get("name") or "",
+            gender=record.get("gender") or "",
+            article_type=record.get("article_type") or "",
+            base_colour=record.get("base_colour"),
+            attributes={k: str(v) for k, v in (record.get("attributes") or {}).items() if v},
+            extra={k: v for k, v in record.items() if k not in known},
+        ))
     return out

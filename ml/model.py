@@ -95,7 +95,7 @@ class RetrievalModel(nn.Module):
             delta = delta.masked_fill(empty[:, None], 0.0)
         return F.normalize(ref + delta, dim=-1)
 
-    # ---- store-facing API (raw inputs -> numpy) -----------------------------------------------
+    # ---- store-facing API (raw inputs -> numpy; query vectors are in ml.inference) ------------
     @property
     def device(self) -> torch.device:
         return self.text_weight.device
@@ -117,12 +117,12 @@ class RetrievalModel(nn.Module):
             image = tuned_image_version(image, self.image_tail)
         return {"image": image, "text": get_text_encoder("cpu").version}
 
-    def _text_features(self, texts: Sequence[str], use_cache: bool) -> torch.Tensor:
+    def _product_text_features(self, texts: Sequence[str]) -> torch.Tensor:
         from ml.cache import text_features
         from ml.encoders import get_text_encoder
 
         enc = get_text_encoder(str(self.device))
-        f = text_features(list(texts), enc, self.cache if use_cache else None)
+        f = text_features(list(texts), enc, self.cache)
         return torch.from_numpy(f).to(self.device)
 
     @torch.no_grad()
@@ -142,24 +142,6 @@ class RetrievalModel(nn.Module):
         img_t = torch.from_numpy(img[keep]).to(self.device)
         pt = None
         if self.ptext_head is not None:
-            pt = self._text_features([product_text(products[i]) for i in keep], use_cache=True)
+            pt = self._product_text_features([product_text(products[i]) for i in keep])
         vecs = self.product_vectors(img_t, pt) if keep else torch.zeros(0, self.embedding_dim)
         return vecs.float().cpu().numpy(), [products[i].id for i in sorted(bad)]
-
-    @torch.no_grad()
-    def embed_captions(self, texts: Sequence[str]) -> np.ndarray:
-        """[N,D] L2-normalised caption vectors (the seed scoring's text side)."""
-        self.eval()
-        return self.caption_vectors(self._text_features(list(texts), use_cache=False)).cpu().numpy()
-
-    @torch.no_grad()
-    def compose_queries(self, reference_vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        """Composed query vectors; blank text gives back the (normalised) reference."""
-        self.eval()
-        ref = F.normalize(torch.as_tensor(np.asarray(reference_vectors, dtype=np.float32),
-                                          device=self.device).reshape(-1, self.embedding_dim), dim=-1)
-        if len(texts) != len(ref):
-            raise ValueError(f"{len(ref)} reference vectors but {len(texts)} texts")
-        empty = torch.tensor([not (t or "").strip() for t in texts], device=self.device)
-        cap = self._text_features([t if (t or "").strip() else "" for t in texts], use_cache=False)
-        return self.compose(ref, cap, empty).cpu().numpy()

@@ -1,8 +1,10 @@
 """Train projection heads on cached frozen-backbone features.
 
-Readable in one sitting: mine triplets (train split for training, val split for selection),
-look up cached features, run the epochs, validate every epoch, keep the best checkpoint.
-The test split is never read here.
+Readable in one sitting, in named steps: `prepare_data` (features of train and val products,
+mined triplets, caption features), `build_optimizer`, `run_epoch`, `validate`, and
+`final_report` of the kept weights; `train` runs them in order and keeps the best epoch.
+Triplets come from `train` products for training and `val` products for selection; the test
+split is never read here.
 
 With config.finetune_blocks = N > 0 the last N EfficientNet blocks + conv head are trained too
 (model.image_tail, lr = config.finetune_lr): each batch's images are decoded, run through the
@@ -20,6 +22,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +59,7 @@ def seed_everything(seed: int) -> None:
 class FeatureTable:
     """Backbone features of a product set, rows addressed by product id."""
 
-    def __init__(self, products: Sequence[CatalogProduct], cache: FeatureCache, device: str,
+    def __init__(self, products: Sequence[CatalogProduct], cache: FeatureCache | None, device: str,
                  with_text: bool, progress: Progress | None = None) -> None:
         img, failed = image_features([p.image_path for p in products], get_image_encoder(device),
                                      cache, progress=progress)
@@ -71,6 +74,42 @@ class FeatureTable:
                       if with_text else None)
 
 
+@dataclass
+class TripletBatchSource:
+    """One split's tensors: product features, and per triplet its caption features and the
+    rows of its reference and target product."""
+
+    image: torch.Tensor
+    product_text: torch.Tensor | None
+    captions: torch.Tensor
+    reference_rows: torch.Tensor
+    target_rows: torch.Tensor
+
+    @classmethod
+    def build(cls, table: FeatureTable, triplets: list[Triplet], captions: np.ndarray,
+              device: str) -> TripletBatchSource:
+        return cls(
+            image=torch.from_numpy(table.image).to(device),
+            product_text=torch.from_numpy(table.ptext).to(device) if table.ptext is not None else None,
+            captions=torch.from_numpy(captions).to(device),
+            reference_rows=torch.tensor([table.row[t.candidate] for t in triplets], device=device),
+            target_rows=torch.tensor([table.row[t.target] for t in triplets], device=device),
+        )
+
+
+@dataclass
+class TrainingData:
+    train: FeatureTable
+    val: FeatureTable
+    train_triplets: list[Triplet]
+    val_triplets: list[Triplet]
+    train_tensors: TripletBatchSource
+    val_tensors: TripletBatchSource
+    val_captions: np.ndarray
+    text_encoder_version: str
+    seconds: float
+
+
 def mine_val_triplets(products: Sequence[CatalogProduct], config: TrainConfig) -> list[Triplet]:
     """The selection set: triplets among val products only (also what `ml mine` writes)."""
     return mine_triplets([p for p in products if p.split == "val"],
@@ -78,33 +117,169 @@ def mine_val_triplets(products: Sequence[CatalogProduct], config: TrainConfig) -
                          max_triplets=config.max_val_triplets)
 
 
-def _batch_loss(model: RetrievalModel, config: TrainConfig, img, pt, cap, ref_i, tgt_i):
-    """Loss of one batch of (reference row, target row, caption row) index tensors."""
-    ptr = pt[ref_i] if pt is not None else None
-    ptt = pt[tgt_i] if pt is not None else None
+def prepare_data(products: Sequence[CatalogProduct], config: TrainConfig, device: str,
+                 progress: Progress | None) -> TrainingData:
+    """Step 1: features of train and val products (cached), mined triplets, caption features.
+    The test split is dropped before anything else happens."""
+    started = time.time()
+    cache = FeatureCache.at(config.cache_dir)
+    train_products = [p for p in products if p.split == "train"]
+    val_products = [p for p in products if p.split == "val"]
+    if not train_products or not val_products:
+        raise ValueError(f"need train and val products (got {len(train_products)} train, "
+                         f"{len(val_products)} val)")
+    train_table = FeatureTable(train_products, cache, device, config.fuse_product_text, progress)
+    val_table = FeatureTable(val_products, cache, device, config.fuse_product_text, progress)
+    train_triplets = mine_triplets(train_table.products, per_product=config.triplets_per_product,
+                                   seed=config.seed)
+    val_triplets = mine_val_triplets(val_table.products, config)
+    if not train_triplets or not val_triplets:
+        raise ValueError(f"too few triplets mined ({len(train_triplets)} train, {len(val_triplets)} val)")
+    encoder = get_text_encoder(device)
+    train_captions = text_features([t.text for t in train_triplets], encoder, cache, progress=progress)
+    val_captions = text_features([t.text for t in val_triplets], encoder, cache, progress=progress)
+    return TrainingData(
+        train=train_table, val=val_table, train_triplets=train_triplets, val_triplets=val_triplets,
+        train_tensors=TripletBatchSource.build(train_table, train_triplets, train_captions, device),
+        val_tensors=TripletBatchSource.build(val_table, val_triplets, val_captions, device),
+        val_captions=val_captions, text_encoder_version=encoder.version,
+        seconds=time.time() - started,
+    )
+
+
+def build_optimizer(model: RetrievalModel, config: TrainConfig) -> torch.optim.Optimizer:
+    """Step 2: AdamW over the heads (no weight decay on scalars such as the temperature) and,
+    when fine-tuning, the backbone tail at its own, smaller learning rate."""
+    tail = model.image_tail
+    tail_ids = {id(p) for p in tail.parameters()} if tail is not None else set()
+    heads = [p for p in model.parameters() if p.requires_grad and id(p) not in tail_ids]
+    groups = [{"params": [p for p in heads if p.ndim >= 2], "weight_decay": config.weight_decay},
+              {"params": [p for p in heads if p.ndim < 2], "weight_decay": 0.0}]
+    if tail is not None:  # the pretrained backbone blocks move slowly
+        groups += [{"params": [p for p in tail.parameters() if p.ndim >= 2],
+                    "weight_decay": config.weight_decay, "lr": config.finetune_lr},
+                   {"params": [p for p in tail.parameters() if p.ndim < 2],
+                    "weight_decay": 0.0, "lr": config.finetune_lr}]
+    return torch.optim.AdamW(groups, lr=config.lr)
+
+
+def batch_loss(model: RetrievalModel, config: TrainConfig, image: torch.Tensor,
+               product_text: torch.Tensor | None, captions: torch.Tensor,
+               reference_rows: torch.Tensor, target_rows: torch.Tensor) -> torch.Tensor:
+    """Loss of one batch of (reference row, target row, caption features)."""
+    ref_text = product_text[reference_rows] if product_text is not None else None
+    target_text = product_text[target_rows] if product_text is not None else None
     if config.objective == "seed":
-        ref = model.product_raw(img[ref_i], ptr)
-        tgt = model.product_raw(img[tgt_i], ptt)
-        return seed_difference_loss(tgt, ref, model.text_head(cap), config.temperature)
-    ref = model.product_vectors(img[ref_i], ptr)
-    tgt = model.product_vectors(img[tgt_i], ptt)
-    query = model.compose(ref, cap)
+        ref = model.product_raw(image[reference_rows], ref_text)
+        target = model.product_raw(image[target_rows], target_text)
+        return seed_difference_loss(target, ref, model.text_head(captions), config.temperature)
+    ref = model.product_vectors(image[reference_rows], ref_text)
+    target = model.product_vectors(image[target_rows], target_text)
+    query = model.compose(ref, captions)
     scale = model.logit_scale.exp().clamp(max=100.0)
-    return composed_contrastive_loss(query, tgt, ref, scale, target_ids=tgt_i,
+    return composed_contrastive_loss(query, target, ref, scale, target_ids=target_rows,
                                      symmetric=config.symmetric, ref_negative=config.ref_negative)
 
 
-def _tuned_batch_loss(model: RetrievalModel, config: TrainConfig, paths: Sequence, pool: ThreadPoolExecutor,
-                      pt, cap, ref_i, tgt_i):
-    """_batch_loss with image features computed now: decode the batch's images, frozen trunk
-    (no grad), trainable tail. Rows are renumbered to the batch's unique products."""
-    rows, inv = torch.unique(torch.cat([ref_i, tgt_i]), return_inverse=True)
-    images = torch.stack(list(pool.map(load_image_tensor, [paths[i] for i in rows.tolist()])))
+class TunedImages:
+    """Fine-tuning: a batch's image features computed now (decode, frozen trunk, trainable tail)."""
+
+    def __init__(self, model: RetrievalModel, paths: Sequence[Path]) -> None:
+        self.model, self.paths = model, list(paths)
+        self.pool = ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1))
+
+    def batch_loss(self, config: TrainConfig, source: TripletBatchSource, idx: torch.Tensor) -> torch.Tensor:
+        ref_rows, target_rows = source.reference_rows[idx], source.target_rows[idx]
+        rows, inverse = torch.unique(torch.cat([ref_rows, target_rows]), return_inverse=True)
+        images = torch.stack(list(self.pool.map(load_image_tensor, [self.paths[i] for i in rows.tolist()])))
+        model = self.model
+        encoder = get_image_encoder(str(model.device))
+        with torch.no_grad():
+            trunk = encoder.trunk(images.to(model.device), model.image_tail.start)
+        features = model.image_tail(trunk)
+        texts = source.product_text[rows] if source.product_text is not None else None
+        n = len(ref_rows)
+        return batch_loss(model, config, features, texts, source.captions[idx], inverse[:n], inverse[n:])
+
+
+def run_epoch(model: RetrievalModel, config: TrainConfig, source: TripletBatchSource,
+              optimizer: torch.optim.Optimizer, generator: torch.Generator, epoch: int,
+              say: Progress, tuned: TunedImages | None) -> float:
+    """Step 3: one pass over the shuffled training triplets; returns the mean loss."""
+    model.train()
+    n = len(source.reference_rows)
+    steps = math.ceil(n / config.batch_size)
+    perm = torch.randperm(n, generator=generator).to(source.captions.device)
+    total = 0.0
+    bar = tqdm(range(steps), desc=f"epoch {epoch}/{config.epochs}", leave=False, mininterval=1.0,
+               disable=None)
+    for step in bar:
+        idx = perm[step * config.batch_size:(step + 1) * config.batch_size]
+        if len(idx) < 2:  # contrastive losses need at least one negative
+            continue
+        if tuned is None:
+            loss = batch_loss(model, config, source.image, source.product_text, source.captions[idx],
+                              source.reference_rows[idx], source.target_rows[idx])
+        else:
+            loss = tuned.batch_loss(config, source, idx)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(idx)
+        if step % 50 == 0:
+            bar.set_postfix(loss=f"{loss.item():.3f}")
+            say(f"epoch {epoch} of {config.epochs}, step {step} of {steps}",
+                (epoch - 1 + step / steps) / config.epochs)
+    return total / n
+
+
+def val_image_features(model: RetrievalModel, data: TrainingData, config: TrainConfig) -> np.ndarray:
+    """Val image features: the cached frozen ones, or recomputed with the current tail."""
+    if model.image_tail is None:
+        return data.val.image
+    model.eval()
+    return image_features([p.image_path for p in data.val.products], model.image_encoder(), None,
+                          batch_size=config.batch_size)[0]
+
+
+def validate(model: RetrievalModel, config: TrainConfig, data: TrainingData) -> tuple[float, dict]:
+    """Step 4: val loss and val recall of the selection method (composed, or seed scoring)."""
+    model.eval()
+    val_img = val_image_features(model, data, config)
+    source = data.val_tensors
+    image = source.image
+    if model.image_tail is not None:
+        image = torch.from_numpy(val_img).to(source.captions.device)
+    size = config.batch_size
     with torch.no_grad():
-        x = get_image_encoder(str(model.device)).trunk(images.to(model.device), model.image_tail.start)
-    img = model.image_tail(x)
-    pt = pt[rows] if pt is not None else None
-    return _batch_loss(model, config, img, pt, cap, inv[:len(ref_i)], inv[len(ref_i):])
+        losses = [float(batch_loss(model, config, image, source.product_text, source.captions[s:s + size],
+                                   source.reference_rows[s:s + size], source.target_rows[s:s + size]))
+                  for s in range(0, len(source.reference_rows), size)]
+    method = "seed" if config.objective == "seed" else "composed"
+    result = evaluate_features(model, data.val.ids, val_img, data.val.ptext, data.val_triplets,
+                               data.val_captions, [method])
+    return float(np.mean(losses)), result[method]
+
+
+def final_report(model: RetrievalModel, data: TrainingData, config: TrainConfig) -> tuple[dict, dict]:
+    """Step 5: every method on val with the kept weights, and the encoder versions they used."""
+    val = data.val
+    final = evaluate_features(model, val.ids, val_image_features(model, data, config), val.ptext,
+                              data.val_triplets, data.val_captions, METHODS)
+    versions = {"image": get_image_encoder(str(model.device)).version, "text": data.text_encoder_version}
+    if model.image_tail is not None:
+        # image_only_raw means the untrained backbone; the image version names this tail
+        final["image_only_raw"] = evaluate_features(model, val.ids, val.image, val.ptext, data.val_triplets,
+                                                    data.val_captions, ["image_only_raw"])["image_only_raw"]
+        versions["image"] = tuned_image_version(versions["image"], model.image_tail)
+    return final, versions
+
+
+def training_device(config: TrainConfig) -> str:
+    if config.finetune_blocks:
+        check_finetune_blocks(config.finetune_blocks)
+        return finetune_device(config)
+    return config.device or default_device()
 
 
 def finetune_device(config: TrainConfig) -> str:
@@ -119,25 +294,6 @@ def finetune_device(config: TrainConfig) -> str:
     return device
 
 
-def _plot(history: list[dict], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    ep = [h["epoch"] for h in history]
-    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
-    a.plot(ep, [h["train_loss"] for h in history], "o-", label="train")
-    a.plot(ep, [h["val_loss"] for h in history], "o-", label="val")
-    a.set_xlabel("epoch"), a.set_ylabel("loss"), a.legend()
-    for k in ("R@1", "R@10", "R@50"):
-        b.plot(ep, [h[f"val_{k}"] for h in history], "o-", label=f"val {k}")
-    b.set_xlabel("epoch"), b.set_ylabel("recall"), b.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-
-
 def train(
     products: Sequence[CatalogProduct],
     config: TrainConfig,
@@ -145,157 +301,72 @@ def train(
     progress: Progress | None = None,
 ) -> dict:
     """Train on `train` products, select on `val` products, write a checkpoint to out_dir."""
-    t0 = time.time()
+    started = time.time()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda msg, frac: None)
     seed_everything(config.seed)
     if config.num_threads:
         torch.set_num_threads(config.num_threads)
-    device = config.device or default_device()
-    if config.finetune_blocks:
-        device = finetune_device(config)
-        check_finetune_blocks(config.finetune_blocks)
-    cache = FeatureCache(config.cache_dir)
-
-    # 1. data: the test split is dropped before anything else happens
-    train_p = [p for p in products if p.split == "train"]
-    val_p = [p for p in products if p.split == "val"]
-    if not train_p or not val_p:
-        raise ValueError(f"need train and val products (got {len(train_p)} train, {len(val_p)} val)")
+    device = training_device(config)
     say("features", 0.0)
-    tr = FeatureTable(train_p, cache, device, config.fuse_product_text, progress)
-    va = FeatureTable(val_p, cache, device, config.fuse_product_text, progress)
-    train_trip = [t for t in mine_triplets(tr.products, per_product=config.triplets_per_product,
-                                           seed=config.seed)]
-    val_trip = mine_val_triplets(va.products, config)
-    if not train_trip or not val_trip:
-        raise ValueError(f"too few triplets mined ({len(train_trip)} train, {len(val_trip)} val)")
-    tenc = get_text_encoder(device)
-    train_cap = text_features([t.text for t in train_trip], tenc, cache, progress=progress)
-    val_cap = text_features([t.text for t in val_trip], tenc, cache, progress=progress)
-    t_features = time.time() - t0
-
-    def as_tensors(table: FeatureTable, trip: list[Triplet], cap: np.ndarray):
-        img = torch.from_numpy(table.image).to(device)
-        pt = torch.from_numpy(table.ptext).to(device) if table.ptext is not None else None
-        ref = torch.tensor([table.row[t.candidate] for t in trip], device=device)
-        tgt = torch.tensor([table.row[t.target] for t in trip], device=device)
-        return img, pt, torch.from_numpy(cap).to(device), ref, tgt
-
-    T = as_tensors(tr, train_trip, train_cap)
-    V = as_tensors(va, val_trip, val_cap)
-
-    # 2. model + optimiser (no weight decay on scalars such as the temperature)
+    data = prepare_data(products, config, device, progress)
     model = RetrievalModel(config).to(device)
-    tail = model.image_tail
-    tail_ids = {id(p) for p in tail.parameters()} if tail is not None else set()
-    heads = [p for p in model.parameters() if p.requires_grad and id(p) not in tail_ids]
-    decay = [p for p in heads if p.ndim >= 2]
-    no_decay = [p for p in heads if p.ndim < 2]
-    groups = [{"params": decay, "weight_decay": config.weight_decay},
-              {"params": no_decay, "weight_decay": 0.0}]
-    if tail is not None:  # the pretrained backbone blocks move slowly
-        groups += [{"params": [p for p in tail.parameters() if p.ndim >= 2],
-                    "weight_decay": config.weight_decay, "lr": config.finetune_lr},
-                   {"params": [p for p in tail.parameters() if p.ndim < 2],
-                    "weight_decay": 0.0, "lr": config.finetune_lr}]
-    opt = torch.optim.AdamW(groups, lr=config.lr)
-    n = len(train_trip)
-    steps_per_epoch = math.ceil(n / config.batch_size)
-    gen = torch.Generator().manual_seed(config.seed)
-    select_method = "seed" if config.objective == "seed" else "composed"
-    train_paths = [p.image_path for p in tr.products]
-    pool = ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) if tail is not None else None
+    optimizer = build_optimizer(model, config)
+    generator = torch.Generator().manual_seed(config.seed)
+    tuned = TunedImages(model, [p.image_path for p in data.train.products]) if model.image_tail else None
 
-    def val_images() -> np.ndarray:
-        """Val image features: cached frozen ones, or recomputed with the current tail."""
-        if tail is None:
-            return va.image
-        model.eval()
-        return image_features([p.image_path for p in va.products], model.image_encoder(), None,
-                              batch_size=config.batch_size)[0]
-
-    def validate() -> tuple[float, dict]:
-        model.eval()
-        val_img = val_images()
-        with torch.no_grad():
-            img, pt, cap, ref, tgt = V
-            img = torch.from_numpy(val_img).to(device) if tail is not None else img
-            losses = [float(_batch_loss(model, config, img, pt, cap[s:s + config.batch_size],
-                                        ref[s:s + config.batch_size], tgt[s:s + config.batch_size]))
-                      for s in range(0, len(ref), config.batch_size)]
-        res = evaluate_features(model, va.ids, val_img, va.ptext, val_trip, val_cap, [select_method])
-        return float(np.mean(losses)), res[select_method]
-
-    # 3. epochs
     history: list[dict] = []
     best_score, best_state, best_epoch = -math.inf, None, 0
-    t_train = time.time()
+    train_started = time.time()
     for epoch in range(1, config.epochs + 1):
-        model.train()
-        perm = torch.randperm(n, generator=gen).to(device)
-        img, pt, cap, ref, tgt = T
-        total = 0.0
-        bar = tqdm(range(steps_per_epoch), desc=f"epoch {epoch}/{config.epochs}",
-                   leave=False, mininterval=1.0, disable=None)
-        for step in bar:
-            idx = perm[step * config.batch_size:(step + 1) * config.batch_size]
-            if len(idx) < 2:  # contrastive losses need at least one negative
-                continue
-            if tail is None:
-                loss = _batch_loss(model, config, img, pt, cap[idx], ref[idx], tgt[idx])
-            else:
-                loss = _tuned_batch_loss(model, config, train_paths, pool, pt, cap[idx], ref[idx], tgt[idx])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(idx)
-            if step % 50 == 0:
-                bar.set_postfix(loss=f"{loss.item():.3f}")
-                say(f"epoch {epoch} step {step}/{steps_per_epoch}",
-                    (epoch - 1 + step / steps_per_epoch) / config.epochs)
-        val_loss, val = validate()
-        row = {"epoch": epoch, "train_loss": total / n, "val_loss": val_loss,
+        train_loss = run_epoch(model, config, data.train_tensors, optimizer, generator, epoch, say, tuned)
+        val_loss, val = validate(model, config, data)
+        row = {"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss,
                **{f"val_{k}": val[k] for k in ("R@1", "R@10", "R@50")}}
         history.append(row)
         score = -val_loss if config.select_by == "val_loss" else val["R@10"]
         if score > best_score:  # the seed keeps a checkpoint only when val loss improves
-            best_score, best_epoch = score, epoch
-            best_state = copy.deepcopy(model.state_dict())
-        say(f"epoch {epoch}: train {row['train_loss']:.4f} val {val_loss:.4f} "
-            f"R@10 {val['R@10']:.3f}", epoch / config.epochs)
+            best_score, best_epoch, best_state = score, epoch, copy.deepcopy(model.state_dict())
+        say(f"epoch {epoch} of {config.epochs} done: val R@10 {val['R@10']:.3f}", epoch / config.epochs)
         tqdm.write(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}))
-    train_seconds = time.time() - t_train
-    if pool is not None:
-        pool.shutdown()
+    train_seconds = time.time() - train_started
+    if tuned is not None:
+        tuned.pool.shutdown()
 
-    # 4. final report of the selected weights on val, all methods
     model.load_state_dict(best_state)
-    final = evaluate_features(model, va.ids, val_images(), va.ptext, val_trip, val_cap, METHODS)
-    versions = {"image": get_image_encoder(device).version, "text": tenc.version}
-    if tail is not None:
-        # image_only_raw means the untrained backbone; the image version names this tail
-        final["image_only_raw"] = evaluate_features(model, va.ids, va.image, va.ptext, val_trip, val_cap,
-                                                    ["image_only_raw"])["image_only_raw"]
-        versions["image"] = tuned_image_version(versions["image"], tail)
+    final, versions = final_report(model, data, config)
     model.versions = versions
     metrics = {
-        "config": config.to_dict(),
-        "encoders": versions,
-        "device": device,
-        "best_epoch": best_epoch,
-        "select_by": config.select_by,
-        "history": history,
-        "val": final,
-        "counts": {"train_products": len(tr.ids), "val_products": len(va.ids),
-                   "failed_images": len(tr.failed_ids) + len(va.failed_ids),
-                   "failed_image_ids": tr.failed_ids + va.failed_ids,
-                   "train_triplets": len(train_trip), "val_triplets": len(val_trip)},
-        "seconds": {"features": round(t_features, 2), "train": round(train_seconds, 2),
-                    "total": round(time.time() - t0, 2)},
+        "config": config.to_dict(), "encoders": versions, "device": device, "best_epoch": best_epoch,
+        "select_by": config.select_by, "history": history, "val": final,
+        "counts": {"train_products": len(data.train.ids), "val_products": len(data.val.ids),
+                   "failed_images": len(data.train.failed_ids) + len(data.val.failed_ids),
+                   "failed_image_ids": data.train.failed_ids + data.val.failed_ids,
+                   "train_triplets": len(data.train_triplets), "val_triplets": len(data.val_triplets)},
+        "seconds": {"features": round(data.seconds, 2), "train": round(train_seconds, 2),
+                    "total": round(time.time() - started, 2)},
     }
     save_checkpoint(model, out, metrics, versions)
-    _plot(history, out / "curves.png")
+    plot_history(history, out / "curves.png")
     say("done", 1.0)
     return metrics
+
+
+def plot_history(history: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    epochs = [h["epoch"] for h in history]
+    fig, (losses, recalls) = plt.subplots(1, 2, figsize=(10, 4))
+    losses.plot(epochs, [h["train_loss"] for h in history], "o-", label="train")
+    losses.plot(epochs, [h["val_loss"] for h in history], "o-", label="val")
+    losses.set_xlabel("epoch"), losses.set_ylabel("loss"), losses.legend()
+    for k in ("R@1", "R@10", "R@50"):
+        recalls.plot(epochs, [h[f"val_{k}"] for h in history], "o-", label=f"val {k}")
+    recalls.set_xlabel("epoch"), recalls.set_ylabel("recall"), recalls.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)

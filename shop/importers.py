@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from PIL import Image, UnidentifiedImageError
 
+import catalog_format
 from shop.models import Gender, Product, ProductSize, Split
 
 BATCH_SIZE = 500
@@ -140,41 +140,28 @@ def _record_fields(raw: dict, splits: dict[int, str]) -> dict:
 
 
 def _read_splits(path: Path) -> dict[int, str]:
-    splits_file = path / "splits.json"
-    if not splits_file.is_file():
-        return {}
     try:
-        data = json.loads(splits_file.read_text())
-        return {int(pid): name for name in ("train", "val", "test") for pid in data.get(name, [])}
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise CatalogError(f"{splits_file}: not a valid splits file ({exc})") from None
+        return catalog_format.read_splits(path)
+    except catalog_format.CatalogFormatError as exc:
+        raise CatalogError(str(exc)) from None
 
 
 def _iter_jsonl(path: Path, splits: dict[int, str]) -> Iterator[ProductRecord | str]:
     """Yield records, or an error message naming the line for each malformed line."""
-    source = path / "products.jsonl"
-    with source.open(encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                raw = json.loads(line)
-                if not isinstance(raw, dict):
-                    raise ValueError("not a JSON object")
-                if "id" not in raw:
-                    raise ValueError("id is missing")
-                pid = int(raw["id"])
-                if pid <= 0:
-                    raise ValueError("id must be a positive integer")
-                fields_ = _record_fields(raw, splits)
-                sizes = raw.get("sizes") or []
-                if not isinstance(sizes, list):
-                    raise ValueError("sizes must be a list")
-            except (ValueError, TypeError) as exc:
-                yield f"{source.name} line {number}: {exc}"
-                continue
-            image = path / "images" / f"{pid}.jpg"
-            yield ProductRecord(pid, fields_, [_text(s, 20) for s in sizes if _text(s, 20)], image, number)
+    source = catalog_format.PRODUCTS_FILE
+    for number, raw in catalog_format.iter_product_lines(path):
+        try:
+            if isinstance(raw, str):
+                raise ValueError(raw)
+            fields_ = _record_fields(raw, splits)
+            sizes = raw.get("sizes") or []
+            if not isinstance(sizes, list):
+                raise ValueError("sizes must be a list")
+        except (ValueError, TypeError) as exc:
+            yield f"{source} line {number}: {exc}"
+            continue
+        sizes = [_text(s, 20) for s in sizes if _text(s, 20)]
+        yield ProductRecord(raw["id"], fields_, sizes, catalog_format.image_path(path, raw["id"]), number)
 
 
 KAGGLE_COLUMNS = ["id", "gender", "masterCategory", "subCategory", "articleType", "baseColour",

@@ -47,6 +47,13 @@ def build_small_catalog(target: Path, size: int = SMALL_CATALOG_SIZE) -> Path:
     return target
 
 
+def pytest_sessionstart(session) -> None:
+    """The test session starts its embedded servers (var/test); settings never start anything."""
+    from config.startup import start_services
+
+    start_services()
+
+
 @pytest.fixture(scope="session")
 def small_catalog_dir(tmp_path_factory) -> Path:
     return build_small_catalog(tmp_path_factory.mktemp("catalog"))
@@ -69,7 +76,7 @@ def import_small_catalog(folder: Path) -> list[int]:
 
 
 def _drop_databases_of_dead_runs(cursor) -> None:
-    """Each run has its own test database (config/settings_test.py); a killed run leaves one."""
+    """Each run has its own test database (config/settings/test.py); a killed run leaves one."""
     cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE 'test\\_fashionstore\\_%'")
     for (name,) in cursor.fetchall():
         pid = int(name.rsplit("_", 1)[1])

@@ -22,7 +22,7 @@ def _bench_env() -> dict:
     db = connection.settings_dict
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": f"postgresql://{db['USER']}:@/{db['NAME']}?host={db['HOST']}",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "ML_CACHE_DIR": str(settings.ML_CACHE_DIR),

@@ -1,6 +1,6 @@
 """Smoke tests of bench/scale.py and bench/indexing.py: tiny sizes, real servers, scratch databases.
 
-Each benchmark runs as a subprocess under config.settings_test (so against var/test/pg, never the
+Each benchmark runs as a subprocess under config.settings.test (so against var/test/pg, never the
 store's database) with its own scratch database name, and must exit 0 with a well-formed JSON.
 """
 
@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _run(args: list[str], timeout: int = 120) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     proc = subprocess.run(
         [sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
     )

@@ -3,14 +3,14 @@ trained checkpoint shared by the whole session (real encoders on ~200 images).""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
-from ml.data import default_catalog_dir, load_catalog
+from ml.data import load_catalog
 
-CATALOG = default_catalog_dir()
+CATALOG = Path(settings.CATALOG_DIR)
 FASHION_IQ = CATALOG.parent / "fashion-iq"
 
 
@@ -53,7 +53,6 @@ def small_catalog_dir(small_products, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def cache_dir(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("ml-cache")
-    os.environ["ML_CACHE_DIR"] = str(d)  # also used by load_model's default cache
     return d
 
 

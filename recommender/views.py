@@ -30,10 +30,8 @@ def results(request: HttpRequest) -> HttpResponse:
         reference = recommendation.reference
     except FilterError as exc:
         error, status = f"Please check the filters: {exc}.", 400
-    except services.NoActiveModel as exc:
-        error, status = f"{exc} Please try again in a few minutes.", 503
     except services.RecommendationError as exc:
-        error, status = str(exc), 400
+        error, status = str(exc), exc.status_code
     context = {
         "reference": reference,
         "text": text,

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from shop.models import Gender, OrderLine, Product, ProductSize
+from shop.models import Gender, Order, OrderLine, Product, ProductSize
 
 MAX_QUERY_LENGTH = 200
 
@@ -178,14 +178,21 @@ def filter_choices() -> dict[str, list[str]]:
     }
 
 
+def _purchased(user: AbstractBaseUser) -> QuerySet[OrderLine]:
+    """The user's order lines that count as purchases: cancelled orders excluded."""
+    return OrderLine.objects.filter(order__user=user).exclude(order__status=Order.Status.CANCELLED)
+
+
 def purchase_lines(user: AbstractBaseUser) -> QuerySet[OrderLine]:
-    """The user's purchase history, newest first (cancelled orders excluded)."""
+    """The user's purchase history, newest first."""
     return (
-        OrderLine.objects.filter(order__user=user)
-        .exclude(order__status="cancelled")
-        .select_related("order", "product")
-        .order_by("-order__created_at", "-order_id", "-id")
+        _purchased(user).select_related("order", "product").order_by("-order__created_at", "-order_id", "-id")
     )
+
+
+def purchased_product_ids(user: AbstractBaseUser) -> QuerySet[OrderLine]:
+    """The ids of the products the user bought (a subquery: ``.exclude(pk__in=...)``)."""
+    return _purchased(user).values("product_id")
 
 
 def last_purchased_product(user: AbstractBaseUser) -> Product | None:

@@ -126,7 +126,7 @@ def trained_checkpoint(tmp_path_factory, small_catalog_dir) -> Path:
 
 def make_version(checkpoint: Path, *, activate: bool = True):
     """A version with a trained checkpoint, embedded through the real pipeline (COPY + HNSW index)."""
-    from recommender import pipeline
+    from recommender import training
     from recommender.models import ModelVersion
 
     version = ModelVersion.objects.create(
@@ -135,7 +135,7 @@ def make_version(checkpoint: Path, *, activate: bool = True):
         activate_when_ready=activate,
         metrics={"val": {"composed": {"R@10": 0.5}, "image_only": {"R@10": 0.1}, "seed": {"R@10": 0.1}}},
     )
-    return pipeline.embed_version(version.pk)
+    return training.embed_version(version.pk)
 
 
 @pytest.fixture

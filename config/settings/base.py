@@ -83,6 +83,7 @@ SERVICES = Services(
 
 
 def database_settings(services: Services) -> dict:
+    """Django's database settings for the configured or the embedded PostgreSQL."""
     config = dj_database_url.parse(services.effective_database_url, conn_max_age=60, conn_health_checks=True)
     # A socket URL (postgresql://user@/db?host=/path) arrives as OPTIONS["host"]; HOST is where
     # Django and the tools that read settings (tests, benchmarks) expect it.

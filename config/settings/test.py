@@ -1,22 +1,21 @@
-"""Test settings: the same real services, with embedded servers in their own folder (var/test),
-so a test run never touches the demo store's database, broker queues or model files."""
+"""Test settings: the same real services, with the embedded servers, media and models in their
+own folder (var/test), so a test run never touches the demo store's database, queues or files."""
 
 import os
+from pathlib import Path
 
-from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, CACHES, SERVICES, database_settings
+# Set before base reads the environment; worker subprocesses of the tests inherit it.
+os.environ["VAR_DIR"] = str(Path(__file__).resolve().parents[2] / "var" / "test")
 
-VAR_DIR = BASE_DIR / "var" / "test"
-SERVICES = SERVICES.under(VAR_DIR)
-DATABASES = {"default": database_settings(SERVICES)}
+from config.settings.base import *  # noqa: E402,F403
+from config.settings.base import BASE_DIR, CACHES, DATABASES  # noqa: E402
+
 # One test database per run, so concurrent runs (two terminals, helpers) never drop each other's.
 DATABASES["default"]["TEST"] = {"NAME": f"test_fashionstore_{os.getpid()}"}
 # No persistent connections: a live-server thread must not hold the test database open at teardown.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
-CACHES = {"default": {**CACHES["default"], "LOCATION": SERVICES.cache_url, "KEY_PREFIX": "test"}}
-CELERY_BROKER_URL = CELERY_RESULT_BACKEND = SERVICES.broker_url
-MEDIA_ROOT = VAR_DIR / "media"
-MODEL_DIR = VAR_DIR / "models"
-# ML_CACHE_DIR stays the developer's: backbone features are content-addressed, safe to share.
+CACHES["default"]["KEY_PREFIX"] = "test"
+# Backbone features are content-addressed: tests share the developer's cache safely.
+ML_CACHE_DIR = BASE_DIR / "var" / "cache" / "ml"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests

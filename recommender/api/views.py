@@ -8,7 +8,7 @@ from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from recommender import pipeline, services, tasks
+from recommender import services, versions
 from recommender.api.serializers import (
     ModelVersionSerializer,
     RecommendationRequestSerializer,
@@ -44,10 +44,8 @@ class RecommendationView(APIView):
                 limit=data["limit"],
                 exclude_purchased=data["exclude_purchased"],
             )
-        except services.NoActiveModel as exc:
-            return Response({"error": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         except services.RecommendationError as exc:
-            return Response({"error": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"error": str(exc)}, status=exc.status_code)
         started = time.perf_counter()
         context = {"request": request}
         # One many=True serializer: DRF builds the fields once, not once per product.
@@ -84,8 +82,8 @@ class RetrainView(APIView):
         params = RetrainRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         try:
-            version = tasks.start_retrain(user=request.user, **params.validated_data)
-        except pipeline.AlreadyRunning as exc:
+            version = services.start_retrain(user=request.user, **params.validated_data)
+        except versions.AlreadyRunning as exc:
             return Response(
                 {"error": str(exc), "job": ModelVersionSerializer(exc.version).data},
                 status=status.HTTP_409_CONFLICT,

@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from recommender import pipeline
+from recommender import training, vectors, versions
 from recommender.models import ModelVersion
 from tests.conftest import make_version
 
@@ -17,13 +17,13 @@ def test_activation_retires_the_previous_version_atomically(catalog, trained_che
     second = make_version(trained_checkpoint, activate=False)
     assert first.status == "active" and second.status == "ready"
 
-    pipeline.activate(second)
+    versions.activate(second)
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == ("retired", "active")
     assert ModelVersion.objects.filter(status="active").count() == 1
 
-    rolled_back = pipeline.rollback()
+    rolled_back = versions.rollback()
     first.refresh_from_db()
     second.refresh_from_db()
     assert rolled_back == first
@@ -38,23 +38,23 @@ def test_the_database_refuses_two_active_versions(catalog):
 
 def test_only_ready_or_retired_versions_can_be_activated(catalog):
     failed = ModelVersion.objects.create(status="failed")
-    with pytest.raises(pipeline.PipelineError, match="failed"):
-        pipeline.activate(failed)
+    with pytest.raises(versions.PipelineError, match="failed"):
+        versions.activate(failed)
     empty = ModelVersion.objects.create(status="ready")
-    with pytest.raises(pipeline.PipelineError, match="no product vectors"):
-        pipeline.activate(empty)
+    with pytest.raises(versions.PipelineError, match="no product vectors"):
+        versions.activate(empty)
 
 
 def test_rollback_without_history_is_a_clear_error(catalog):
-    with pytest.raises(pipeline.PipelineError, match="no previous version"):
-        pipeline.rollback()
+    with pytest.raises(versions.PipelineError, match="no previous version"):
+        versions.rollback()
 
 
 def test_a_failed_training_never_touches_the_active_version(catalog, trained_checkpoint):
     active = make_version(trained_checkpoint)
-    broken = pipeline.request_retrain(config={"epochs": 1, "triplets_per_product": 0})
+    broken = versions.request_retrain(config={"epochs": 1, "triplets_per_product": 0})
     with pytest.raises(Exception):  # noqa: B017 (whatever ml raises, the version must end failed)
-        pipeline.train_version(broken.pk)
+        training.train_version(broken.pk)
     broken.refresh_from_db()
     active.refresh_from_db()
     assert broken.status == "failed" and broken.error
@@ -65,7 +65,7 @@ def test_a_run_whose_worker_died_is_marked_failed(catalog):
     stale = ModelVersion.objects.create(status="training")
     ModelVersion.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(hours=1))
     fresh = ModelVersion.objects.create(status="embedding")
-    assert pipeline.fail_stale_versions() == 1
+    assert versions.fail_stale_versions() == 1
     stale.refresh_from_db()
     fresh.refresh_from_db()
     assert stale.status == "failed" and "worker" in stale.error
@@ -75,7 +75,7 @@ def test_a_run_whose_worker_died_is_marked_failed(catalog):
 def test_a_stale_run_does_not_block_a_new_retrain(catalog):
     stale = ModelVersion.objects.create(status="embedding")
     ModelVersion.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(hours=1))
-    version = pipeline.request_retrain()
+    version = versions.request_retrain()
     assert version.status == "queued"
 
 
@@ -84,8 +84,8 @@ def test_embedding_resumes_where_it_stopped(catalog, trained_checkpoint):
 
     version = ModelVersion.objects.create(status="embedding", checkpoint_path=str(trained_checkpoint))
     some = list(catalog.order_by("pk")[:50])
-    pipeline.embed_products(version, some)  # as if a worker died after the first batch
-    pipeline.embed_version(version.pk)
+    training.embed_products(version, some)  # as if a worker died after the first batch
+    training.embed_version(version.pk)
     assert ProductEmbedding.objects.filter(model_version=version).count() == catalog.count()
 
 
@@ -97,9 +97,9 @@ def test_concurrent_retrain_requests_start_one_training(catalog):
     def request() -> None:
         barrier.wait()
         try:
-            pipeline.request_retrain()
+            versions.request_retrain()
             outcomes.append("created")
-        except pipeline.AlreadyRunning:
+        except versions.AlreadyRunning:
             outcomes.append("refused")
         finally:
             connection.close()
@@ -119,7 +119,6 @@ def test_deleting_a_version_drops_its_vectors_index_and_checkpoint(
     import shutil as sh
 
     from recommender.models import ProductEmbedding
-    from recommender.pipeline import index_name
 
     settings.MODEL_DIR = tmp_path
     own_copy = tmp_path / "v-old"
@@ -127,10 +126,10 @@ def test_deleting_a_version_drops_its_vectors_index_and_checkpoint(
     active = make_version(trained_checkpoint)
     old = make_version(own_copy, activate=False)
 
-    with pytest.raises(pipeline.PipelineError, match="serving"):
-        pipeline.delete_version(active)
-    old_pk, old_index = old.pk, index_name(old)
-    pipeline.delete_version(old)
+    with pytest.raises(versions.PipelineError, match="serving"):
+        versions.delete_version(active)
+    old_pk, old_index = old.pk, vectors.index_name(old)
+    versions.delete_version(old)
 
     assert not ModelVersion.objects.filter(pk=old_pk).exists()
     assert not ProductEmbedding.objects.filter(model_version_id=old_pk).exists()
@@ -139,5 +138,5 @@ def test_deleting_a_version_drops_its_vectors_index_and_checkpoint(
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [old_index])
         assert cursor.fetchone() is None
-        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [index_name(active)])
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [vectors.index_name(active)])
         assert cursor.fetchone() is not None

@@ -3,11 +3,17 @@
 import pytest
 from django.contrib.auth.models import User
 
-from recommender import services
+from recommender import evaluation, services, vectors
 from recommender.models import ProductEmbedding
 from shop.models import Product, ProductSize
 from shop.selectors import ProductFilters
 from shop.services import OrderItem, place_order
+
+EXACT = services.SearchScope(exact=True)
+
+
+def _evaluation(method: str) -> evaluation.Evaluation:
+    return evaluation.Evaluation(method=method, gallery_split="all", limit=50)
 
 
 def _a_shirt():
@@ -38,8 +44,8 @@ def test_text_changes_the_results(active_model):
 def test_empty_text_is_more_like_this(active_model):
     shirt = _a_shirt()
     composed = services.recommend(reference=shirt, text="  ", limit=10)
-    image_only = services.recommend(reference=shirt, text="in red", limit=10, method="image_only")
-    assert [p.pk for p, _ in composed.results] == [p.pk for p, _ in image_only.results]
+    image_only = evaluation.ranked_ids(_evaluation("image_only"), active_model, shirt, "in red")
+    assert [p.pk for p, _ in composed.results] == image_only[:10]
 
 
 def test_filters_apply_and_still_fill_the_limit(active_model):
@@ -100,8 +106,6 @@ def test_bad_requests_are_refused(active_model):
         services.recommend(reference=shirt, text="x" * 501)
     with pytest.raises(services.RecommendationError, match="limit"):
         services.recommend(reference=shirt, text="", limit=0)
-    with pytest.raises(services.RecommendationError, match="method"):
-        services.recommend(reference=shirt, text="", method="magic")
 
 
 def test_no_active_model_is_a_clear_error(catalog):
@@ -115,7 +119,7 @@ def test_hnsw_matches_exact_search(active_model):
     for product in Product.objects.order_by("pk")[::15]:
         for text in ("", "in black", "with short sleeves"):
             approx = services.recommend(reference=product, text=text, limit=20)
-            exact = services.recommend(reference=product, text=text, limit=20, exact=True)
+            exact = services.recommend(reference=product, text=text, limit=20, scope=EXACT)
             exact_ids = {p.pk for p, _ in exact.results}
             hits += len(exact_ids & {p.pk for p, _ in approx.results})
             total += len(exact_ids)
@@ -124,8 +128,8 @@ def test_hnsw_matches_exact_search(active_model):
 
 def test_seed_scoring_runs_in_sql(active_model):
     shirt = _a_shirt()
-    rec = services.recommend(reference=shirt, text="in black", limit=10, method="seed")
-    assert len(rec.results) == 10 and shirt.pk not in [p.pk for p, _ in rec.results]
+    ids = evaluation.ranked_ids(_evaluation("seed"), active_model, shirt, "in black")
+    assert len(ids) == 50 and shirt.pk not in ids
 
 
 def test_the_query_uses_the_version_index(active_model):
@@ -133,13 +137,13 @@ def test_the_query_uses_the_version_index(active_model):
     from django.db import connection
     from pgvector.django import CosineDistance
 
-    from recommender.pipeline import index_name
-
     shirt = _a_shirt()
-    query = services.candidate_products(active_model, ProductFilters(), exclude_ids=(shirt.pk,))
+    query = vectors.with_vector_of(
+        services.candidate_products(ProductFilters(), exclude_ids=(shirt.pk,)), active_model
+    )
     vector = services.reference_vector(active_model, shirt)
     qs = query.annotate(d=CosineDistance("embeddings__embedding", vector)).order_by("d")[:20]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # tiny test table: make the planner's choice visible
         plan = qs.explain()
-    assert index_name(active_model) in plan
+    assert vectors.index_name(active_model) in plan

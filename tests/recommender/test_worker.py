@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from recommender import tasks
+from recommender import services
 from recommender.models import ModelVersion, ProductEmbedding
 from shop.models import Product
 
@@ -65,7 +65,7 @@ def worker(tmp_path):
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_worker_trains_embeds_activates_and_embeds_new_products(catalog, worker):
-    version = tasks.start_retrain(config={"epochs": 1})
+    version = services.start_retrain(config={"epochs": 1})
 
     def finished():
         version.refresh_from_db()
@@ -89,7 +89,7 @@ def test_worker_trains_embeds_activates_and_embeds_new_products(catalog, worker)
     )  # fmt: skip
 
     # A worker killed mid-training: the run never becomes active and the old version keeps serving.
-    second = tasks.start_retrain(config={"epochs": 1})
+    second = services.start_retrain(config={"epochs": 1})
     _wait_for(
         lambda: ModelVersion.objects.get(pk=second.pk).status == "training", 120, "training", worker.log
     )
@@ -98,7 +98,7 @@ def test_worker_trains_embeds_activates_and_embeds_new_products(catalog, worker)
     second.refresh_from_db()
     version.refresh_from_db()
     assert second.status == "training" and version.status == "active"
-    from recommender.pipeline import STALE_AFTER, fail_stale_versions
+    from recommender.versions import STALE_AFTER, fail_stale_versions
 
     assert fail_stale_versions(now=second.updated_at + STALE_AFTER * 2) == 1
     second.refresh_from_db()

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recommender import pipeline, tasks
+from recommender import services, training, versions
 from recommender.models import ModelVersion
 
 
@@ -17,24 +17,22 @@ class Command(BaseCommand):
         if active is not None:
             self.stdout.write(f"Model {active.name} is active: recommendations are live.")
             return
-        pipeline.fail_stale_versions()
+        versions.fail_stale_versions()
         running = ModelVersion.objects.filter(status__in=ModelVersion.RUNNING).first()
-        if running is not None and not sync:
-            self.stdout.write(
-                f"Model {running.name} is {running.status}: {running.progress_message or 'starting'}."
-            )
-            return
         if sync:
-            version = running or pipeline.request_retrain()
+            version = running or versions.request_retrain()
             try:
-                if version.status in (ModelVersion.Status.QUEUED, ModelVersion.Status.TRAINING):
-                    version = pipeline.train_version(version.pk)
-                version = pipeline.embed_version(version.pk)
+                version = training.run_pipeline(version.pk)
             except Exception as exc:
                 raise CommandError(f"model pipeline failed: {exc}", returncode=2) from None
             self.stdout.write(self.style.SUCCESS(f"Model {version.name} is {version.status}."))
             return
-        version = tasks.start_retrain()
+        if running is not None:
+            self.stdout.write(
+                f"Model {running.name} is {running.status}: {running.progress_message or 'starting'}."
+            )
+            return
+        version = services.start_retrain()
         self.stdout.write(
             f"Queued model {version.name}: the worker computes the image features (once; cached in "
             "var/cache/ml), trains the model and embeds the catalog. The 'Like this, but …' box answers "

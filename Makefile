@@ -37,7 +37,7 @@ demo: venv
 	@$(PY) manage.py setup_demo --print-logins --url http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: venv browser
+test: venv browser lint
 	$(PY) -m pytest -q
 
 # Stop the demo's worker and the embedded servers (data stays in var/).
@@ -45,8 +45,10 @@ stop:
 	-@test -f var/worker.pid && kill $$(cat var/worker.pid) 2>/dev/null && echo "worker stopped"; rm -f var/worker.pid
 	-@$(PY) -m config.startup stop
 
+# Style and the dependency direction (shop <- recommender -> ml), both part of `make test`.
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench-retrieval: venv
 	$(PY) bench/retrieval.py --sql

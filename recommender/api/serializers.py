@@ -2,7 +2,7 @@ from django.db.models import Q
 from rest_framework import serializers
 
 from recommender.models import ModelVersion
-from recommender.services import MAX_LIMIT, MAX_TEXT_LENGTH
+from recommender.services import MAX_LIMIT, MAX_TEXT_LENGTH, RecommendationError, clean_text
 from shop.api.serializers import ProductSummarySerializer
 from shop.models import Gender, Product
 from shop.selectors import FilterError, parse_product_filters
@@ -39,13 +39,21 @@ class RecommendationRequestSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        max_length=MAX_TEXT_LENGTH,
-        trim_whitespace=True,
-        help_text="What should differ, e.g. 'in navy with short sleeves'. Empty: more like this.",
+        trim_whitespace=False,  # the service collapses whitespace, then checks the length
+        help_text=(
+            "What should differ, e.g. 'in navy with short sleeves'. Empty: more like this. "
+            f"At most {MAX_TEXT_LENGTH} characters once runs of whitespace are collapsed."
+        ),
     )
     limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=MAX_LIMIT)
     filters = RecommendationFiltersSerializer(required=False)
     exclude_purchased = serializers.BooleanField(required=False, default=True)
+
+    def validate_text(self, value: str) -> str:
+        try:
+            return clean_text(value)
+        except RecommendationError as exc:
+            raise serializers.ValidationError(str(exc)) from None
 
     def validate_reference_product(self, value):
         if value is None:

@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from recommender import services
 from shop.models import Product
+from shop.params import is_id
 from shop.selectors import FilterError, parse_product_filters
 
 
@@ -18,7 +19,7 @@ def results(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("text", "")
     try:
         if raw_reference:
-            if not raw_reference.isdigit():
+            if not is_id(raw_reference):
                 raise services.RecommendationError("That product does not exist.")
             reference = Product.objects.filter(pk=int(raw_reference), is_active=True).first()
             if reference is None:

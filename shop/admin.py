@@ -5,12 +5,13 @@ from django.db.models import Count
 from django.utils.html import format_html
 
 from shop.models import Order, OrderLine, Product, ProductSize
+from shop.params import is_id
 
 
 def _with_id_search(request, fields: tuple[str, ...]) -> tuple[str, ...]:
     """Search by exact id too, but only when the search term is a number (else Postgres errors)."""
     term = request.GET.get("q", "").strip()
-    return ("=id", *fields) if term.isdigit() else fields
+    return ("=id", *fields) if is_id(term) else fields
 
 
 class ProductSizeInline(admin.TabularInline):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from shop.models import Gender, Order, OrderLine, Product, ProductSize
+from shop.params import ParamError, parse_bool, parse_decimal
 
 MAX_QUERY_LENGTH = 200
 
@@ -45,32 +46,15 @@ class ProductFilters:
         return params
 
 
-def _parse_price(raw: str, name: str, errors: dict[str, str]) -> Decimal | None:
-    if raw in ("", None):
-        return None
-    try:
-        value = Decimal(str(raw))
-    except (InvalidOperation, ValueError):
-        errors[name] = f"'{raw}' is not a number."
-        return None
-    if not value.is_finite() or value < 0:
-        errors[name] = "must be a number of zero or more."
-        return None
-    return value
-
-
-def _parse_bool(raw: object, name: str, errors: dict[str, str]) -> bool:
+def _parse(parser, params: Mapping[str, object], name: str, errors: dict[str, str], default=None):
+    raw = params.get(name)
     if raw in (None, ""):
-        return False
-    if isinstance(raw, bool):
-        return raw
-    text = str(raw).strip().lower()
-    if text in {"1", "true", "yes", "on"}:
-        return True
-    if text in {"0", "false", "no", "off"}:
-        return False
-    errors[name] = f"'{raw}' is not a boolean (use true or false)."
-    return False
+        return default
+    try:
+        return parser(raw, name)
+    except ParamError as exc:
+        errors[name] = exc.message
+        return default
 
 
 def parse_product_filters(params: Mapping[str, object]) -> ProductFilters:
@@ -106,10 +90,10 @@ def parse_product_filters(params: Mapping[str, object]) -> ProductFilters:
         gender=gender,
         article_type=text("article_type"),
         colour=text("colour"),
-        min_price=_parse_price(params.get("min_price"), "min_price", errors),
-        max_price=_parse_price(params.get("max_price"), "max_price", errors),
+        min_price=_parse(parse_decimal, params, "min_price", errors),
+        max_price=_parse(parse_decimal, params, "max_price", errors),
         size=text("size", 20),
-        in_stock=_parse_bool(params.get("in_stock"), "in_stock", errors),
+        in_stock=_parse(parse_bool, params, "in_stock", errors, default=False),
     )
     if (
         filters.min_price is not None

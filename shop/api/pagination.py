@@ -1,6 +1,8 @@
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from shop.params import MAX_ID, ParamError, parse_int
+
 
 class StorePagination(PageNumberPagination):
     """Page-number pagination reporting `count`; a bad page or page_size is a 400, not a 404."""
@@ -14,15 +16,13 @@ class StorePagination(PageNumberPagination):
         if raw is None:
             return self.page_size
         try:
-            size = int(raw)
-        except ValueError:
-            raise ValidationError({"page_size": f"'{raw}' is not an integer."}) from None
-        if not 1 <= size <= self.max_page_size:
-            raise ValidationError({"page_size": f"must be between 1 and {self.max_page_size}."})
-        return size
+            return parse_int(raw, self.page_size_query_param, minimum=1, maximum=self.max_page_size)
+        except ParamError as exc:
+            raise ValidationError({exc.name: exc.message}) from None
 
     def paginate_queryset(self, queryset, request, view=None):
-        raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1:
-            raise ValidationError({"page": f"'{raw}' is not a page number (1, 2, ...)."})
+        try:
+            parse_int(request.query_params.get(self.page_query_param, "1"), "page", minimum=1, maximum=MAX_ID)
+        except ParamError as exc:
+            raise ValidationError({exc.name: exc.message}) from None
         return super().paginate_queryset(queryset, request, view)

@@ -8,8 +8,10 @@ from rest_framework import generics, permissions, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from shop.api.parsers import BoundedJSONParser
 from shop.api.serializers import (
     AuthTokenResponseSerializer,
     ErrorSerializer,
@@ -19,7 +21,9 @@ from shop.api.serializers import (
     ProductListSerializer,
     PurchaseSerializer,
 )
+from shop.api.throttles import AnonRateThrottle
 from shop.models import Gender, Order, OrderLine
+from shop.security import is_locked_out, lockout_response
 from shop.selectors import (
     FilterError,
     active_products,
@@ -32,6 +36,9 @@ from shop.services import OrderError, OrderItem, place_order
 ERROR_400 = OpenApiResponse(ErrorSerializer, description="Invalid input; `detail` maps fields to messages.")
 ERROR_401 = OpenApiResponse(ErrorSerializer, description="Not authenticated.")
 ERROR_404 = OpenApiResponse(ErrorSerializer, description="Not found.")
+ERROR_429 = OpenApiResponse(
+    ErrorSerializer, description="Too many requests; retry after `Retry-After` seconds."
+)
 
 PRODUCT_FILTER_PARAMETERS = [
     OpenApiParameter("q", str, description="Keywords matched against name, brand, type and colour."),
@@ -48,16 +55,26 @@ PRODUCT_FILTER_PARAMETERS = [
 
 
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password for an API token.
+
+    JSON first (the schema's default); repeated failures for one username from one address
+    lock that pair out (429 with Retry-After), and each address has a request rate."""
+
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
+    throttle_classes = [AnonRateThrottle]  # ObtainAuthToken turns throttles off by default
+    throttle_scope = "login"
 
     @extend_schema(
         operation_id="auth_token_create",
         tags=["auth"],
         request=AuthTokenSerializer,
-        responses={200: AuthTokenResponseSerializer, 400: ERROR_400},
+        responses={200: AuthTokenResponseSerializer, 400: ERROR_400, 429: ERROR_429},
         auth=[],
     )
     def post(self, request, *args, **kwargs):
+        username = request.data.get("username") if isinstance(request.data, dict) else None
+        if isinstance(username, str) and is_locked_out(request._request, username):
+            return lockout_response(request._request)
         return super().post(request, *args, **kwargs)
 
 
@@ -137,6 +154,8 @@ class CallerOrdersMixin:
     ),
 )
 class OrderListView(CallerOrdersMixin, generics.ListCreateAPIView):
+    throttle_scope = "orders"
+
     def create(self, request, *args, **kwargs):
         body = OrderCreateSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)

@@ -76,7 +76,7 @@ GARMENT_NOUNS = {
     "shirt", "shirts", "tshirt", "tshirts", "tee", "tees", "top", "tops", "blouse", "blouses", "dress",
     "dresses", "gown", "tunic", "tank", "tanktop", "cami", "camisole", "sweater", "sweatshirt", "hoodie",
     "jacket", "cardigan", "polo", "henley", "jersey", "one", "version", "item", "outfit", "piece",
-    "fabric", "material", "garment", "romper", "jumpsuit", "shade", "overall", "instead",
+    "garment", "romper", "jumpsuit", "shade", "overall", "instead",
 }
 COLOUR_WORDS = {"color", "colour", "colored", "coloured", "colore", "colors", "colours", "tone", "toned",
                 "tones", "hue", "in", "all", "entirely", "mostly", "only", "overall"}

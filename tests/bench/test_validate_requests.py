@@ -1,0 +1,64 @@
+"""bench/validate_requests.py on the committed shopper suites and on malformed files (no database)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from bench.shared_data import catalog_dir  # noqa: E402
+from bench.validate_requests import KINDS, main  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not (catalog_dir() / "products.jsonl").is_file(),
+                                reason="shared catalog not available")
+DATA = REPO / "bench" / "data"
+
+
+@pytest.mark.parametrize(("name", "splits", "min_rows"), [
+    ("shopper_requests_dev.jsonl", "train,val", 110),
+    ("shopper_requests_holdout.jsonl", "test", 80),
+])
+def test_committed_suites_are_valid_and_cover_every_kind(name, splits, min_rows, capsys):
+    assert main([str(DATA / name), "--splits", splits]) == 0
+    rows = [json.loads(line) for line in (DATA / name).read_text().splitlines()]
+    assert len(rows) >= min_rows
+    for kind in KINDS:
+        assert sum(row["tag"] == kind for row in rows) >= 5, kind
+    assert "per kind:" in capsys.readouterr().out
+
+
+def test_dev_and_holdout_share_no_text_or_reference():
+    dev = [json.loads(line) for line in (DATA / "shopper_requests_dev.jsonl").read_text().splitlines()]
+    hold = [json.loads(line) for line in (DATA / "shopper_requests_holdout.jsonl").read_text().splitlines()]
+    assert not {r["text"].lower() for r in dev} & {r["text"].lower() for r in hold}
+    assert not {r["reference"] for r in dev} & {r["reference"] for r in hold}
+
+
+@pytest.mark.parametrize("line", [
+    "not json",
+    '{"reference": 15970, "text": "red", "checks": [["base_colour", "in", ["Redd"]]], "tag": "colour"}',
+    '{"reference": 15970, "text": "red", "checks": [["colour", "in", ["Red"]]], "tag": "colour"}',
+    '{"reference": 15970, "text": "red", "checks": [["base_colour", "in", ["Red"]]], "tag": "shade"}',
+    '{"reference": 1, "text": "red", "checks": [["base_colour", "in", ["Red"]]], "tag": "colour"}',
+])
+def test_malformed_rows_exit_2_with_one_line(tmp_path, capsys, line):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(line + "\n")
+    assert main([str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and "\n" not in err
+
+
+def test_unsatisfiable_row_exits_1(tmp_path, capsys):
+    path = tmp_path / "rare.jsonl"
+    row = {"reference": 15970, "text": "gold kurta", "tag": "colour",
+           "checks": [["article_type", "keep"], ["gender", "keep"], ["age_group", "keep"],
+                      ["base_colour", "in", ["Fluorescent Green"]]]}
+    path.write_text(json.dumps(row) + "\n")
+    assert main([str(path)]) == 1
+    assert "PROBLEM" in capsys.readouterr().out

@@ -42,6 +42,7 @@ class Services:
     database_url: str = ""
     redis_url: str = ""
     redis_fallback: str = ""
+    embedded_allowed: bool = True  # production: only configured servers
 
     @property
     def postgres_dir(self) -> Path:
@@ -77,6 +78,10 @@ class Services:
         """Start the embedded servers this configuration uses (idempotent) and check a configured
         Redis. Returns the services to use: ``self``, or a copy on the embedded Redis when an
         unreachable ``REDIS_URL`` may fall back. Raises ServiceError."""
+        if not self.embedded_allowed and (self.embedded_postgres or self.embedded_redis):
+            raise ServiceError(
+                "DATABASE_URL and REDIS_URL must be set (these settings start no embedded server)"
+            )
         if self.embedded_postgres:
             start_postgres(self.postgres_dir)
         if self.embedded_redis:
@@ -84,7 +89,7 @@ class Services:
             return self
         if redis_is_reachable(self.redis_url):
             return self
-        if self.redis_fallback != REDIS_FALLBACK_EMBEDDED:
+        if self.redis_fallback != REDIS_FALLBACK_EMBEDDED or not self.embedded_allowed:
             raise ServiceError(
                 f"REDIS_URL {self.redis_url} is not reachable (set REDIS_FALLBACK=embedded to use the "
                 "embedded Redis instead)"

@@ -5,8 +5,51 @@ temperature 2.0); the objective and product-text fusion defaults were chosen by 
 from __future__ import annotations
 
 import dataclasses
+import re
+import typing
 from dataclasses import dataclass, field
 from typing import Any
+
+# Ranges of the numeric hyper-parameters: (low, high), inclusive; None = unbounded.
+RANGES: dict[str, tuple[float | None, float | None]] = {
+    "batch_size": (2, 65536), "epochs": (1, 1000), "projection_dim": (8, 4096), "projection_layers": (1, 16),
+    "dropout": (0.0, 0.99), "lr": (1e-8, 10.0), "weight_decay": (0.0, 10.0), "temperature": (1e-4, 1e4),
+    "contrastive_temperature": (1e-4, 10.0), "triplets_per_product": (0, 1000),
+    "val_triplets_per_product": (1, 1000), "max_val_triplets": (1, 10**7), "seed": (0, 2**32 - 1),
+    "finetune_blocks": (0, 64), "finetune_lr": (1e-8, 10.0), "num_threads": (1, 1024),
+}  # fmt: skip
+DEVICE = re.compile(r"cpu|cuda(:[0-9]+)?")
+
+
+TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "a string",
+              dict: "an object", type(None): "null"}  # fmt: skip
+
+
+def _options(annotation: Any) -> tuple:
+    union = typing.get_origin(annotation) in (typing.Union, type(int | None))
+    return typing.get_args(annotation) if union else (annotation,)
+
+
+def _describe(annotation: Any) -> str:
+    return " or ".join(TYPE_NAMES.get(typing.get_origin(o) or o, str(o)) for o in _options(annotation))
+
+
+def _type_ok(value: Any, annotation: Any) -> bool:
+    """Whether a JSON-ish value fits a field's annotation (int, float, bool, str, X | None, dict)."""
+    options = _options(annotation)
+    for option in options:
+        origin = typing.get_origin(option) or option
+        if option is type(None) and value is None:
+            return True
+        if origin is bool and isinstance(value, bool):
+            return True
+        if origin is int and isinstance(value, int) and not isinstance(value, bool):
+            return True
+        if origin is float and isinstance(value, int | float) and not isinstance(value, bool):
+            return True
+        if origin in (str, dict) and isinstance(value, origin):
+            return True
+    return False
 
 
 @dataclass
@@ -43,29 +86,35 @@ class TrainConfig:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        for name, (low, high) in RANGES.items():
+            value = getattr(self, name)
+            if value is not None and (
+                (low is not None and value < low) or (high is not None and value > high)
+            ):
+                raise ValueError(f"{name} must be between {low} and {high}, got {value}")
+        if self.device is not None and not DEVICE.fullmatch(self.device):
+            raise ValueError(f"device must be 'cpu', 'cuda' or 'cuda:N', got {self.device!r}")
         if self.objective not in ("composed", "seed"):
             raise ValueError(f"objective must be 'composed' or 'seed', got {self.objective!r}")
         if self.composer not in ("sum", "mlp"):
             raise ValueError(f"composer must be 'sum' or 'mlp', got {self.composer!r}")
         if self.select_by not in ("val_r10", "val_loss"):
             raise ValueError(f"select_by must be 'val_r10' or 'val_loss', got {self.select_by!r}")
-        for name in ("batch_size", "epochs", "projection_dim", "projection_layers"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be >= 1")
-        if not 0.0 <= self.dropout < 1.0:
-            raise ValueError("dropout must be in [0, 1)")
-        if self.finetune_blocks < 0:
-            raise ValueError(f"finetune_blocks must be >= 0, got {self.finetune_blocks}")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(d) - known
+        """A config from JSON-ish values: unknown fields, wrong types and out-of-range values are
+        refused with a ValueError naming the field."""
+        hints = typing.get_type_hints(cls)
+        unknown = set(d) - set(hints)
         if unknown:
             raise ValueError(f"unknown TrainConfig fields: {sorted(unknown)}")
+        for name, value in d.items():
+            if not _type_ok(value, hints[name]):
+                raise ValueError(f"{name} must be {_describe(hints[name])}, got {value!r}")
         return cls(**d)
 
     @classmethod

@@ -95,6 +95,8 @@ class ModelVersionAdmin(admin.ModelAdmin):
             version = services.start_retrain(user=request.user)
         except versions.AlreadyRunning as exc:
             self.message_user(request, str(exc), messages.WARNING)
+        except services.QueueUnavailable as exc:
+            self.message_user(request, str(exc), messages.ERROR)
         else:
             self.message_user(
                 request, f"{version.name} queued: training, then embedding the catalog.", messages.SUCCESS

@@ -37,11 +37,13 @@ class ModelVersion(models.Model):
     error = models.TextField(blank=True)
     activate_when_ready = models.BooleanField(default=True)
     task_id = models.CharField(max_length=64, blank=True)
+    worker = models.CharField(max_length=200, blank=True, help_text="the worker running the current step")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="starts of the current step")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, help_text="doubles as the pipeline's heartbeat")
+    updated_at = models.DateTimeField(auto_now=True, help_text="the running step's heartbeat")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)

@@ -39,6 +39,12 @@ class NoActiveModel(RecommendationError):
     status_code = 503
 
 
+class QueueUnavailable(RuntimeError):
+    """The task queue cannot be reached: nothing was queued (HTTP 503)."""
+
+    status_code = 503
+
+
 @dataclass(frozen=True)
 class SearchScope:
     """Where a search looks. Shoppers: every product, through the HNSW index. The evaluation
@@ -173,11 +179,18 @@ def recommend(
 
 
 def start_retrain(*, user=None, config: dict | None = None, activate_when_ready: bool = True) -> ModelVersion:
-    """Queue the train -> embed -> activate pipeline (raises versions.AlreadyRunning)."""
-    from recommender.tasks import train_model_version
+    """Queue the train -> embed -> activate pipeline. Raises versions.AlreadyRunning, or
+    QueueUnavailable when the broker is down (then no version is left behind)."""
+    from recommender.tasks import BROKER_ERRORS, enqueue, train_model_version
 
     version = versions.request_retrain(user=user, config=config, activate_when_ready=activate_when_ready)
-    result = train_model_version.delay(version.pk)
-    ModelVersion.objects.filter(pk=version.pk).update(task_id=result.id or "")
+    try:
+        task_id = enqueue(train_model_version, version.pk)
+    except BROKER_ERRORS:
+        version.delete()
+        raise QueueUnavailable(
+            "The task queue is unreachable, so nothing was queued; try again shortly."
+        ) from None
+    ModelVersion.objects.filter(pk=version.pk).update(task_id=task_id)
     version.refresh_from_db()
     return version

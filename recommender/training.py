@@ -8,6 +8,8 @@ when asked. ``run_pipeline`` runs both, or hands the embedding to a task.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -22,6 +24,8 @@ from shop.models import Product
 logger = logging.getLogger(__name__)
 
 EMBED_BATCH = 512
+# Who runs a step outside Celery (ensure_model --sync, tests): this process.
+LOCAL_WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 
 def catalog_products(products: Iterable[Product]) -> list[CatalogProduct]:
@@ -43,21 +47,26 @@ def catalog_products(products: Iterable[Product]) -> list[CatalogProduct]:
     ]
 
 
-def train_version(version_id: int) -> ModelVersion:
-    """Train the version's checkpoint; on success the version waits for embedding."""
+def train_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
+    """Train the version's checkpoint; on success the version waits for embedding.
+    Raises versions.NotClaimed when another live worker trains it or it is past training."""
     from ml.config import TrainConfig
     from ml.train import train
 
-    version = versions.start_step(
-        version_id, ModelVersion.Status.TRAINING, (ModelVersion.Status.QUEUED, ModelVersion.Status.TRAINING)
+    version = versions.claim(
+        version_id,
+        ModelVersion.Status.TRAINING,
+        (ModelVersion.Status.QUEUED, ModelVersion.Status.TRAINING),
+        worker,
     )
     out_dir = Path(settings.MODEL_DIR) / version.name
     try:
-        config = TrainConfig.from_dict({**version.config, "cache_dir": str(settings.ML_CACHE_DIR)})
-        products = catalog_products(
-            Product.objects.filter(is_active=True, split__in=["train", "val"]).order_by("pk")
-        )
-        metrics = train(products, config, out_dir, progress=versions.progress_reporter(version))
+        with versions.heartbeat(version):
+            config = TrainConfig.from_dict({**version.config, "cache_dir": str(settings.ML_CACHE_DIR)})
+            products = catalog_products(
+                Product.objects.filter(is_active=True, split__in=["train", "val"]).order_by("pk")
+            )
+            metrics = train(products, config, out_dir, progress=versions.progress_reporter(version))
     except Exception as exc:  # any failure ends this version, never the active one
         logger.exception("training %s failed", version.name)
         versions.mark_failed(version, f"Training failed: {exc}")
@@ -65,6 +74,7 @@ def train_version(version_id: int) -> ModelVersion:
     version.checkpoint_path = str(out_dir)
     version.metrics = metrics
     version.status = ModelVersion.Status.EMBEDDING
+    version.worker, version.attempts = "", 0  # embedding is a step of its own, for any worker
     version.progress, version.progress_message = 0.0, "queued for embedding"
     version.save()
     return version
@@ -79,20 +89,24 @@ def embed_products(version: ModelVersion, products: list[Product]) -> list[int]:
     return failed
 
 
-def embed_version(version_id: int) -> ModelVersion:
-    """Embed every active product missing a vector of this version (resumable), then index;
-    activate when the version asked for it. A failure marks it failed; the active one serves on."""
-    version = versions.start_step(version_id, ModelVersion.Status.EMBEDDING, (ModelVersion.Status.EMBEDDING,))
+def embed_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
+    """Embed every active product missing a vector of this version (so a restarted run resumes
+    where it stopped), then index; activate when the version asked for it. A failure marks it
+    failed; the active version serves on. Raises versions.NotClaimed like train_version."""
+    version = versions.claim(
+        version_id, ModelVersion.Status.EMBEDDING, (ModelVersion.Status.EMBEDDING,), worker
+    )
     try:
-        total, skipped = _embed_missing(version)
-        versions.set_progress(version, 1.0, "building the vector index")
-        vectors.build_index(version)
+        with versions.heartbeat(version):
+            total, skipped = _embed_missing(version)
+            versions.set_progress(version, 1.0, "building the vector index")
+            vectors.build_index(version)
     except Exception as exc:
         logger.exception("embedding %s failed", version.name)
         versions.mark_failed(version, f"Embedding failed: {exc}")
         raise
     version.metrics = {**version.metrics, "embedding": {"products": total, "skipped_images": skipped}}
-    version.status = ModelVersion.Status.READY
+    version.status, version.worker = ModelVersion.Status.READY, ""
     version.finished_at = timezone.now()
     version.progress_message = f"{total - len(skipped)} products embedded"
     version.save()
@@ -122,13 +136,15 @@ def _embed_missing(version: ModelVersion) -> tuple[int, list[int]]:
     return total, skipped
 
 
-def run_pipeline(version_id: int, embed_later: Callable[[int], object] | None = None) -> ModelVersion:
-    """Train the version when it still needs it, then embed it here, or hand the embedding to
-    `embed_later` (the Celery task, so embedding is its own resumable job)."""
+def run_pipeline(
+    version_id: int, worker: str = LOCAL_WORKER, embed_later: Callable[[int], bool] | None = None
+) -> ModelVersion:
+    """Train the version when it still needs it, then hand the embedding to `embed_later` (the
+    Celery task, its own resumable job), or embed here when there is none or it could not be
+    handed over (False: the broker is down)."""
     version = ModelVersion.objects.get(pk=version_id)
     if version.status in (ModelVersion.Status.QUEUED, ModelVersion.Status.TRAINING):
-        version = train_version(version.pk)
-    if embed_later is not None:
-        embed_later(version.pk)
+        version = train_version(version.pk, worker)
+    if embed_later is not None and embed_later(version.pk):
         return version
-    return embed_version(version.pk)
+    return embed_version(version.pk, worker)

@@ -7,25 +7,41 @@ enforces it) and a failed run never touches the active one.
 
 from __future__ import annotations
 
+import logging
 import shutil
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from recommender import vectors
-from recommender.models import ModelVersion
+from recommender.models import EMBEDDING_DIM, ModelVersion, ProductEmbedding
 
-# A running version whose heartbeat is older than this lost its worker (killed, machine gone).
+logger = logging.getLogger(__name__)
+
+# A running step beats every HEARTBEAT_EVERY (a thread beside the work, so a long step without
+# progress reports still beats); a step silent for HEARTBEAT_TIMEOUT lost its worker.
+HEARTBEAT_EVERY = timedelta(seconds=10)
+HEARTBEAT_TIMEOUT = timedelta(seconds=45)
+# A step that killed its worker this many times is given up (e.g. out of memory every time).
+MAX_ATTEMPTS = 3
+# A retrain request fails a run silent this long (no worker came back for it).
 STALE_AFTER = timedelta(minutes=30)
 _RETRAIN_LOCK_KEY = 74_210_001  # pg advisory lock id serialising retrain requests
 
 
 class PipelineError(RuntimeError):
     """A state change that is not allowed; the message is safe to show to staff."""
+
+
+class NotClaimed(PipelineError):
+    """Another worker runs this step, or the version is past it: nothing to do here."""
 
 
 class AlreadyRunning(PipelineError):
@@ -35,23 +51,44 @@ class AlreadyRunning(PipelineError):
 
 
 def fail_stale_versions(now=None) -> int:
-    """Mark running versions whose worker died as failed (the active version is untouched)."""
+    """Fail running versions no worker came back for in STALE_AFTER (the active one is untouched)."""
     cutoff = (now or timezone.now()) - STALE_AFTER
-    return ModelVersion.objects.filter(status__in=ModelVersion.RUNNING, updated_at__lt=cutoff).update(
-        status=ModelVersion.Status.FAILED,
-        error="The worker stopped before the run finished (no progress for 30 minutes).",
-        finished_at=timezone.now(),
-    )
+    stale = list(ModelVersion.objects.filter(status__in=ModelVersion.RUNNING, updated_at__lt=cutoff))
+    for version in stale:
+        mark_failed(version, "The worker stopped before the run finished (no heartbeat for 30 minutes).")
+    return len(stale)
+
+
+# TrainConfig fields the store decides, not the staff: where features are cached, threads.
+STORE_CONFIG_FIELDS = ("cache_dir", "num_threads", "extra")
+
+
+def check_train_config(config: dict) -> dict:
+    """A retrain config staff may ask for: a valid ml TrainConfig whose vectors fit the store's
+    vector column. Raises ValueError with a message naming the field."""
+    from ml.config import TrainConfig
+
+    store_set = sorted(set(config) & set(STORE_CONFIG_FIELDS))
+    if store_set:
+        raise ValueError(f"{', '.join(store_set)}: set by the store, not by a retrain request")
+    parsed = TrainConfig.from_dict(config)
+    if parsed.projection_dim != EMBEDDING_DIM:
+        raise ValueError(
+            f"projection_dim must be {EMBEDDING_DIM}: the store's vectors have {EMBEDDING_DIM} dimensions"
+        )
+    return config
 
 
 def request_retrain(
     *, user=None, config: dict | None = None, activate_when_ready: bool = True
 ) -> ModelVersion:
     """Create a queued version, unless one is already queued or running (then AlreadyRunning).
+    The config is checked first (ValueError).
 
     A transaction-scoped advisory lock makes concurrent requests (two staff clicking at once,
     the API and the admin) see each other: exactly one of them creates a version.
     """
+    check_train_config(config or {})
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_RETRAIN_LOCK_KEY])
@@ -87,21 +124,79 @@ def progress_reporter(version: ModelVersion, every_seconds: float = 1.0) -> Call
 
 
 def mark_failed(version: ModelVersion, error: str) -> None:
+    """End a run as failed; its partial vectors go (a failed version never serves)."""
     ModelVersion.objects.filter(pk=version.pk).update(
-        status=ModelVersion.Status.FAILED, error=error[:5000], finished_at=timezone.now()
+        status=ModelVersion.Status.FAILED, error=error[:5000], finished_at=timezone.now(), worker=""
+    )
+    ProductEmbedding.objects.filter(model_version_id=version.pk).delete()
+
+
+def _silent_since() -> timezone.datetime:
+    return timezone.now() - HEARTBEAT_TIMEOUT
+
+
+@transaction.atomic
+def claim(version_id: int, step: str, allowed: tuple[str, ...], worker: str) -> ModelVersion:
+    """Move a version into `step` (training or embedding) for `worker`: when its status allows
+    it and no other live worker holds it (raises NotClaimed otherwise). A step started more
+    than MAX_ATTEMPTS times (its worker died each time) fails the version instead."""
+    version = ModelVersion.objects.select_for_update().get(pk=version_id)
+    held = version.worker and version.worker != worker and version.updated_at > _silent_since()
+    if version.status not in allowed or (version.status == step and held):
+        raise NotClaimed(
+            f"{version.name} is {version.status} ({version.worker or 'no worker'}); not claimed."
+        )
+    attempts = version.attempts + 1 if version.status == step else 1
+    if attempts > MAX_ATTEMPTS:
+        mark_failed(
+            version, f"{step.capitalize()} stopped {MAX_ATTEMPTS} times without finishing (the worker died)."
+        )
+        raise NotClaimed(f"{version.name} failed: {step} gave up after {MAX_ATTEMPTS} attempts.")
+    version.status, version.worker, version.attempts, version.error = step, worker, attempts, ""
+    version.started_at = version.started_at or timezone.now()
+    version.save(update_fields=["status", "worker", "attempts", "error", "started_at", "updated_at"])
+    return version
+
+
+@contextmanager
+def heartbeat(version: ModelVersion) -> Iterator[None]:
+    """Beat (touch updated_at) every HEARTBEAT_EVERY while the block runs, from a thread with
+    its own database connection; the beats stop with the block, or with the process."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        from django.db import connections
+
+        try:
+            while not stop.wait(HEARTBEAT_EVERY.total_seconds()):
+                ModelVersion.objects.filter(pk=version.pk, status__in=ModelVersion.RUNNING).update(
+                    updated_at=timezone.now()
+                )
+        except Exception:  # a missed beat must never break the work itself
+            logger.warning("heartbeat of %s failed", version.name, exc_info=True)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{version.name}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def orphaned_versions(worker: str) -> QuerySet[ModelVersion]:
+    """Running versions nobody works on: held by `worker` (which is only starting now, so it
+    holds nothing), or silent for longer than HEARTBEAT_TIMEOUT."""
+    return ModelVersion.objects.filter(status__in=ModelVersion.RUNNING).filter(
+        Q(worker=worker) | Q(updated_at__lt=_silent_since())
     )
 
 
-def start_step(version_id: int, step: str, allowed: tuple[str, ...]) -> ModelVersion:
-    """Move a version into `step` (training or embedding) if its status allows it."""
-    version = ModelVersion.objects.get(pk=version_id)
-    if version.status not in allowed:
-        raise PipelineError(f"{version.name} is {version.status}, not ready for {step}.")
-    version.status = step
-    version.started_at = version.started_at or timezone.now()
-    version.error = ""
-    version.save(update_fields=["status", "started_at", "error", "updated_at"])
-    return version
+def release(version: ModelVersion) -> None:
+    """Let any worker claim this version's step again (its worker is gone)."""
+    ModelVersion.objects.filter(pk=version.pk).update(worker="")
 
 
 @transaction.atomic

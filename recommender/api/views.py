@@ -76,7 +76,7 @@ class RetrainView(APIView):
 
     @extend_schema(
         request=RetrainRequestSerializer,
-        responses={202: ModelVersionSerializer, 400: ERROR, 403: ERROR, 409: ERROR},
+        responses={202: ModelVersionSerializer, 400: ERROR, 403: ERROR, 409: ERROR, 503: ERROR},
         tags=["admin"],
     )
     def post(self, request):
@@ -89,6 +89,8 @@ class RetrainView(APIView):
                 {"error": str(exc), "job": ModelVersionSerializer(exc.version).data},
                 status=status.HTTP_409_CONFLICT,
             )
+        except services.QueueUnavailable as exc:
+            return Response({"error": str(exc)}, status=exc.status_code)
         return Response(ModelVersionSerializer(version).data, status=status.HTTP_202_ACCEPTED)
 
 

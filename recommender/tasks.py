@@ -29,7 +29,7 @@ def enqueue(task, *args) -> str:
     return task.apply_async(args, retry=True, retry_policy=QUICK_PUBLISH).id or ""
 
 
-def _embed_later(version_id: int) -> bool:
+def embed_later(version_id: int) -> bool:
     try:
         enqueue(embed_catalog, version_id)
     except BROKER_ERRORS:
@@ -42,7 +42,7 @@ def _embed_later(version_id: int) -> bool:
 def train_model_version(self, version_id: int) -> int | None:
     """Train a queued version, then hand it to embed_catalog (same gpu queue)."""
     try:
-        return training.run_pipeline(version_id, self.request.hostname, embed_later=_embed_later).pk
+        return training.run_pipeline(version_id, self.request.hostname, embed_later=embed_later).pk
     except versions.NotClaimed as exc:
         logger.info("%s", exc)
         return None

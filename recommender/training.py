@@ -23,7 +23,6 @@ from shop.models import Product
 
 logger = logging.getLogger(__name__)
 
-EMBED_BATCH = 512
 # Who runs a step outside Celery (ensure_model --sync, tests): this process.
 LOCAL_WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
@@ -124,8 +123,9 @@ def _embed_missing(version: ModelVersion) -> tuple[int, list[int]]:
     ids = list(missing.order_by("pk").values_list("pk", flat=True))
     total = len(ids)
     while ids:
-        for start in range(0, len(ids), EMBED_BATCH):
-            batch = list(Product.objects.filter(pk__in=ids[start : start + EMBED_BATCH]).order_by("pk"))
+        size = settings.EMBED_BATCH_SIZE
+        for start in range(0, len(ids), size):
+            batch = list(Product.objects.filter(pk__in=ids[start : start + size]).order_by("pk"))
             skipped += embed_products(version, batch)
             attempted += [p.pk for p in batch]
             versions.set_progress(

@@ -200,6 +200,7 @@ CATALOG_DIR = env.path("CATALOG_DIR", default=str(BASE_DIR.parent / "shared" / "
 ML_CACHE_DIR = env.path("ML_CACHE_DIR", default=str(Path(VAR_DIR) / "cache" / "ml"))
 MODEL_DIR = env.path("MODEL_DIR", default=str(Path(VAR_DIR) / "models"))
 TORCH_THREADS = env.int("TORCH_THREADS", default=None)
+EMBED_BATCH_SIZE = env.int("EMBED_BATCH_SIZE", default=512)  # products per embedding write (resume unit)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,115 @@
+"""Faults with real Celery workers, the real Redis broker and Postgres: a worker process killed
+mid-task, a whole worker killed in training and in embedding then restarted, the broker down
+when staff ask for a retrain. The active version serves throughout."""
+
+import os
+import signal
+from contextlib import contextmanager
+
+import pytest
+from django.contrib.auth.models import User
+from rest_framework.test import APIClient
+
+from config.celery import app
+from recommender import services, tasks, training, versions
+from recommender.models import ModelVersion, ProductEmbedding
+from shop.models import Product
+from tests.conftest import make_version
+from tests.recommender.conftest import child_pids, wait_for
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+DEAD_BROKER = "redis+socket:///nonexistent/redis.sock"
+
+
+def status_of(version: ModelVersion) -> str:
+    version.refresh_from_db()
+    return version.status
+
+
+def serves(active: ModelVersion) -> bool:
+    """The active version still answers a shopper's request."""
+    reference = Product.objects.filter(article_type="Shirts").order_by("pk").first()
+    result = services.recommend(reference=reference, text="in black", limit=5)
+    return result.model_version == active and len(result.results) == 5
+
+
+def test_a_killed_worker_process_is_retried(catalog, trained_checkpoint, workers):
+    active = make_version(trained_checkpoint)
+    worker = workers.start(pool="prefork")
+    version = services.start_retrain(config={"epochs": 2})
+    wait_for(lambda: status_of(version) == "training", 120, "training", worker.log)
+    (child,) = wait_for(lambda: child_pids(worker.pid), 30, "the worker's child process", worker.log)
+    os.kill(child, signal.SIGKILL)  # the task's process dies; the worker itself lives on
+
+    wait_for(lambda: status_of(version) == "training" and version.attempts == 2, 60, "the retry", worker.log)
+    assert serves(active)
+    wait_for(lambda: status_of(version) in ("active", "failed"), 300, "the run to finish", worker.log)
+    assert version.status == "active", version.error
+
+
+def test_a_worker_killed_in_training_and_in_embedding_resumes_on_restart(
+    catalog, trained_checkpoint, workers
+):
+    active = make_version(trained_checkpoint)
+    name, small_batches = "restarted@%h", {"EMBED_BATCH_SIZE": "3"}  # ~100 writes: time to kill
+    worker = workers.start(name, **small_batches)
+    version = services.start_retrain(config={"epochs": 2})
+    wait_for(lambda: status_of(version) == "training", 120, "training", worker.log)
+    workers.kill(worker)
+    assert status_of(version) == "training" and serves(active)
+
+    worker = workers.start(name, **small_batches)  # back within seconds: re-queues its own runs at once
+    wait_for(
+        lambda: ProductEmbedding.objects.filter(model_version=version).count() >= 30,
+        120,
+        "vectors",
+        worker.log,
+    )
+    workers.kill(worker)
+    early = dict(ProductEmbedding.objects.filter(model_version=version).values_list("product_id", "id"))
+    assert status_of(version) == "embedding" and len(early) < catalog.count() and serves(active)
+
+    worker = workers.start(name, **small_batches)
+    wait_for(lambda: status_of(version) in ("active", "failed"), 60, "the resumed run", worker.log)
+    assert version.status == "active", version.error
+    rows = ProductEmbedding.objects.filter(model_version=version)
+    assert rows.count() == catalog.count()  # one vector per product (a unique constraint too)
+    kept = dict(rows.filter(product_id__in=early).values_list("product_id", "id"))
+    assert kept == early  # vectors written before the crash were not written again
+
+
+@contextmanager
+def broker_at(url: str):
+    """Point this process's Celery app at another broker (a real, unreachable one)."""
+    old = app.conf.broker_url
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.broker_url = old
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+def test_broker_down_at_retrain_is_a_503_that_leaves_no_version(catalog):
+    staff = User.objects.create_user("staff", password="pw-12345678", is_staff=True)
+    api = APIClient()
+    api.force_authenticate(staff)
+    with broker_at(DEAD_BROKER):
+        response = api.post("/api/v1/admin/retrain/", {"config": {"epochs": 1}}, format="json")
+        assert response.status_code == 503 and "queue" in response.json()["error"]
+        with pytest.raises(services.QueueUnavailable):
+            services.start_retrain()
+    assert not ModelVersion.objects.exists()
+    assert services.start_retrain().status == "queued"  # and nothing blocks the next request
+
+
+def test_the_embedding_runs_in_the_training_task_when_it_cannot_be_queued(catalog, settings):
+    settings.MODEL_DIR = settings.MEDIA_ROOT / "models"
+    version = versions.request_retrain(config={"epochs": 1})
+    with broker_at(DEAD_BROKER):
+        finished = training.run_pipeline(version.pk, "a-worker", embed_later=tasks.embed_later)
+    assert finished.status == "active"
+    assert ProductEmbedding.objects.filter(model_version=finished).count() == catalog.count()

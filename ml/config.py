@@ -16,7 +16,7 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "dropout": (0.0, 0.99), "lr": (1e-8, 10.0), "weight_decay": (0.0, 10.0), "temperature": (1e-4, 1e4),
     "contrastive_temperature": (1e-4, 10.0), "triplets_per_product": (0, 1000),
     "val_triplets_per_product": (1, 1000), "max_val_triplets": (1, 10**7), "seed": (0, 2**32 - 1),
-    "finetune_blocks": (0, 64), "finetune_lr": (1e-8, 10.0), "num_threads": (1, 1024),
+"finetune_lr": (1e-8, 10.0), "num_threads": (1, 1024),
 }  # fmt: skip
 DEVICE = re.compile(r"cpu|cuda(:[0-9]+)?")
 
@@ -92,6 +92,8 @@ class TrainConfig:
                 (low is not None and value < low) or (high is not None and value > high)
             ):
                 raise ValueError(f"{name} must be between {low} and {high}, got {value}")
+        if self.finetune_blocks < 0:  # the upper bound depends on the backbone (ml.encoders)
+            raise ValueError(f"finetune_blocks must be >= 0, got {self.finetune_blocks}")
         if self.device is not None and not DEVICE.fullmatch(self.device):
             raise ValueError(f"device must be 'cpu', 'cuda' or 'cuda:N', got {self.device!r}")
         if self.objective not in ("composed", "seed"):

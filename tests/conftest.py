@@ -133,7 +133,7 @@ def make_version(checkpoint: Path, *, activate: bool = True):
         status=ModelVersion.Status.EMBEDDING,
         checkpoint_path=str(checkpoint),
         activate_when_ready=activate,
-        metrics={"val": {"composed": {"R@10": 0.5}, "image_only": {"R@10": 0.1}, "seed": {"R@10": 0.1}}},
+        metrics=json.loads((checkpoint / "metrics.json").read_text()),  # what training measured
     )
     return training.embed_version(version.pk)
 

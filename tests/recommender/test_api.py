@@ -131,3 +131,45 @@ def test_retrain_rejects_bad_config(client, catalog):
     assert response.status_code == 400 and "objective" in response.json()["error"]
     response = client.post("/api/v1/admin/retrain/", {"config": {"no_such_field": 1}}, format="json")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("config", "field"),
+    [
+        ({"lr": "abc"}, "lr"),
+        ({"projection_dim": 128}, "projection_dim"),
+        ({"epochs": 0}, "epochs"),
+        ({"batch_size": 2.5}, "batch_size"),
+        ({"device": "tpu"}, "device"),
+        ({"cache_dir": "/tmp"}, "cache_dir"),
+    ],
+)
+def test_retrain_config_is_fully_validated(client, catalog, config, field):
+    User.objects.create_user("staff3", password="pw-12345678", is_staff=True)
+    client.login(username="staff3", password="pw-12345678")
+    response = client.post("/api/v1/admin/retrain/", {"config": config}, format="json")
+    assert response.status_code == 400 and field in response.json()["error"]
+    assert not ModelVersion.objects.exists()
+
+
+def test_jobs_are_staff_only(client, catalog):
+    job = ModelVersion.objects.create()
+    assert client.get(f"/api/v1/admin/jobs/{job.pk}/").status_code == 401
+    User.objects.create_user("curious", password="pw-12345678")
+    client.login(username="curious", password="pw-12345678")
+    response = client.get(f"/api/v1/admin/jobs/{job.pk}/")
+    assert response.status_code == 403 and "progress" not in response.json()
+
+
+def test_session_posts_need_the_csrf_token(active_model):
+    """A browser session (not a token) must send the CSRF token: a cross-site form can't post."""
+    shopper = User.objects.create_user("sessioned", password="pw-12345678")
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(shopper)
+    body = {"reference_product": _shirt().pk, "text": "in red"}
+    for url, payload in ((URL, body), ("/api/v1/orders/", {"lines": []})):
+        response = browser.post(url, payload, format="json")
+        assert response.status_code == 403 and "CSRF" in response.json()["error"]
+    browser.get("/")  # the page sets the csrftoken cookie, as a browser visit does
+    token = browser.cookies["csrftoken"].value
+    assert browser.post(URL, body, format="json", HTTP_X_CSRFTOKEN=token).status_code == 200

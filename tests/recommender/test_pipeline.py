@@ -140,3 +140,38 @@ def test_deleting_a_version_drops_its_vectors_index_and_checkpoint(
         assert cursor.fetchone() is None
         cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [vectors.index_name(active)])
         assert cursor.fetchone() is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_switching_versions_while_shoppers_ask_never_fails_a_request(catalog, trained_checkpoint):
+    """Shoppers' requests in threads while staff activate a new version and roll back."""
+    from recommender import services
+    from shop.models import Product
+
+    first = make_version(trained_checkpoint)
+    second = make_version(trained_checkpoint, activate=False)
+    reference = Product.objects.filter(article_type="Shirts").order_by("pk").first()
+    stop, served, errors = threading.Event(), [], []
+
+    def shopper() -> None:
+        try:
+            while not stop.is_set():
+                result = services.recommend(reference=reference, text="in black", limit=10)
+                served.append((result.model_version.pk, len(result.results)))
+        except Exception as exc:  # any failure is what this test is about
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=shopper) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for _ in range(3):
+        versions.activate(second)
+        versions.rollback()
+    stop.set()
+    for thread in threads:
+        thread.join(30)
+    assert not errors, errors
+    assert served and {pk for pk, _ in served} <= {first.pk, second.pk}
+    assert all(n == 10 for _, n in served)

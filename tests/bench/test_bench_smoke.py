@@ -51,6 +51,17 @@ def test_scale_smoke(tmp_path, run_bench):
 
 
 @pytest.mark.slow
+def test_scale_reads_the_active_versions_vectors(active_model):
+    from bench.scale import catalog_dataset
+
+    vectors = active_model.embeddings.count()
+    (x, categories, queries), note = catalog_dataset(n_queries=10, seed=0)
+    assert note == f"active model version {active_model.pk}"
+    assert x.shape == (vectors, 256) and len(categories) == vectors and queries.shape == (10, 256)
+    assert abs(float((x * x).sum(axis=1).mean()) - 1.0) < 1e-4
+
+
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_indexing_smoke(catalog, trained_checkpoint, tmp_path, run_bench, test_database_env):
     from recommender.models import ModelVersion

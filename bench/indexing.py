@@ -76,16 +76,14 @@ def load_model(checkpoint: str | None):
     from ml.checkpoint import load_model as load_checkpoint
     from recommender.services import NoActiveModel, active_version
 
-    if checkpoint is None:
-        try:
-            version = active_version()
-        except NoActiveModel as exc:
-            raise SystemExit(f"error: {exc} (or pass --checkpoint)") from None
-        checkpoint = version.checkpoint_path
-        return load_checkpoint(
-            checkpoint, device="cpu"
-        ).eval(), f"active version {version.name}: {checkpoint}"
-    return load_checkpoint(checkpoint, device="cpu").eval(), f"checkpoint {checkpoint}"
+    if checkpoint is not None:
+        return load_checkpoint(checkpoint, device="cpu").eval(), f"checkpoint {checkpoint}"
+    try:
+        version = active_version()
+    except NoActiveModel as exc:
+        raise SystemExit(f"error: {exc} (or pass --checkpoint)") from None
+    model = load_checkpoint(version.checkpoint_path, device="cpu").eval()
+    return model, f"active version {version.name}: {version.checkpoint_path}"
 
 
 def prepare(args: argparse.Namespace) -> Workload:

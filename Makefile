@@ -50,14 +50,15 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
+# Full-size benchmarks (several minutes each, docs/BENCHMARKS.md); `make test` runs them with tiny sizes.
 bench-retrieval: venv
-	$(PY) bench/retrieval.py --sql
+	$(PY) -m bench.retrieval --sql
 
 bench-serving: venv
-	$(PY) bench/serving.py
+	$(PY) -m bench.serving
 
 bench-scale: venv
-	$(PY) bench/scale.py
+	$(PY) -m bench.scale
 
 bench-indexing: venv
-	$(PY) bench/indexing.py
+	$(PY) -m bench.indexing

@@ -1,217 +1,230 @@
-"""Images/s of the store's embedding pipeline vs the raw CNN forward pass on the same batch sizes.
+"""Images/s of the store's embedding path vs the raw CNN forward pass, per image batch size.
 
-    python bench/indexing.py [--images 512] [--batch-sizes 16 32 64] [--repeats 3]
-                             [--json bench/results/indexing.json]
+    python -m bench.indexing [--images 512] [--batch-sizes 16 32 64] [--repeats 3]
+                             [--checkpoint DIR] [--json bench/results/indexing.json]
+
+It runs on the store of the current settings (DJANGO_SETTINGS_MODULE, default
+config.settings.base): the first N active products with an image, in id order, and the active
+version's checkpoint (or --checkpoint).
 
 raw       pre-decoded [B,3,224,224] tensors in memory through ``ImageEncoder.features`` only.
-pipeline  what ``recommender.pipeline.embed_products`` does per 512-product chunk: the
-          checkpoint's ``RetrievalModel.embed_products`` (sha1 of each file, cache lookup, serial
-          JPEG decode + resize/normalise, CNN, feature-cache write, product-text features, projection
-          heads) and ``write_embeddings`` (text COPY into a staging table + upsert), here into a
-          scratch database (``bench_indexing``, dropped at the end), with a fresh empty feature
-          cache every run so the CNN really runs.
-overlap   the same pipeline with the image decode of batch i+1 done by a background thread while
-          the CNN runs batch i (``overlapped_image_features`` below; a proposal for ml/cache.py).
+pipeline  the store's embedding path per chunk of ``recommender.training.EMBED_BATCH`` products,
+          i.e. ``recommender.training.embed_products`` with the image batch size under test:
+          ``RetrievalModel.embed_products`` of ``training.catalog_products`` (sha1 of each file,
+          cache lookup, JPEG decode + resize/normalise, CNN, feature-cache write, product-text
+          features, projection heads), then ``recommender.vectors.write_embeddings`` (COPY into a
+          staging table + upsert into the store's vector table). Every run starts with a fresh,
+          empty feature cache, so the CNN and the text encoder really run.
 
-Also reported: each stage alone (decode, text features, projection, write) in images/s.
+The vectors go to a scratch model version (status ``failed``: nothing serves from it, embeds into
+it or can activate it), emptied before each run and deleted at the end through
+``recommender.versions.delete_version``, also on Ctrl-C or SIGTERM. No other version is touched.
+Also reported: each stage alone (sha1, decode, text features, projection, write) in images/s.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import os
-import signal
 import statistics
 import sys
 import tempfile
-import time
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import machine_info, print_table, scratch_database, write_json
+from bench.harness import log, machine_info, median_of, print_table, setup_django, timed, write_results
 
-EMBED_CHUNK = 512  # recommender.pipeline.EMBED_BATCH: products per embed_products() call
+SCRATCH_MARK = {"bench": "indexing"}  # in the scratch version's config; no TrainConfig has it
 
 
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+@dataclass
+class Workload:
+    """What every run embeds, and with what."""
+
+    products: list  # shop Products with an image file, id order
+    tensors: object  # their images pre-decoded [N,3,224,224] (for the raw CNN)
+    model: object  # ml RetrievalModel on the CPU
+    model_source: str
+    encoder: object  # the frozen image encoder (ImageEncoder)
+
+
+# --- set-up --------------------------------------------------------------------------------------
+
+
+def set_omp_wait_policy(policy: str) -> None:
+    """OMP_WAIT_POLICY must be set before torch (libgomp) is loaded, i.e. before Django."""
+    if "torch" in sys.modules:
+        raise SystemExit("--omp-wait-policy needs to run before torch is imported")
+    os.environ["OMP_WAIT_POLICY"] = policy
+
+
+def store_products(n: int) -> list:
+    """The first `n` active products (id order) whose image file exists."""
+    from recommender.training import catalog_products
+    from shop.models import Product
+
+    products = list(Product.objects.filter(is_active=True).exclude(image="").order_by("pk"))
+    records = catalog_products(products)
+    return [p for p, r in zip(products, records, strict=True) if r.image_path.is_file()][:n]
 
 
 def load_model(checkpoint: str | None):
-    """(RetrievalModel on cpu, description): a given or the newest MODEL_DIR checkpoint, else
-    random projection heads of the default TrainConfig (same projection cost)."""
-    from django.conf import settings
+    """(RetrievalModel on the CPU, description): --checkpoint, else the active version's."""
+    from ml.checkpoint import load_model as load_checkpoint
+    from recommender.services import NoActiveModel, active_version
 
-    from ml.checkpoint import load_model as ml_load_model
+    if checkpoint is not None:
+        return load_checkpoint(checkpoint, device="cpu").eval(), f"checkpoint {checkpoint}"
+    try:
+        version = active_version()
+    except NoActiveModel as exc:
+        raise SystemExit(f"error: {exc} (or pass --checkpoint)") from None
+    model = load_checkpoint(version.checkpoint_path, device="cpu").eval()
+    return model, f"active version {version.name}: {version.checkpoint_path}"
 
-    candidates = (
-        [Path(checkpoint)]
-        if checkpoint
-        else sorted(
-            (p for p in Path(settings.MODEL_DIR).glob("*/") if (p / "config.json").is_file()),
-            key=lambda p: p.stat().st_mtime,
-            reverse=True,
-        )
-    )
-    for path in candidates:
-        try:
-            return ml_load_model(path, device="cpu"), f"checkpoint {path}"
-        except Exception as exc:  # incompatible/partial checkpoint: say so, fall back
-            log(f"checkpoint {path} not usable: {exc}")
+
+def prepare(args: argparse.Namespace) -> Workload:
     import torch
 
-    from ml.checkpoint import encoder_versions
-    from ml.config import TrainConfig
-    from ml.model import RetrievalModel
+    from ml.encoders import get_image_encoder, get_text_encoder, load_image_tensor
+    from recommender.training import catalog_products
 
-    torch.manual_seed(0)
-    model = RetrievalModel(TrainConfig()).eval()
-    model.versions = encoder_versions()
-    return model, "RetrievalModel(TrainConfig()) with random heads (no checkpoint in MODEL_DIR)"
-
-
-def write_rows(conn, ids: list[int], vectors: np.ndarray, version_id: int = 1) -> None:
-    """recommender.pipeline.write_embeddings, statement for statement, on the scratch table."""
-    from recommender.pipeline import _vector_literal
-
-    with conn.transaction():
-        conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS embedding_stage (product_id bigint, embedding vector) "
-            "ON COMMIT DELETE ROWS"
-        )
-        conn.execute("TRUNCATE embedding_stage")
-        buffer = io.StringIO()
-        for pid, vector in zip(ids, vectors, strict=True):
-            buffer.write(f"{pid}\t{_vector_literal(vector)}\n")
-        with conn.cursor().copy("COPY embedding_stage (product_id, embedding) FROM STDIN") as copy:
-            copy.write(buffer.getvalue())
-        conn.execute(
-            "INSERT INTO productembedding (product_id, model_version_id, embedding, created_at) "
-            "SELECT product_id, %s, embedding, now() FROM embedding_stage "
-            "ON CONFLICT (model_version_id, product_id) DO UPDATE SET embedding = EXCLUDED.embedding",
-            [version_id],
-        )
+    products = store_products(args.images)
+    if len(products) < args.images:
+        log(f"only {len(products)} products with an image in the store")
+    if not products:
+        raise SystemExit("error: no product with an image in the store (import a catalog first)")
+    model, source = load_model(args.checkpoint)
+    torch.set_num_threads(args.threads)
+    get_text_encoder("cpu")  # load once, outside the timings (a worker keeps it loaded)
+    tensors = torch.stack([load_image_tensor(r.image_path) for r in catalog_products(products)])
+    log(f"{len(products)} images; model: {source}; torch threads {torch.get_num_threads()}")
+    return Workload(products, tensors, model, source, get_image_encoder("cpu"))
 
 
-def create_table(conn, dim: int) -> None:
-    conn.execute("DROP TABLE IF EXISTS productembedding")
-    conn.execute(
-        f"CREATE TABLE productembedding (id bigserial PRIMARY KEY, product_id bigint NOT NULL, "
-        f"model_version_id int NOT NULL, embedding vector({dim}) NOT NULL, "
-        f"created_at timestamptz NOT NULL, UNIQUE (model_version_id, product_id))"
+@contextmanager
+def scratch_version() -> Iterator:
+    """A model version for the benchmark's vectors, deleted afterwards (with its vectors), also
+    the leftovers of a killed run; delete_version refuses active and running versions."""
+    from recommender.models import ModelVersion
+    from recommender.versions import delete_version
+
+    for leftover in ModelVersion.objects.filter(status=ModelVersion.Status.FAILED, config=SCRATCH_MARK):
+        delete_version(leftover)
+    version = ModelVersion.objects.create(
+        status=ModelVersion.Status.FAILED,
+        config=SCRATCH_MARK,
+        activate_when_ready=False,
+        error="Scratch version of the indexing benchmark (bench.indexing); deleted when it ends.",
     )
-
-
-# --- the proposed change: decode the next batch while the CNN runs ------------------------------
-
-
-def overlapped_image_features(paths, encoder, cache=None, batch_size: int = 64, progress=None):
-    """ml.cache.image_features with the decode of batch i+1 on a background thread while the CNN
-    runs batch i (same results, same cache behaviour)."""
-    import torch
-
-    from ml.cache import cached_image_features, decode_images, encode_images
-
-    out, failed, todo = cached_image_features(paths, encoder, cache)
-    chunks = [todo[s : s + batch_size] for s in range(0, len(todo), batch_size)]
-    with ThreadPoolExecutor(max_workers=1) as pool, torch.no_grad():
-        pending = pool.submit(decode_images, paths, chunks[0]) if chunks else None
-        for ci in range(len(chunks)):
-            tensors, ok, bad = pending.result()
-            if ci + 1 < len(chunks):
-                pending = pool.submit(decode_images, paths, chunks[ci + 1])
-            failed += bad
-            encode_images(encoder, tensors, ok, out, cache)
-    return out, sorted(failed)
+    try:
+        yield version
+    finally:
+        delete_version(version)
 
 
 # --- runs ----------------------------------------------------------------------------------------
 
 
-def run_raw(encoder, tensors, batch_size: int) -> float:
+def run_raw(work: Workload, tensors, batch_size: int) -> float:
     import torch
 
-    t0 = time.perf_counter()
-    with torch.no_grad():
+    with torch.no_grad(), timed() as clock:
         for s in range(0, len(tensors), batch_size):
-            encoder.features(tensors[s : s + batch_size])
-    return time.perf_counter() - t0
+            work.encoder.features(tensors[s : s + batch_size])
+    return clock.seconds
 
 
-def run_pipeline(model, products, batch_size: int, conn, overlap: bool) -> float:
-    """One end-to-end embed of `products` with a fresh, empty feature cache."""
-    import ml.cache
+def embed_chunk(model, version, products: list, batch_size: int) -> None:
+    """recommender.training.embed_products, with the image batch size as a parameter."""
+    from recommender.training import catalog_products
+    from recommender.vectors import write_embeddings
+
+    vectors, failed = model.embed_products(catalog_products(products), batch_size=batch_size)
+    bad = set(failed)
+    write_embeddings(version, [p.pk for p in products if p.pk not in bad], vectors)
+
+
+def run_pipeline(work: Workload, version, products: list, batch_size: int) -> float:
+    """One end-to-end embed of `products` into the (emptied) scratch version, fresh feature cache."""
     from ml.cache import FeatureCache
+    from recommender.training import EMBED_BATCH
 
-    create_table(conn, model.embedding_dim)
-    original = ml.cache.image_features
+    version.embeddings.all().delete()
     with tempfile.TemporaryDirectory(prefix="bench-indexing-cache-") as tmp:
-        model.cache = FeatureCache(tmp)
-        if overlap:  # RetrievalModel.embed_products imports image_features from ml.cache at call time
-            ml.cache.image_features = overlapped_image_features
-        try:
-            t0 = time.perf_counter()
-            for s in range(0, len(products), EMBED_CHUNK):
-                chunk = products[s : s + EMBED_CHUNK]
-                vectors, failed = model.embed_products(chunk, batch_size=batch_size)
-                bad = set(failed)
-                write_rows(conn, [p.id for p in chunk if p.id not in bad], vectors)
-            elapsed = time.perf_counter() - t0
-        finally:
-            ml.cache.image_features = original
-    rows = conn.execute("SELECT count(*) FROM productembedding").fetchone()[0]
+        work.model.cache = FeatureCache(tmp)
+        with timed() as clock:
+            for s in range(0, len(products), EMBED_BATCH):
+                embed_chunk(work.model, version, products[s : s + EMBED_BATCH], batch_size)
+    rows = version.embeddings.count()
     if rows != len(products):
-        raise RuntimeError(f"pipeline wrote {rows} rows for {len(products)} products")
-    return elapsed
+        raise RuntimeError(f"pipeline wrote {rows} vectors for {len(products)} products")
+    return clock.seconds
 
 
-def stage_times(model, products, tensors, conn, repeats: int) -> dict:
+def measure_batch_size(work: Workload, version, batch_size: int, repeats: int) -> list[dict]:
+    """raw and pipeline `repeats` times each, interleaved so load drift hits both alike."""
+    n = len(work.products)
+    run_raw(work, work.tensors[:batch_size], batch_size)  # warm-up of this batch shape, untimed
+    run_pipeline(work, version, work.products[:batch_size], batch_size)
+    times: dict[str, list[float]] = {"raw": [], "pipeline": []}
+    for rep in range(repeats):
+        times["raw"].append(run_raw(work, work.tensors, batch_size))
+        times["pipeline"].append(run_pipeline(work, version, work.products, batch_size))
+        log(
+            f"batch {batch_size} repeat {rep + 1}: "
+            + ", ".join(f"{v} {n / t[-1]:.1f} img/s" for v, t in times.items())
+        )
+    raw_ips = n / statistics.median(times["raw"])
+    return [
+        {
+            "batch_size": batch_size,
+            "variant": variant,
+            "images_per_s": round(n / statistics.median(t), 1),
+            "vs_raw": round(n / statistics.median(t) / raw_ips, 3),
+            "runs_s": [round(x, 3) for x in t],
+        }
+        for variant, t in times.items()
+    ]
+
+
+def stage_times(work: Workload, version, repeats: int) -> dict:
     """Images/s of each stage alone (median of repeats), to explain the pipeline's gap to raw."""
     import torch
 
-    from ml.cache import file_sha1
+    from ml.cache import file_sha1, text_features
     from ml.data import product_text
-    from ml.encoders import load_image_tensor
+    from ml.encoders import get_text_encoder, load_image_tensor
+    from recommender.training import catalog_products
+    from recommender.vectors import write_embeddings
 
-    n = len(products)
-    paths = [p.image_path for p in products]
-    texts = [product_text(p) for p in products]
+    records = catalog_products(work.products)
+    n, model = len(records), work.model
+    texts = [product_text(r) for r in records]
     img_f = torch.randn(n, 1280)
     vecs = np.random.default_rng(0).standard_normal((n, model.embedding_dim)).astype(np.float32)
-
-    def text():
-        from ml.cache import text_features
-        from ml.encoders import get_text_encoder
-
-        text_features(texts, get_text_encoder("cpu"), None)
 
     def project():
         with torch.no_grad():
             model.product_vectors(img_f, torch.randn(n, 384) if model.ptext_head is not None else None)
 
     def write():
-        create_table(conn, model.embedding_dim)
-        write_rows(conn, [p.id for p in products], vecs)
+        version.embeddings.all().delete()
+        write_embeddings(version, [p.pk for p in work.products], vecs)
 
     stages = {
-        "sha1 of files": lambda: [file_sha1(p) for p in paths],
-        "decode+resize+normalise (serial)": lambda: [load_image_tensor(p) for p in paths],
-        "product-text features (MiniLM)": text,
+        "sha1 of files": lambda: [file_sha1(r.image_path) for r in records],
+        "decode+resize+normalise (serial)": lambda: [load_image_tensor(r.image_path) for r in records],
+        "product-text features (MiniLM)": lambda: text_features(texts, get_text_encoder("cpu"), None),
         "projection heads": project,
         "write (COPY + upsert)": write,
     }
     out = {}
     for name, fn in stages.items():
-        times = []
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
-        med = statistics.median(times)
+        med, _ = median_of(fn, repeats)
         out[name] = {
             "s": round(med, 3),
             "images_per_s": round(n / med, 1),
@@ -220,7 +233,10 @@ def stage_times(model, products, tensors, conn, repeats: int) -> dict:
     return out
 
 
-def main(argv=None) -> int:
+# --- the run -------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--images", type=int, default=512)
     p.add_argument("--batch-sizes", type=int, nargs="+", default=[16, 32, 64])
@@ -229,111 +245,78 @@ def main(argv=None) -> int:
     p.add_argument(
         "--omp-wait-policy",
         default="PASSIVE",
-        choices=["PASSIVE", "ACTIVE", "default"],
-        help="OMP_WAIT_POLICY for torch's OpenMP threads; with the default (spinning) policy "
-        "2 threads collapse ~4x when another process shares the 2 cores",
+        choices=["PASSIVE", "ACTIVE"],
+        help="OMP_WAIT_POLICY for torch's OpenMP threads (the store's processes use PASSIVE); with "
+        "ACTIVE (spinning) 2 threads collapse when another process shares the 2 cores",
     )
-    p.add_argument("--checkpoint", default=None, help="checkpoint folder (default: newest in MODEL_DIR)")
-    p.add_argument("--catalog", default=None, help="catalog folder (default: ml's CATALOG_DIR)")
-    p.add_argument("--no-overlap", action="store_true", help="skip the overlapped-decode variant")
-    p.add_argument("--database", default="bench_indexing", help="scratch database (created, then dropped)")
-    p.add_argument("--json", default="bench/results/indexing.json")
-    args = p.parse_args(argv)
+    p.add_argument("--checkpoint", default=None, help="checkpoint folder (default: the active version's)")
+    p.add_argument("--json", default=None, help="results file (default bench/results/indexing.json)")
+    return p.parse_args(argv)
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    if args.omp_wait_policy != "default":  # must be set before torch (libgomp) is loaded
-        if "torch" in sys.modules:
-            raise SystemExit("--omp-wait-policy needs to run before torch is imported")
-        os.environ["OMP_WAIT_POLICY"] = args.omp_wait_policy
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    import django
 
-    django.setup()
-    import psycopg
+def params(args: argparse.Namespace, work: Workload) -> dict:
     import torch
+    from django.conf import settings
 
-    from ml.data import default_catalog_dir, load_catalog
-    from ml.encoders import get_image_encoder, get_text_encoder, load_image_tensor
+    from recommender.training import EMBED_BATCH
 
-    torch.set_num_threads(args.threads)
-    catalog = Path(args.catalog) if args.catalog else default_catalog_dir()
-    products = [r for r in sorted(load_catalog(catalog), key=lambda r: r.id) if r.image_path.is_file()]
-    products = products[: args.images]
-    if len(products) < args.images:
-        log(f"only {len(products)} catalog images found in {catalog}")
-    log(f"{len(products)} images from {catalog}; torch threads {torch.get_num_threads()}")
-    model, model_source = load_model(args.checkpoint)
-    model = model.to("cpu").eval()
-    encoder = get_image_encoder("cpu")
-    get_text_encoder("cpu")  # load once, outside the timings (a worker keeps it loaded)
-    tensors = torch.stack([load_image_tensor(r.image_path) for r in products])
-    log(f"model: {model_source}")
-
-    report: dict = {
-        "benchmark": "indexing",
-        "params": {
-            "images": len(products),
-            "batch_sizes": args.batch_sizes,
-            "repeats": args.repeats,
-            "torch_threads": torch.get_num_threads(),
-            "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
-            "embed_chunk": EMBED_CHUNK,
-            "catalog": str(catalog),
-            "model": model_source,
-            "fuse_product_text": model.ptext_head is not None,
-            "image_encoder": encoder.version,
-        },
-        "rows": [],
+    return {
+        "images": len(work.products),
+        "batch_sizes": args.batch_sizes,
+        "repeats": args.repeats,
+        "torch_threads": torch.get_num_threads(),
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
+        "embed_chunk": EMBED_BATCH,
+        "database": settings.DATABASES["default"]["NAME"],
+        "model": work.model_source,
+        "fuse_product_text": work.model.ptext_head is not None,
+        "image_encoder": work.encoder.version,
     }
-    variants = ["raw", "pipeline"] + ([] if args.no_overlap else ["pipeline+overlap"])
-    started = time.perf_counter()
-    with scratch_database(args.database) as url, psycopg.connect(url, autocommit=True) as conn:
-        report["machine"] = machine_info(conn)
+
+
+def run(args: argparse.Namespace) -> dict:
+    import torch
+    from django.db import connection
+
+    work = prepare(args)
+    connection.ensure_connection()
+    report: dict = {"benchmark": "indexing", "params": params(args, work), "rows": []}
+    report["machine"] = machine_info(connection.connection)
+    with scratch_version() as version:
         with torch.no_grad():
-            encoder.features(tensors[:8])  # warm-up (allocator, kernels)
-        for bs in args.batch_sizes:
-            times: dict[str, list[float]] = {v: [] for v in variants}
-            run_raw(encoder, tensors[:bs], bs)  # warm-up of this batch shape, untimed
-            for v in variants[1:]:
-                run_pipeline(model, products[:bs], bs, conn, overlap=v == "pipeline+overlap")
-            for rep in range(args.repeats):  # variants interleaved, so drift hits all alike
-                times["raw"].append(run_raw(encoder, tensors, bs))
-                times["pipeline"].append(run_pipeline(model, products, bs, conn, overlap=False))
-                if "pipeline+overlap" in times:
-                    times["pipeline+overlap"].append(run_pipeline(model, products, bs, conn, overlap=True))
-                log(
-                    f"batch {bs} repeat {rep + 1}: "
-                    + ", ".join(f"{v} {len(products) / t[-1]:.1f} img/s" for v, t in times.items())
-                )
-            raw_ips = len(products) / statistics.median(times["raw"])
-            for v, t in times.items():
-                ips = len(products) / statistics.median(t)
-                report["rows"].append(
-                    {
-                        "batch_size": bs,
-                        "variant": v,
-                        "images_per_s": round(ips, 1),
-                        "vs_raw": round(ips / raw_ips, 3),
-                        "runs_s": [round(x, 3) for x in t],
-                    }
-                )
+            work.encoder.features(work.tensors[:8])  # warm-up (allocator, kernels)
+        for batch_size in args.batch_sizes:
+            report["rows"] += measure_batch_size(work, version, batch_size, args.repeats)
         log("stage timings ...")
-        report["stages"] = stage_times(model, products, tensors, conn, args.repeats)
-    report["total_s"] = round(time.perf_counter() - started, 1)
+        report["stages"] = stage_times(work, version, args.repeats)
+    return report
+
+
+def print_report(report: dict) -> None:
+    p = report["params"]
     print_table(
         report["rows"],
         ["batch_size", "variant", "images_per_s", "vs_raw"],
-        f"Images/s, median of {args.repeats} ({len(products)} images, {model_source})",
+        f"Images/s, median of {p['repeats']} ({p['images']} images, {p['model']})",
     )
     print_table(
         [{"stage": k, **v} for k, v in report["stages"].items()],
         ["stage", "images_per_s", "ms_per_image"],
         "Stages alone",
     )
-    out = write_json(args.json, report)
-    log(f"wrote {out} in {report['total_s']} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    set_omp_wait_policy(args.omp_wait_policy)
+    setup_django()
+    with timed() as clock:
+        report = run(args)
+    report["total_s"] = round(clock.seconds, 1)
+    print_report(report)
+    log(f"wrote {write_results('indexing', report, args.json)} in {report['total_s']} s")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -1,8 +1,8 @@
 """Retrieval quality: R@1/R@10/R@50 on val-split triplets, the production model beside its baselines.
 
-    python bench/retrieval.py                      # train the variants, evaluate, table + bar chart
-    python bench/retrieval.py --sql                # also the store's SQL path (active model, dev DB)
-    python bench/retrieval.py fashion-iq --images DIR --checkpoint CKPT   # Fashion IQ protocol
+    python -m bench.retrieval                      # train the variants, evaluate, table + bar chart
+    python -m bench.retrieval --sql                # also the store's SQL path (active model, dev DB)
+    python -m bench.retrieval fashion-iq --images DIR --checkpoint CKPT   # Fashion IQ protocol
 
 Every number of one run comes from the same val triplets (mined from `val` products, seed 0),
 the same gallery (all `val` products, reference excluded) and the same cached backbone features.
@@ -14,26 +14,22 @@ Rows:
   image_only       nearest neighbours of the reference's production vector (text ignored)
   image_only_raw   nearest neighbours of raw EfficientNet features (no training at all)
   text_only        the caption vector against production product vectors (reference ignored)
+
+--sql runs recommender.evaluation.evaluate (the shoppers' query path over pgvector, the active
+model of the settings' database) on the same triplet file, beside ml's in-memory evaluation of
+the same checkpoint. A new evaluation set: a function that returns triplets and a gallery, run
+through ``evaluate_checkpoint`` like ``run_quality`` does.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-from bench._common import machine_info, write_json  # noqa: E402
-from ml.config import TrainConfig  # noqa: E402
-from ml.data import default_catalog_dir, load_catalog  # noqa: E402
+from bench.harness import save_plot, setup_django, store_settings, subplots, timed, write_results
+from ml.config import TrainConfig
+from ml.data import load_catalog
 
 CHANGES = ("colour", "pattern", "sleeve", "neck", "fit", "two_changes")
 KS = ("R@1", "R@10", "R@50")
@@ -72,9 +68,44 @@ def evaluate_checkpoint(checkpoint: Path, products, triplets, methods) -> dict:
     return evaluate_features(model, [p.id for p in gallery], img, ptext, triplets, captions, methods)
 
 
+def train_variants(products, epochs: int | None, out_dir: Path) -> tuple[dict[str, Path], dict[str, float]]:
+    """Train every variant into out_dir/<name>; (checkpoints, training seconds)."""
+    from ml.train import train
+
+    checkpoints: dict[str, Path] = {}
+    train_seconds: dict[str, float] = {}
+    for name, config in variants(epochs).items():
+        checkpoints[name] = out_dir / name.replace(" ", "_")
+        with timed() as clock:
+            train(products, config, checkpoints[name])
+        train_seconds[name] = round(clock.seconds, 1)
+        print(f"trained {name} in {train_seconds[name]} s")
+    return checkpoints, train_seconds
+
+
+def quality_rows(checkpoints: dict[str, Path], products, triplets) -> dict[str, dict]:
+    """One row per method, every one on the same triplets and val gallery."""
+    production = evaluate_checkpoint(
+        checkpoints["production"],
+        products,
+        triplets,
+        ["composed", "image_only", "image_only_raw", "text_only"],
+    )
+    seed = evaluate_checkpoint(checkpoints["seed method"], products, triplets, ["seed"])
+    no_text = evaluate_checkpoint(checkpoints["no product text"], products, triplets, ["composed"])
+    return {
+        "production (composed)": production["composed"],
+        "seed method (seed scoring)": seed["seed"],
+        "no product text (composed)": no_text["composed"],
+        "image_only": production["image_only"],
+        "image_only_raw": production["image_only_raw"],
+        "text_only": production["text_only"],
+    }
+
+
 def run_quality(args) -> dict:
     from ml.mining import write_triplets_jsonl
-    from ml.train import mine_val_triplets, train
+    from ml.train import mine_val_triplets
 
     products = load_catalog(args.catalog)
     triplets = mine_val_triplets(products, TrainConfig())  # the same set training selects on
@@ -84,44 +115,17 @@ def run_quality(args) -> dict:
     write_triplets_jsonl(triplets, triplet_file)
     print(f"{len(triplets)} val triplets, gallery = {sum(p.split == 'val' for p in products)} val products")
 
-    rows: dict[str, dict] = {}
-    train_seconds: dict[str, float] = {}
-    checkpoints: dict[str, Path] = {}
-    for name, config in variants(args.epochs).items():
-        checkpoint = out_dir / name.replace(" ", "_")
-        started = time.perf_counter()
-        train(products, config, checkpoint)
-        train_seconds[name] = round(time.perf_counter() - started, 1)
-        checkpoints[name] = checkpoint
-        print(f"trained {name} in {train_seconds[name]} s")
-
-    production = evaluate_checkpoint(
-        checkpoints["production"],
-        products,
-        triplets,
-        ["composed", "image_only", "image_only_raw", "text_only"],
-    )
-    rows["production (composed)"] = production["composed"]
-    rows["seed method (seed scoring)"] = evaluate_checkpoint(
-        checkpoints["seed method"], products, triplets, ["seed"]
-    )["seed"]
-    rows["no product text (composed)"] = evaluate_checkpoint(
-        checkpoints["no product text"], products, triplets, ["composed"]
-    )["composed"]
-    rows["image_only"] = production["image_only"]
-    rows["image_only_raw"] = production["image_only_raw"]
-    rows["text_only"] = production["text_only"]
-
+    checkpoints, train_seconds = train_variants(products, args.epochs, out_dir)
+    rows = quality_rows(checkpoints, products, triplets)
+    production_r10 = rows["production (composed)"]["R@10"]
     result = {
         "triplets": len(triplets),
         "gallery": "val",
         "train_seconds": train_seconds,
         "rows": rows,
         "ratios": {
-            "production / image_only (R@10)": rows["production (composed)"]["R@10"]
-            / rows["image_only"]["R@10"],
-            "production / seed method (R@10)": rows["production (composed)"]["R@10"]
-            / rows["seed method (seed scoring)"]["R@10"],
+            "production / image_only (R@10)": production_r10 / rows["image_only"]["R@10"],
+            "production / seed method (R@10)": production_r10 / rows["seed method (seed scoring)"]["R@10"],
         },
         "checkpoints": {k: str(v) for k, v in checkpoints.items()},
         "triplet_file": str(triplet_file),
@@ -131,50 +135,32 @@ def run_quality(args) -> dict:
     return result
 
 
+SQL_METHODS = ("composed", "image_only", "seed")
+
+
 def run_sql_path(triplet_file: Path, products) -> dict:
-    """evaluate_retrieval (the shoppers' SQL path, active model of the dev DB) vs ml in-memory."""
-    from ml.checkpoint import load_model  # noqa: F401  (fails early when ml is broken)
+    """recommender.evaluation.evaluate (the shoppers' SQL path, the active model of the settings'
+    database) vs ml's in-memory evaluation of the same checkpoint, on the same triplet file."""
+    from ml.mining import read_triplets
 
-    def manage(*cmd) -> str:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *cmd], cwd=REPO, capture_output=True, text=True, check=False
-        )
-        if done.returncode != 0:
-            raise SystemExit(f"manage.py {' '.join(cmd)} failed: {done.stderr.strip().splitlines()[-1:]}")
-        return done.stdout
+    setup_django()
+    from recommender.evaluation import Evaluation, evaluate
+    from recommender.services import active_version
 
-    code = "from recommender.services import active_version; print(active_version().checkpoint_path)"
-    checkpoint = manage("shell", "--no-imports", "-c", code).strip().splitlines()[-1]
-    in_memory = evaluate_checkpoint(
-        Path(checkpoint), products, load_triplets(triplet_file), ["composed", "image_only", "seed"]
-    )
-    out = {"checkpoint": checkpoint, "methods": {}}
-    for method in ("composed", "image_only", "seed"):
-        started = time.perf_counter()
-        line = manage(
-            "evaluate_retrieval",
-            "--triplets",
-            str(triplet_file),
-            "--gallery-split",
-            "val",
-            "--method",
-            method,
-            "--json",
-        )
-        sql = json.loads(line.strip().splitlines()[-1])
+    triplets = read_triplets(triplet_file)
+    checkpoint = active_version().checkpoint_path
+    in_memory = evaluate_checkpoint(Path(checkpoint), products, triplets, list(SQL_METHODS))
+    out: dict = {"checkpoint": checkpoint, "methods": {}}
+    for method in SQL_METHODS:
+        with timed() as clock:
+            sql = evaluate(Evaluation(method=method, gallery_split="val", limit=50), triplets)
         out["methods"][method] = {
             "sql": {k: sql[k] for k in ("n", *KS)},
             "in_memory": {k: in_memory[method][k] for k in ("n", *KS)},
             "abs_diff_R@10": abs(sql["R@10"] - in_memory[method]["R@10"]),
-            "seconds": round(time.perf_counter() - started, 1),
+            "seconds": round(clock.seconds, 1),
         }
     return out
-
-
-def load_triplets(path: Path):
-    from ml.mining import read_triplets
-
-    return read_triplets(path)
 
 
 def print_quality(result: dict) -> None:
@@ -203,17 +189,13 @@ def print_quality(result: dict) -> None:
             )
 
 
-def plot_quality(result: dict, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def plot_quality(result: dict, path: str | None) -> Path:
     import numpy as np
 
     names = list(result["rows"])
     x = np.arange(len(CHANGES) + 1)
     width = 0.8 / len(names)
-    fig, ax = plt.subplots(figsize=(11, 4.5))
+    fig, ax = subplots(figsize=(11, 4.5))
     for i, name in enumerate(names):
         row = result["rows"][name]
         values = [row["R@10"]] + [row.get("by_change", {}).get(c, {}).get("R@10", 0.0) for c in CHANGES]
@@ -223,9 +205,7 @@ def plot_quality(result: dict, path: Path) -> None:
     ax.set_ylim(0, 1)
     ax.set_title(f"Like this, but …: R@10 on {result['triplets']} val triplets, gallery = val products")
     ax.legend(fontsize=8, ncol=2)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    return save_plot(fig, "retrieval", path)
 
 
 def run_fashion_iq(args) -> dict:
@@ -277,41 +257,45 @@ def run_fashion_iq(args) -> dict:
     return results
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("mode", nargs="?", default="quality", choices=["quality", "fashion-iq"])
-    parser.add_argument("--catalog", default=str(default_catalog_dir()))
+    parser.add_argument("--catalog", help="catalog folder (default: the store's CATALOG_DIR)")
     parser.add_argument("--epochs", type=int, help="override the epochs of every variant (smoke runs)")
     parser.add_argument("--work-dir", help="where checkpoints and the triplet file go (default: a temp dir)")
     parser.add_argument(
         "--sql", action="store_true", help="also evaluate the active model through the SQL path"
     )
-    parser.add_argument("--json", default=str(REPO / "bench" / "results" / "retrieval.json"))
-    parser.add_argument("--plot", default=str(REPO / "bench" / "results" / "retrieval.png"))
-    parser.add_argument("--fashion-iq", default=str(REPO.parent / "shared" / "data" / "fashion-iq"))
+    parser.add_argument("--json", default=None, help="results file (default bench/results/retrieval.json)")
+    parser.add_argument("--plot", default=None, help="bar chart (default bench/results/retrieval.png)")
+    parser.add_argument("--fashion-iq", help="Fashion IQ folder (default: fashion-iq beside CATALOG_DIR)")
     parser.add_argument("--images", help="folder of Fashion IQ <ASIN>.jpg images (fashion-iq mode)")
     parser.add_argument("--checkpoint", help="checkpoint folder (fashion-iq mode)")
     parser.add_argument("--categories", nargs="*", help="Fashion IQ categories (default: all three)")
     args = parser.parse_args(argv)
+    catalog = Path(store_settings().CATALOG_DIR)
+    args.catalog = args.catalog or str(catalog)
+    args.fashion_iq = args.fashion_iq or str(catalog.parent / "fashion-iq")
     if not Path(args.catalog).is_dir():
         parser.exit(2, f"error: catalog folder not found: {args.catalog}\n")
+    if args.mode == "fashion-iq" and (not args.images or not args.checkpoint):
+        parser.exit(2, "error: fashion-iq needs --images DIR and --checkpoint DIR\n")
+    return args
 
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     if args.mode == "fashion-iq":
-        if not args.images or not args.checkpoint:
-            parser.exit(2, "error: fashion-iq needs --images DIR and --checkpoint DIR\n")
         result = run_fashion_iq(args)
+        name = "retrieval-fashion-iq"
     else:
         result = run_quality(args)
         print_quality(result)
-        if args.plot:
-            Path(args.plot).parent.mkdir(parents=True, exist_ok=True)
-            plot_quality(result, Path(args.plot))
-            print(f"bar chart: {args.plot}")
-    if args.json:
-        write_json(args.json, {**result, "machine": machine_info()})
-        print(f"results: {args.json}")
+        print(f"bar chart: {plot_quality(result, args.plot)}")
+        name = "retrieval"
+    print(f"results: {write_results(name, result, args.json)}")
     return 0
 
 

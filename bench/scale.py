@@ -1,6 +1,6 @@
 """pgvector HNSW at scale (vector vs halfvec) beside an in-memory exact baseline.
 
-    python bench/scale.py [--sizes 100000 1000000] [--queries 200] [--json bench/results/scale.json]
+    python -m bench.scale [--sizes 100000 1000000] [--queries 200] [--json bench/results/scale.json]
 
 Synthetic 256-d vectors: a mixture of gaussian clusters, L2-normalised, fixed seed. Each size is
 bulk-loaded with binary COPY into a scratch database (``bench_scale``, dropped at the end, also on
@@ -10,22 +10,33 @@ Ctrl-C), one table per type (``vector(256)`` / ``halfvec(256)``) with an ``id`` 
 query latency p50/p95/p99 (LIMIT 20, ef_search=100) and recall@20 against numpy exact search, with
 iterative scan off / strict_order / relaxed_order and the two filters. The store's own tables are
 only read (the active version's vectors, for the real-catalog row), never written.
+
+Adding a filter or an iterative-scan mode: a line in FILTERS / MODES; a dataset: a function that
+returns (vectors, categories, queries) like ``make_dataset``, passed to ``bench_dataset``.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import signal
 import statistics
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._common import machine_info, percentiles, print_table, scratch_database, server_url, write_json
+from bench.harness import (
+    log,
+    machine_info,
+    percentiles,
+    print_table,
+    save_plot,
+    scratch_database,
+    setup_django,
+    subplots,
+    timed,
+    write_results,
+)
 
 K = 20
 EF_SEARCH = 100
@@ -43,10 +54,6 @@ MODES = [
     ("1%", "relaxed_order"),
 ]
 OPS = {"vector": "vector_cosine_ops", "halfvec": "halfvec_cosine_ops"}
-
-
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
 # --- data ----------------------------------------------------------------------------------------
@@ -178,34 +185,45 @@ def copy_binary(conn, table: str, kind: str, x: np.ndarray, categories: np.ndarr
         cp.write((-1).to_bytes(2, "big", signed=True))
 
 
-def load_and_index(conn, table: str, kind: str, x, categories, mwm: str) -> dict:
-    dim = x.shape[1]
+def load_table(conn, table: str, kind: str, x: np.ndarray, categories: np.ndarray) -> float:
+    """A fresh table of `kind` filled by binary COPY, vacuumed and analysed; COPY seconds."""
     conn.execute(f"DROP TABLE IF EXISTS {table}")
-    conn.execute(f"CREATE TABLE {table} (id bigint NOT NULL, category int NOT NULL, embedding {kind}({dim}))")
-    t0 = time.perf_counter()
-    copy_binary(conn, table, kind, x, categories)
-    load_s = time.perf_counter() - t0
+    conn.execute(
+        f"CREATE TABLE {table} (id bigint NOT NULL, category int NOT NULL, embedding {kind}({x.shape[1]}))"
+    )
+    with timed() as clock:
+        copy_binary(conn, table, kind, x, categories)
     conn.execute(f"VACUUM ANALYZE {table}")
+    return clock.seconds
+
+
+def build_hnsw(conn, table: str, kind: str, mwm: str) -> tuple[float, list[str]]:
+    """CREATE INDEX ... USING hnsw with leader + 1 worker; (seconds, server notices)."""
     conn.execute(f"SET maintenance_work_mem = '{mwm}'")
     conn.execute("SET max_parallel_maintenance_workers = 1")
-    log(f"  {table}: loaded {len(x):,} rows in {load_s:.1f} s; building HNSW ...")
     notices: list[str] = []  # e.g. "hnsw graph no longer fits into maintenance_work_mem"
 
     def on_notice(diag):
         notices.append(diag.message_primary)
 
     conn.add_notice_handler(on_notice)
-    t0 = time.perf_counter()
     try:
-        conn.execute(
-            f"CREATE INDEX {table}_hnsw ON {table} USING hnsw (embedding {OPS[kind]}) "
-            f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"
-        )
+        with timed() as clock:
+            conn.execute(
+                f"CREATE INDEX {table}_hnsw ON {table} USING hnsw (embedding {OPS[kind]}) "
+                f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"
+            )
     finally:
         conn.remove_notice_handler(on_notice)
-    build_s = time.perf_counter() - t0
     conn.execute("RESET maintenance_work_mem")
     conn.execute("RESET max_parallel_maintenance_workers")
+    return clock.seconds, notices
+
+
+def load_and_index(conn, table: str, kind: str, x, categories, mwm: str) -> dict:
+    load_s = load_table(conn, table, kind, x, categories)
+    log(f"  {table}: loaded {len(x):,} rows in {load_s:.1f} s; building HNSW ...")
+    build_s, notices = build_hnsw(conn, table, kind, mwm)
     index_bytes = conn.execute(f"SELECT pg_relation_size('{table}_hnsw')").fetchone()[0]
     table_bytes = conn.execute(f"SELECT pg_table_size('{table}')").fetchone()[0]
     log(f"  {table}: HNSW built in {build_s:.1f} s, {index_bytes / 2**20:.0f} MiB")
@@ -216,10 +234,6 @@ def load_and_index(conn, table: str, kind: str, x, categories, mwm: str) -> dict
         "table_mib": round(table_bytes / 2**20, 1),
         "build_notices": notices,
     }
-
-
-def vector_text(v: np.ndarray) -> str:
-    return "[" + ",".join(f"{a:.7g}" for a in v.tolist()) + "]"
 
 
 def _time_mode(
@@ -300,7 +314,9 @@ def bench_dataset(conn, label: str, x, categories, q, args) -> dict:
         "types": {},
     }
     log(f"{label}: numpy exact per query p50 {entry['numpy_exact_ms']['one_thread']['p50']} ms (1 thread)")
-    qtext = [vector_text(v) for v in q]
+    from recommender.vectors import vector_literal  # the store's own vector text format
+
+    qtext = [vector_literal(v) for v in q]
     for kind in args.types:
         table = f"items_{kind}"
         build = load_and_index(conn, table, kind, x, categories, args.maintenance_work_mem)
@@ -313,46 +329,43 @@ def bench_dataset(conn, label: str, x, categories, q, args) -> dict:
 
 def catalog_dataset(n_queries: int, seed: int):
     """The active model version's vectors from the store database (read only), or a note."""
-    import psycopg
-    from django.conf import settings
+    from django.db import DatabaseError
+
+    from recommender.models import ProductEmbedding
+    from recommender.services import NoActiveModel, active_version
 
     try:
-        with psycopg.connect(server_url(settings.DATABASES["default"]["NAME"])) as conn:
-            row = conn.execute(
-                "SELECT id FROM recommender_modelversion WHERE status = 'active' "
-                "ORDER BY activated_at DESC NULLS LAST LIMIT 1"
-            ).fetchone()
-            if row is None:
-                return None, "no active model version in the store database"
-            rows = conn.execute(
-                "SELECT embedding::text FROM recommender_productembedding "
-                "WHERE model_version_id = %s ORDER BY product_id",
-                [row[0]],
-            ).fetchall()
-    except psycopg.Error as exc:
+        version = active_version()
+        rows = list(
+            ProductEmbedding.objects.filter(model_version=version)
+            .order_by("product_id")
+            .values_list("embedding", flat=True)
+        )
+    except NoActiveModel:
+        return None, "no active model version in the store database"
+    except DatabaseError as exc:
         return None, f"store database not readable: {str(exc).splitlines()[0]}"
     if len(rows) <= n_queries:
         return None, f"active version has only {len(rows)} vectors"
-    x = np.array([np.fromstring(r[0].strip("[]"), sep=",") for r in rows], dtype=np.float32)
-    _normalise(x)
+    x = _normalise(np.stack(rows).astype(np.float32))
     rng = np.random.default_rng(seed)
     categories = rng.integers(0, CATEGORIES, len(x)).astype(np.int32)
     qi = rng.choice(len(x), n_queries, replace=False)
     q = x[qi] + np.float32(0.05 / np.sqrt(x.shape[1])) * rng.standard_normal(
         (n_queries, x.shape[1]), dtype=np.float32
     )  # near, not equal to, catalog items
-    return (x, categories, _normalise(q)), f"active model version {row[0]}"
+    return (x, categories, _normalise(q)), f"active model version {version.pk}"
 
 
 # --- report ------------------------------------------------------------------------------------
 
 
-def print_report(report: dict) -> None:
-    builds, queries, baselines = [], [], []
+def baseline_rows(report: dict) -> list[dict]:
+    rows = []
     for d in report["datasets"]:
         np_ms, fa_ms = d["numpy_exact_ms"], d["faiss_flat_ip_ms"] or {}
         one, two = np_ms["one_thread"], np_ms["all_threads"]
-        baselines.append(
+        rows.append(
             {
                 "dataset": d["dataset"],
                 "n": d["n"],
@@ -365,38 +378,46 @@ def print_report(report: dict) -> None:
                 "faiss_2t_p50": fa_ms.get("all_threads", {}).get("p50"),
             }
         )
-        for kind, t in d["types"].items():
-            builds.append(
-                {
-                    "dataset": d["dataset"],
-                    "type": kind,
-                    "load_s": t["load_s"],
-                    "build_s": t["build_s"],
-                    "index_MiB": t["index_mib"],
-                    "table_MiB": t["table_mib"],
-                }
-            )
-            for r in t["queries"]:
-                queries.append({"dataset": d["dataset"], "type": kind, **r})
-    print_table(baselines, list(baselines[0].keys()) if baselines else [], "In-memory exact search, ms/query")
-    print_table(builds, ["dataset", "type", "load_s", "build_s", "index_MiB", "table_MiB"], "HNSW build")
+    return rows
+
+
+def build_rows(report: dict) -> list[dict]:
+    return [
+        {
+            "dataset": d["dataset"],
+            "type": kind,
+            "load_s": t["load_s"],
+            "build_s": t["build_s"],
+            "index_MiB": t["index_mib"],
+            "table_MiB": t["table_mib"],
+        }
+        for d in report["datasets"]
+        for kind, t in d["types"].items()
+    ]
+
+
+def query_rows(report: dict) -> list[dict]:
+    return [
+        {"dataset": d["dataset"], "type": kind, **r}
+        for d in report["datasets"]
+        for kind, t in d["types"].items()
+        for r in t["queries"]
+    ]
+
+
+QUERY_COLUMNS = [
+    "dataset", "type", "filter", "iterative_scan", "plan", "p50", "p95", "p99", "recall@20",
+    "returned_mean", "returned_min",
+]  # fmt: skip
+
+
+def print_report(report: dict) -> None:
+    baselines = baseline_rows(report)
+    print_table(baselines, list(baselines[0]) if baselines else [], "In-memory exact search, ms/query")
     print_table(
-        queries,
-        [
-            "dataset",
-            "type",
-            "filter",
-            "iterative_scan",
-            "plan",
-            "p50",
-            "p95",
-            "p99",
-            "recall@20",
-            "returned_mean",
-            "returned_min",
-        ],
-        "Queries (ms, LIMIT 20, ef_search 100)",
+        build_rows(report), ["dataset", "type", "load_s", "build_s", "index_MiB", "table_MiB"], "HNSW build"
     )
+    print_table(query_rows(report), QUERY_COLUMNS, f"Queries (ms, LIMIT {K}, ef_search {EF_SEARCH})")
 
 
 def _hnsw_row(rows: list[dict], filt: str, iterative: str) -> dict:
@@ -405,22 +426,17 @@ def _hnsw_row(rows: list[dict], filt: str, iterative: str) -> dict:
     return next((r for r in mine if r["plan"].startswith("hnsw")), mine[0])
 
 
-def plot(report: dict, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+def plot(report: dict, path: str | None) -> Path | None:
+    """p50 latency and recall@20 per mode of the synthetic datasets' index scans (bar charts)."""
     synth = [d for d in report["datasets"] if d["dataset"].startswith("synthetic")]
     if not synth:
-        return
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.8))
+        return None
+    fig, (ax1, ax2) = subplots(1, 2, figsize=(13, 4.8))
     labels = [f"{f}/{i.replace('_order', '')}" for f, i in MODES]
     width = 0.8 / (2 * len(synth))
     for di, d in enumerate(synth):
         for ti, (kind, t) in enumerate(d["types"].items()):
-            off = (di * 2 + ti) * width - 0.4 + width / 2
-            xs = np.arange(len(MODES)) + off
+            xs = np.arange(len(MODES)) + (di * 2 + ti) * width - 0.4 + width / 2
             name = f"{kind} n={d['n']:,}"
             rows = [_hnsw_row(t["queries"], f, i) for f, i in MODES]
             ax1.bar(xs, [r["p50"] for r in rows], width, label=name)
@@ -433,14 +449,16 @@ def plot(report: dict, path: Path) -> None:
     ax2.set_ylim(0, 1.05)
     ax2.legend(fontsize=8, loc="lower left")
     fig.suptitle(
-        "pgvector HNSW index scans (m=16, ef_construction=64, ef_search=100) by filter/iterative scan"
+        f"pgvector HNSW index scans (m={HNSW_M}, ef_construction={HNSW_EF_CONSTRUCTION}, "
+        f"ef_search={EF_SEARCH}) by filter/iterative scan"
     )
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    return save_plot(fig, "scale", path)
 
 
-def main(argv=None) -> int:
+# --- the run -------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     p.add_argument("--queries", type=int, default=200)
@@ -452,35 +470,34 @@ def main(argv=None) -> int:
     p.add_argument("--maintenance-work-mem", default="3GB")
     p.add_argument("--no-catalog", action="store_true", help="skip the store catalog's vectors")
     p.add_argument("--database", default="bench_scale", help="scratch database (created, then dropped)")
-    p.add_argument("--json", default="bench/results/scale.json")
+    p.add_argument("--json", default=None, help="results file (default bench/results/scale.json)")
     p.add_argument("--plot", default=None, help="PNG path (default: the JSON path with .png)")
-    args = p.parse_args(argv)
+    return p.parse_args(argv)
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    # SIGTERM ends like Ctrl-C, so the scratch database is dropped.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+
+def params(args: argparse.Namespace) -> dict:
+    return {
+        "k": K,
+        "ef_search": EF_SEARCH,
+        "m": HNSW_M,
+        "ef_construction": HNSW_EF_CONSTRUCTION,
+        "maintenance_work_mem": args.maintenance_work_mem,
+        "max_parallel_maintenance_workers": 1,
+        "dim": args.dim,
+        "clusters": args.clusters,
+        "seed": args.seed,
+        "queries": args.queries,
+        "repeats": args.repeats,
+        "categories": CATEGORIES,
+        "filters": {k: (None if v is None else f"category < {v}") for k, v in FILTERS.items()},
+    }
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Every dataset through the scratch database; the report (params, machine, datasets)."""
     import psycopg
 
-    started = time.perf_counter()
-    report: dict = {
-        "benchmark": "scale",
-        "params": {
-            "k": K,
-            "ef_search": EF_SEARCH,
-            "m": HNSW_M,
-            "ef_construction": HNSW_EF_CONSTRUCTION,
-            "maintenance_work_mem": args.maintenance_work_mem,
-            "max_parallel_maintenance_workers": 1,
-            "dim": args.dim,
-            "clusters": args.clusters,
-            "seed": args.seed,
-            "queries": args.queries,
-            "repeats": args.repeats,
-            "categories": CATEGORIES,
-            "filters": {k: (None if v is None else f"category < {v}") for k, v in FILTERS.items()},
-        },
-        "datasets": [],
-    }
+    report: dict = {"benchmark": "scale", "params": params(args), "datasets": []}
     # Client-side binding, as Django's default: each query is planned with its literal vector, and
     # EXPLAIN of the same text shows the plan that runs (no generic plans of prepared statements).
     with (
@@ -497,23 +514,28 @@ def main(argv=None) -> int:
             x, cats, q = make_dataset(n, args.queries, args.dim, args.clusters, args.seed)
             report["datasets"].append(bench_dataset(conn, f"synthetic-{n}", x, cats, q, args))
             del x, cats, q
-        if args.no_catalog:
-            report["catalog_note"] = "skipped (--no-catalog)"
+        data, report["catalog_note"] = (
+            (None, "skipped (--no-catalog)") if args.no_catalog else catalog_dataset(args.queries, args.seed)
+        )
+        if data is None:
+            log(f"real catalog: skipped ({report['catalog_note']})")
         else:
-            data, note = catalog_dataset(args.queries, args.seed)
-            report["catalog_note"] = note
-            if data is None:
-                log(f"real catalog: skipped ({note})")
-            else:
-                report["datasets"].append(bench_dataset(conn, "catalog", *data, args))
-    report["total_s"] = round(time.perf_counter() - started, 1)
+            report["datasets"].append(bench_dataset(conn, "catalog", *data, args))
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    setup_django()
+    with timed() as clock:
+        report = run(args)
+    report["total_s"] = round(clock.seconds, 1)
     print_report(report)
-    out = write_json(args.json, report)
-    png = Path(args.plot) if args.plot else out.with_suffix(".png")
-    plot(report, png)
-    log(f"wrote {out} and {png} in {report['total_s']} s")
+    out = write_results("scale", report, args.json)
+    png = plot(report, args.plot or str(out.with_suffix(".png")))
+    log(f"wrote {out}" + (f" and {png}" if png else "") + f" in {report['total_s']} s")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

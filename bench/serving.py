@@ -1,6 +1,6 @@
 """Serving: POST /api/v1/recommendations/ over HTTP against a real gunicorn server on loopback.
 
-    python bench/serving.py [--workers 2] [--requests 300] [--concurrency 1 4 16]
+    python -m bench.serving [--workers 2] [--requests 300] [--concurrency 1 4 16]
 
 Needs the store's database with an active model (`make demo` once, or
 `python manage.py ensure_model --sync`). The load generator runs in a separate process (threads
@@ -28,10 +28,10 @@ import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from bench.harness import log, percentiles, setup_django, write_results
 
-from bench._common import machine_info, write_json  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
+SCENARIOS = ("baseline", "composed", "new_text", "filters")
 
 TEXTS = [
     "in navy", "in black", "in white with short sleeves", "with long sleeves", "striped instead of plain",
@@ -40,14 +40,6 @@ TEXTS = [
     "brighter colour", "in blue and regular fit", "without the print", "in yellow", "sleeveless",
     "in maroon with long sleeves",
 ]  # fmt: skip
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def _client(port: int, jobs: list[tuple[str, str, str]], out: list, barrier: threading.Barrier) -> None:
@@ -59,7 +51,7 @@ def _client(port: int, jobs: list[tuple[str, str, str]], out: list, barrier: thr
         connection.request(method, path, body=body or None, headers=headers)
         response = connection.getresponse()
         payload = response.read()
-        elapsed = (time.perf_counter() - started) * 1000.0
+        elapsed = time.perf_counter() - started
         out.append((elapsed, response.status, response.getheader("Server-Timing") or "", len(payload)))
     connection.close()
 
@@ -85,7 +77,7 @@ def run_load(port: int, jobs: list, concurrency: int) -> dict:
     process.start()
     report = queue.get(timeout=600)
     process.join()
-    latencies = [r[0] for r in report["results"]]
+    latencies_s = [r[0] for r in report["results"]]
     statuses = sorted({r[1] for r in report["results"]})
     timings: dict[str, list[float]] = {}
     for _, _, header, _ in report["results"]:
@@ -93,42 +85,29 @@ def run_load(port: int, jobs: list, concurrency: int) -> dict:
             name, _, duration = part.partition(";dur=")
             timings.setdefault(name, []).append(float(duration))
     return {
-        "requests": len(latencies),
+        "requests": len(latencies_s),
         "statuses": statuses,
-        "p50_ms": percentile(latencies, 50),
-        "p95_ms": percentile(latencies, 95),
-        "p99_ms": percentile(latencies, 99),
-        "throughput_rps": len(latencies) / report["wall"],
+        **{f"{p}_ms": ms for p, ms in percentiles(latencies_s).items()},
+        "throughput_rps": len(latencies_s) / report["wall"],
         "server_timing_median_ms": {k: statistics.median(v) for k, v in timings.items()},
     }
 
 
-def store_sample(n: int, seed: int) -> list[dict]:
-    """References (val and test products with a vector) and their attributes, from the store DB."""
-    code = (
-        "import json, random\n"
-        "from recommender.services import active_version\n"
-        "from shop.models import Product\n"
-        "v = active_version()\n"
-        "rows = list(Product.objects.filter(embeddings__model_version=v)"
-        ".values('id', 'gender', 'article_type', 'price'))\n"
-        f"random.Random({seed}).shuffle(rows)\n"
-        "rows = [{**r, 'price': float(r['price'])} for r in rows]\n"
-        f"print(json.dumps({{'version': v.name, 'rows': rows[:{n}]}}))\n"
+def store_sample(n: int, seed: int) -> dict:
+    """The active version and `n` random references with a vector (id, gender, type, price)."""
+    from recommender.services import NoActiveModel, active_version
+    from recommender.vectors import with_vector_of
+    from shop.models import Product
+
+    try:
+        version = active_version()
+    except NoActiveModel as exc:
+        raise SystemExit(f"error: {exc} (run `make demo` or `manage.py ensure_model --sync`)") from None
+    rows = list(
+        with_vector_of(Product.objects.all(), version).values("id", "gender", "article_type", "price")
     )
-    done = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        tail = (done.stderr.strip().splitlines() or ["?"])[-1]
-        raise SystemExit(
-            f"error: no active model in the store ({tail}); run `make demo` or ensure_model --sync"
-        )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    random.Random(seed).shuffle(rows)
+    return {"version": version.name, "rows": [{**r, "price": float(r["price"])} for r in rows[:n]]}
 
 
 def build_jobs(sample: list[dict], n: int, kind: str, seed: int) -> list[tuple[str, str, str]]:
@@ -185,7 +164,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("error: gunicorn did not start within 60 s")
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -194,37 +173,49 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--port", type=int, default=8123)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--json", default=str(REPO / "bench" / "results" / "serving.json"))
+    parser.add_argument("--json", default=None, help="results file (default bench/results/serving.json)")
     args = parser.parse_args(argv)
     if args.requests < 1 or any(c < 1 for c in args.concurrency):
         parser.exit(2, "error: --requests and --concurrency must be positive\n")
+    return args
 
+
+def print_row(row: dict) -> None:
+    print(
+        f"c={row['concurrency']:<3} {row['scenario']:<9} n={row['requests']:<5} status={row['statuses']} "
+        f"p50={row['p50_ms']:6.1f} ms  p95={row['p95_ms']:6.1f} ms  p99={row['p99_ms']:6.1f} ms  "
+        f"{row['throughput_rps']:6.1f} req/s  "
+        + " ".join(f"{k}={v:.1f}" for k, v in row["server_timing_median_ms"].items()),
+        flush=True,
+    )
+
+
+def measure(args: argparse.Namespace, sample: list[dict]) -> list[dict]:
+    """Every scenario at every concurrency against a running server; one row each."""
+    # Warm-up: every worker loads the model and the text encoder once.
+    run_load(args.port, build_jobs(sample, 20 * args.workers, "composed", args.seed + 1), args.workers)
+    results = []
+    for concurrency in args.concurrency:
+        for kind in SCENARIOS:
+            jobs = build_jobs(sample, args.requests, kind, args.seed + concurrency)
+            row = {"scenario": kind, "concurrency": concurrency, **run_load(args.port, jobs, concurrency)}
+            results.append(row)
+            print_row(row)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    setup_django()
     store = store_sample(500, args.seed)
-    sample = store["rows"]
     server = start_server(args.port, args.workers)
     try:
-        # Warm-up: every worker loads the model and the text encoder once.
-        run_load(args.port, build_jobs(sample, 20 * args.workers, "composed", args.seed + 1), args.workers)
-        results = []
-        for concurrency in args.concurrency:
-            for kind in ("baseline", "composed", "new_text", "filters"):
-                jobs = build_jobs(sample, args.requests, kind, args.seed + concurrency)
-                row = {"scenario": kind, "concurrency": concurrency, **run_load(args.port, jobs, concurrency)}
-                results.append(row)
-                print(
-                    f"c={concurrency:<3} {kind:<9} n={row['requests']:<5} status={row['statuses']} "
-                    f"p50={row['p50_ms']:6.1f} ms  p95={row['p95_ms']:6.1f} ms  p99={row['p99_ms']:6.1f} ms  "
-                    f"{row['throughput_rps']:6.1f} req/s  "
-                    + " ".join(f"{k}={v:.1f}" for k, v in row["server_timing_median_ms"].items()),
-                    flush=True,
-                )
+        results = measure(args, store["rows"])
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)
     report = {"model_version": store["version"], "workers": args.workers, "results": results}
-    if args.json:
-        write_json(args.json, {**report, "machine": machine_info()})
-        print(f"results: {args.json}")
+    log(f"results: {write_results('serving', report, args.json)}")
     return 0
 
 

@@ -1,29 +1,19 @@
-"""Smoke tests of bench/scale.py and bench/indexing.py: tiny sizes, real servers, scratch databases.
+"""Smoke tests of bench.scale and bench.indexing: tiny sizes, real servers, never the demo store.
 
-Each benchmark runs as a subprocess under config.settings.test (so against var/test/pg, never the
-store's database) with its own scratch database name, and must exit 0 with a well-formed JSON.
+bench.scale runs under config.settings.test (var/test/pg) in its own scratch database; the real
+catalog's part reads the active version's vectors. bench.indexing embeds into a scratch version of
+this run's test database, which it must delete, leaving every other version as it was.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _run(args: list[str], timeout: int = 120) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    proc = subprocess.run(
-        [sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
-    )
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return proc
+from tests.conftest import make_version
 
 
 def _scratch_db_exists(name: str) -> bool:
@@ -31,34 +21,19 @@ def _scratch_db_exists(name: str) -> bool:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    host = db.get("HOST") or db.get("OPTIONS", {}).get("host")
     with psycopg.connect(
-        dbname="postgres", host=host, user=db.get("USER") or None, port=db.get("PORT") or None
+        dbname="postgres", host=db["HOST"], user=db.get("USER") or None, port=db.get("PORT") or None
     ) as conn:
         return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
 
 
-def test_scale_smoke(tmp_path):
+def test_scale_smoke(tmp_path, run_bench):
     out = tmp_path / "scale.json"
     db = f"bench_scale_smoke_{os.getpid()}"
-    _run(
-        [
-            "bench/scale.py",
-            "--sizes",
-            "2000",
-            "--queries",
-            "10",
-            "--repeats",
-            "1",
-            "--clusters",
-            "50",
-            "--no-catalog",
-            "--database",
-            db,
-            "--json",
-            str(out),
-        ]
-    )
+    run_bench(
+        "scale", "--sizes", "2000", "--queries", "10", "--repeats", "1", "--clusters", "50",
+        "--no-catalog", "--database", db, "--json", str(out),
+    )  # fmt: skip
     report = json.loads(out.read_text())
     assert report["benchmark"] == "scale" and report["machine"]["pgvector"]
     (dataset,) = report["datasets"]
@@ -76,29 +51,39 @@ def test_scale_smoke(tmp_path):
 
 
 @pytest.mark.slow
-def test_indexing_smoke(tmp_path):
+def test_scale_reads_the_active_versions_vectors(active_model):
+    from bench.scale import catalog_dataset
+
+    vectors = active_model.embeddings.count()
+    (x, categories, queries), note = catalog_dataset(n_queries=10, seed=0)
+    assert note == f"active model version {active_model.pk}"
+    assert x.shape == (vectors, 256) and len(categories) == vectors and queries.shape == (10, 256)
+    assert abs(float((x * x).sum(axis=1).mean()) - 1.0) < 1e-4
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_indexing_smoke(catalog, trained_checkpoint, tmp_path, run_bench, test_database_env):
+    from recommender.models import ModelVersion
+
+    active = make_version(trained_checkpoint)
+    active_vectors = active.embeddings.count()
+    ModelVersion.objects.create(status=ModelVersion.Status.FAILED, config={"bench": "indexing"})  # a leftover
     out = tmp_path / "indexing.json"
-    db = f"bench_indexing_smoke_{os.getpid()}"
-    _run(
-        [
-            "bench/indexing.py",
-            "--images",
-            "16",
-            "--batch-sizes",
-            "8",
-            "--repeats",
-            "1",
-            "--database",
-            db,
-            "--json",
-            str(out),
-        ]
-    )
+    run_bench(
+        "indexing", "--images", "16", "--batch-sizes", "8", "--repeats", "1", "--json", str(out),
+        env=test_database_env,
+    )  # fmt: skip
     report = json.loads(out.read_text())
     assert report["benchmark"] == "indexing" and report["params"]["images"] == 16
+    assert report["params"]["model"] == f"active version {active.name}: {trained_checkpoint}"
     variants = {r["variant"]: r for r in report["rows"]}
-    assert set(variants) == {"raw", "pipeline", "pipeline+overlap"}
+    assert set(variants) == {"raw", "pipeline"}
     assert all(r["images_per_s"] > 0 and r["batch_size"] == 8 for r in report["rows"])
     assert variants["raw"]["vs_raw"] == 1.0
-    assert "decode+resize+normalise (serial)" in report["stages"]
-    assert not _scratch_db_exists(db)
+    assert {"decode+resize+normalise (serial)", "write (COPY + upsert)"} <= set(report["stages"])
+    assert report["machine"]["pgvector"]
+    # The scratch version (and the leftover) are gone; the active version is as it was.
+    assert list(ModelVersion.objects.values_list("pk", "status")) == [(active.pk, "active")]
+    assert active.embeddings.count() == active_vectors
+    assert Path(trained_checkpoint, "model.safetensors").is_file()

@@ -8,7 +8,7 @@ config.settings.base): the first N active products with an image, in id order, a
 version's checkpoint (or --checkpoint).
 
 raw       pre-decoded [B,3,224,224] tensors in memory through ``ImageEncoder.features`` only.
-pipeline  the store's embedding path per chunk of ``recommender.training.EMBED_BATCH`` products,
+pipeline  the store's embedding path per chunk of ``settings.EMBED_BATCH_SIZE`` products,
           i.e. ``recommender.training.embed_products`` with the image batch size under test:
           ``RetrievalModel.embed_products`` of ``training.catalog_products`` (sha1 of each file,
           cache lookup, JPEG decode + resize/normalise, CNN, feature-cache write, product-text
@@ -150,15 +150,17 @@ def embed_chunk(model, version, products: list, batch_size: int) -> None:
 
 def run_pipeline(work: Workload, version, products: list, batch_size: int) -> float:
     """One end-to-end embed of `products` into the (emptied) scratch version, fresh feature cache."""
+    from django.conf import settings
+
     from ml.cache import FeatureCache
-    from recommender.training import EMBED_BATCH
 
     version.embeddings.all().delete()
     with tempfile.TemporaryDirectory(prefix="bench-indexing-cache-") as tmp:
         work.model.cache = FeatureCache(tmp)
         with timed() as clock:
-            for s in range(0, len(products), EMBED_BATCH):
-                embed_chunk(work.model, version, products[s : s + EMBED_BATCH], batch_size)
+            chunk = settings.EMBED_BATCH_SIZE
+            for s in range(0, len(products), chunk):
+                embed_chunk(work.model, version, products[s : s + chunk], batch_size)
     rows = version.embeddings.count()
     if rows != len(products):
         raise RuntimeError(f"pipeline wrote {rows} vectors for {len(products)} products")
@@ -258,15 +260,13 @@ def params(args: argparse.Namespace, work: Workload) -> dict:
     import torch
     from django.conf import settings
 
-    from recommender.training import EMBED_BATCH
-
     return {
         "images": len(work.products),
         "batch_sizes": args.batch_sizes,
         "repeats": args.repeats,
         "torch_threads": torch.get_num_threads(),
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
-        "embed_chunk": EMBED_BATCH,
+        "embed_chunk": settings.EMBED_BATCH_SIZE,
         "database": settings.DATABASES["default"]["NAME"],
         "model": work.model_source,
         "fuse_product_text": work.model.ptext_head is not None,

@@ -142,6 +142,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         "SECRET_KEY": "bench-serving-only",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SERVE_MEDIA": "0",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback: no TLS proxy in front
         "TORCH_THREADS": "1",  # one thread per worker process: no oversubscription of the cores
         "HF_HUB_OFFLINE": "1",
     }

@@ -1,0 +1,1 @@
+"""Request understanding: shopper text relative to a reference product -> structured constraints."""

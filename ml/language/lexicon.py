@@ -34,7 +34,8 @@ design designs detail details feature features
 the same one same style same look same thing
 two three four five several multiple single double none na n/a desired provided comes says saying
 contains written shows showing wear wearing worn size sizes price prices priced cost costs costing
-rupees rupee rs inr
+rupees rupee rs inr i'd i'll i've i'm you're it's that's what's there's here's let's can't won't
+wouldn't couldn't shouldn't
 """.split())
 
 # Understood requests the learned vector reads but no catalog field can check ("more elegant").
@@ -309,7 +310,7 @@ TYPE_WORDS: dict[str, tuple[str, ...]] = {
     "tee shirt": ("Tshirts",), "teeshirt": ("Tshirts",), "polo shirt": ("Tshirts",),
     "polo t shirt": ("Tshirts",), "polo tee": ("Tshirts",), "graphic tee": ("Tshirts",),
     "henley": ("Tshirts",), "jersey": ("Tshirts",), "shirt": ("Shirts",), "button down": ("Shirts",),
-    "button up": ("Shirts",), "dress shirt": ("Shirts",), "formal shirt": ("Shirts",),
+    "button up": ("Shirts",), "dress shirt": ("Shirts",),
     "top": ("Tops",), "blouse": ("Tops", "Shirts"), "tank top": ("Tops",), "camisole": ("Tops",),
     "cami": ("Tops",), "crop top": ("Tops",), "tunic": ("Tunics",), "kurti": ("Kurtis",),
     "kurta": ("Kurtas",), "dress": ("Dresses",), "gown": ("Dresses",), "frock": ("Dresses",),
@@ -320,7 +321,7 @@ TYPE_WORDS: dict[str, tuple[str, ...]] = {
     "bomber": ("Jackets",), "waistcoat": ("Waistcoat",), "vest": ("Innerwear Vests",),
     "jeans": ("Jeans",), "denims": ("Jeans",), "jean": ("Jeans",), "trousers": ("Trousers",),
     "pants": ("Trousers", "Track Pants", "Lounge Pants"), "chinos": ("Trousers",),
-    "khakis": ("Trousers",), "slacks": ("Trousers",), "formal trousers": ("Trousers",),
+    "khakis": ("Trousers",), "slacks": ("Trousers",),
     "joggers": ("Track Pants",), "track pants": ("Track Pants",), "trackpants": ("Track Pants",),
     "sweatpants": ("Track Pants",), "trackies": ("Track Pants",), "tracksuit": ("Tracksuits",),
     "shorts": ("Shorts",), "bermudas": ("Shorts",), "capris": ("Capris",), "leggings": ("Leggings",),

@@ -102,7 +102,7 @@ def _from_text(text: str, tokens: list[Token], spans: tuple[tuple[int, int], ...
     """The typed words of the spans; touching spans read as one ("not black" + "or navy")."""
     joined: list[list[int]] = []
     for a, b in sorted(s for s in spans if 0 <= s[0] < s[1] <= len(tokens)):
-        if joined and a <= joined[-1][1]:
+        if joined and all(t.norm in _JOINERS for t in tokens[joined[-1][1]:a]):
             joined[-1][1] = max(joined[-1][1], b)
         else:
             joined.append([a, b])
@@ -121,11 +121,18 @@ def _rebuild(text: str, raw: list[Token], fixed: list[Token]) -> str:
     return " ".join("".join(out).lower().split())
 
 
-_CONNECTORS = {"and", "or", "but", "with", "in", "also", "plus", "nor", "&", "/", "+"}
+_CONNECTORS = {"and", "or", "but", "with", "also", "plus", "nor", "&", "/", "+"}
+_JOINERS = {"and", "or", "nor", ",", "/", "&"}
+_ARTICLES = {"a", "an", "the", "some", "pair", "of"}
 
 
 def _wish_text(tokens: list[Token], hard: set[int]) -> str:
     """The text without the tokens that became hard conditions; "" when no content word is left."""
+    hard = set(hard)
+    for i in sorted(hard, reverse=True):  # "a jacket" -> drop the "a" too
+        while i > 0 and i - 1 not in hard and tokens[i - 1].norm in _ARTICLES:
+            i -= 1
+            hard.add(i)
     kept = [t.norm for i, t in enumerate(tokens) if i not in hard]
     if not hard:
         return " ".join(re.sub(r"\s+([,.;:!?%])", r"\1", " ".join(kept)).split())

@@ -28,6 +28,8 @@ COLOUR_NOUNS = frozenset({"colour", "colours", "color", "colors", "shade", "shad
 UNIT_WORDS = frozenset({"year", "years", "yr", "yrs", "month", "months", "size", "sizes", "cm", "inch",
                         "inches", "mm", "kg", "pcs", "pieces", "pack", "yo", "days", "day", "x", "xl"})
 BRAND_CUE_WORDS = frozenset({"from", "by", "brand", "branded", "label"})
+RELATIVE_GLUE = frozenset({"are", "is", "that", "which", "should", "be", "to", "bit", "little", "much",
+                           "slightly", "lot", "way", "even", "more", "made", "get", "go"})
 MIN_PLAIN_PRICE = 50.0  # a bare number below this (no currency) is not read as a price
 
 
@@ -202,8 +204,11 @@ class Reader:
     # ------------------------------------------------------------------ colours
     def _read_colour(self, idx: int, seg: Segment, sense: Sense) -> None:
         nxt = self.seg_at(idx + 1)
-        if nxt is not None and nxt.words[0] in lx.DETAIL_NOUNS:
-            self.understood = True  # "white stripes": the colour of a detail
+        before = self.seg_at(self.prev(idx))
+        detail_after_with = before is not None and before.words[0] in ("with", "w/") and any(
+            it.kind == "colour" and not it.negated for it in self.items)
+        if (nxt is not None and nxt.words[0] in lx.DETAIL_NOUNS) or detail_after_with:
+            self.understood = True  # "white stripes", "black with red": the colour of a detail
             return
         start, values = seg.start, sense.values
         before = self.seg_at(idx - 1)
@@ -278,7 +283,7 @@ class Reader:
 
     def _sleeve_length_after(self, idx: int, seg: Segment) -> bool:
         """"sleeves (that are) longer": a relative sleeve length."""
-        j = self.next(idx, ARTICLES | {"are", "is", "a", "bit", "little", "much", "slightly"})
+        j = self.next(idx, ARTICLES | RELATIVE_GLUE)
         s = self.seg_at(j)
         if s is None or not s.has("length"):
             return False

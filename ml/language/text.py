@@ -21,6 +21,7 @@ _TOKEN = re.compile(
       | <=|>=|[<>≤≥%₹$€£~&/,.;:!?+\-–]""",
     re.VERBOSE | re.IGNORECASE,
 )
+_CURRENCY = {"₹", "rs", "$", "€", "£", "inr"}
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
 
@@ -64,8 +65,10 @@ def tokenize(text: str) -> list[Token]:
     for i, tok in enumerate(raw[:MAX_TOKENS]):
         if tok.norm in {"-", "–"}:
             prev_num = i > 0 and raw[i - 1].is_number
-            next_num = i + 1 < len(raw) and raw[i + 1].is_number
-            if not (prev_num and next_num):
+            j = i + 1
+            while j < len(raw) and raw[j].norm in _CURRENCY:
+                j += 1
+            if not (prev_num and j < len(raw) and raw[j].is_number):
                 continue
         out.append(tok)
     return out

@@ -354,10 +354,11 @@ class _PhraseBuilder:
             key = phrase_key(brand)
             if not key:
                 continue
-            needs_cue = _brand_needs_cue(key, lexicon_words)
-            self.add(key, Sense("brand", (brand,), needs_cue))
-            for alias in lx.BRAND_ALIASES.get(brand, ()):
-                self.add(alias, Sense("brand", (brand,), needs_cue))
+            self.add(key, Sense("brand", (brand,), _brand_needs_cue(key, lexicon_words)))
+            for alias in lx.BRAND_ALIASES.get(brand, ()):  # a lexicon alias of several words is a name
+                akey = phrase_key(alias)
+                needs_cue = len(akey) == 1 and _brand_needs_cue(akey, lexicon_words)
+                self.add(akey, Sense("brand", (brand,), needs_cue))
 
     # -------------------------------------------------------------- cue words
     def add_cues(self) -> None:

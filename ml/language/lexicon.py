@@ -35,7 +35,8 @@ the same one same style same look same thing
 two three four five several multiple single double none na n/a desired provided comes says saying
 contains written shows showing wear wearing worn size sizes price prices priced cost costs costing
 rupees rupee rs inr i'd i'll i've i'm you're it's that's what's there's here's let's can't won't
-wouldn't couldn't shouldn't
+wouldn't couldn't shouldn't alternative alternatives option options choice choices year years yr yrs
+month months aged age
 """.split())
 
 # Understood requests the learned vector reads but no catalog field can check ("more elegant").
@@ -64,7 +65,7 @@ thin thick open cut cutout cutouts slit slits fitting shaped shape straight roun
 vertical diagonal lines line contrast contrasting layered layers ruched gathered bodice sheath peasant
 sweetheart asymmetrical asymmetric backless cleavage motif decal symbol symbols toned puffy puffed
 cuffs smooth lacey high low mid half full cleaner nerdy nerdier childish official western witty
-complex attractive perfect vogue
+complex attractive perfect vogue old
 """.split())
 
 STYLE_PHRASES = ("cold shoulder", "two tone", "two toned", "one toned", "more colours", "more colors",
@@ -98,6 +99,13 @@ COLOUR_FAMILY_FORMS: dict[str, str] = {
     "orangey": "orange", "whitish": "white", "whiter": "white", "blackish": "black",
     "blacker": "black", "metal": "metallic", "neutrals": "neutral", "earth tones": "neutral",
     "earthy tones": "neutral", "neutral colours": "neutral", "neutral tones": "neutral",
+}
+# Colour phrases with no matplotlib name, straight to catalog colour names.
+COLOUR_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "heather grey": ("Grey Melange", "Grey"), "heather gray": ("Grey Melange", "Grey"),
+    "heathered": ("Grey Melange",), "marl grey": ("Grey Melange", "Grey"), "melange": ("Grey Melange",),
+    "nude": ("Nude", "Skin", "Beige"), "skin colour": ("Skin", "Nude", "Beige"),
+    "golden": ("Gold",), "silvery": ("Silver",), "navy": ("Navy Blue",),
 }
 # Shopper words for the catalog's "many colours" value.
 MULTI_COLOUR_WORDS = ("multicolour", "multicolor", "multicoloured", "multicolored", "multi colour",
@@ -272,7 +280,7 @@ TYPE_VALUES: dict[str, tuple[str, ...]] = {
 SCALES: dict[str, tuple[tuple[str, ...], ...]] = {
     "Sleeve Length": (("Sleeveless", "No Sleeves"), ("Short Sleeves",), ("Three-Quarter Sleeves",),
                       ("Long Sleeves",)),
-    "Fit": (("Skinny Fit", "Tight Fit"), ("Slim Fit",), ("Regular Fit", "Bootcut"),
+    "Fit": (("Skinny Fit", "Tight Fit"), ("Slim Fit",), ("Regular Fit",),
             ("Relaxed Fit", "Loose Fit")),
     "Waist Rise": (("Low-Rise",), ("Mid-Rise",), ("High-Rise",)),
 }
@@ -365,7 +373,7 @@ TYPE_WORDS: dict[str, tuple[str, ...]] = {
 # one of these on a reference of the same group keeps the reference's type; only an explicit cue
 # ("as a", "instead", "make it a") changes it.
 LOOSE_TYPE_GROUPS: tuple[frozenset[str], ...] = (
-    frozenset({"Tshirts", "Shirts", "Tops", "Tunics", "Kurtis", "Kurtas"}),
+    frozenset({"Tshirts", "Shirts", "Tops", "Tunics"}),
     frozenset({"Trousers", "Track Pants", "Lounge Pants", "Jeans", "Capris"}),
 )
 # Type words that also say something about the garment: "hoodie" is a hooded sweatshirt.

@@ -255,6 +255,10 @@ class Reader:
         self.understood = True
 
     def _read_lightness(self, idx: int, seg: Segment, sense: Sense) -> None:
+        nxt = self.seg_at(self.next(idx))
+        if nxt is not None and nxt.has("attr", "collar", "relative") and not nxt.has("colour"):
+            self.understood = True  # "a deeper v neck": not a colour
+            return
         for j in range(idx + 1, min(len(self.segs), idx + 4)):
             s = self.segs[j]
             if s.has("boundary") or s.words[0] == ",":
@@ -329,14 +333,17 @@ class Reader:
         self.add("type", sense.values, (cue, sense.extra), (start, end), negated)
 
     def _read_audience(self, idx: int, seg: Segment, sense: Sense) -> None:
-        before = self.seg_at(idx - 1)
-        cued = before is not None and before.has("audience_cue")
-        if seg.words[-1] in lx.AUDIENCE_NEEDS_CUE and not cued and not self.tokens[seg.end - 1].possessive:
+        cue = next((j for j in range(idx - 1, max(-1, idx - 5), -1)
+                    if self.segs[j].has("audience_cue")), None)
+        if cue is not None and not self._in_clause(cue, idx):
+            cue = None  # "for my 10 year old son", not across a comma
+        if seg.words[-1] in lx.AUDIENCE_NEEDS_CUE and cue is None and not self.tokens[seg.end - 1].possessive:
             self.understood = True
             return
         if self._negated(idx, "audience"):
             return
-        self.add("audience", (), sense.extra, (before.start if cued else seg.start, seg.end))
+        start = self.segs[cue].start if cue is not None else seg.start
+        self.add("audience", (), sense.extra, (start, seg.end))
 
     def _for_start(self, idx: int, seg: Segment) -> int:
         """Span start including a leading "for (the/a)" ("for the gym", "for summer")."""

@@ -308,8 +308,8 @@ class Resolver:
                 for k in (key,) if key else self.v.keys_with_value(val):
                     if (keys is None or k in keys) and val not in by_key.setdefault(k, []):
                         by_key[k].append(val)
-            for k, vals in by_key.items():
-                self.emit(k, "not_in" if it.negated else "in", self._for_type(k, vals), [it.span], it.negated)
+            for k, vals in self._choose_keys(by_key).items():
+                self.emit(k, "not_in" if it.negated else "in", tuple(vals), [it.span], it.negated)
         for it in self.of_kind("relative"):
             key = it.values[0]
             if keys is None or key in keys:
@@ -320,12 +320,18 @@ class Resolver:
                 self.emit(k, "in" if it.extra > 0 else "not_in", vals, [it.span], it.extra < 0)
 
     def _for_type(self, key: str, values) -> tuple[str, ...]:
-        """Keep the values the target type has for this key ("No Sleeves" is a Sleeve Styling of tops,
-        not of t-shirts)."""
-        have = self._type_values(key)
-        if not have:  # no target type, or a key the type does not use: nothing to narrow by
-            return tuple(values)
-        return tuple(v for v in values if v in have)
+        """The values the target type has for this key, or all of them when it has none of them."""
+        have = self._type_values(key) or frozenset()
+        return tuple(v for v in values if v in have) or tuple(values)
+
+    def _choose_keys(self, by_key: dict[str, list[str]]) -> dict[str, list[str]]:
+        """A value under several keys ("No Sleeves": Sleeve Length and Sleeve Styling) goes to the keys
+        where the target type has it; a wish the type has never had stays on the first key (a dress may
+        still be wished with a scoop neck)."""
+        if len(by_key) <= 1:
+            return by_key
+        kept = {k: vals for k, vals in by_key.items() if any(v in (self._type_values(k) or ()) for v in vals)}
+        return kept or dict([next(iter(by_key.items()))])
 
     def _scale_step(self, key: str, direction: int) -> tuple[str, ...]:
         """"longer sleeves": the scale's steps beyond the reference's value (beyond the middle when the
@@ -357,6 +363,10 @@ class Resolver:
                 self.emit(fld, "not_in", (value,), [it.span], hard)
 
 
+_FIELD_ORDER = {f: i for i, f in enumerate(("article_type", "gender", "age_group", "brand", "price",
+                                             "discount", "base_colour"))}
+
+
 def _is_collar(value: str) -> bool:
     return lx.COLLAR_VALUE_WORD in value.lower() and value not in lx.COLLAR_EXCLUDED_VALUES
 
@@ -383,7 +393,7 @@ def merge(outs: list[Out]) -> list[Out]:
         if o.op == "not_in":
             excluded.setdefault(o.field, set()).update(o.value)
     result = []
-    for o in merged.values():
+    for o in sorted(merged.values(), key=lambda o: _FIELD_ORDER.get(o.field, len(_FIELD_ORDER))):
         if o.op == "in" and not o.hard and o.field in excluded:
             o.value = tuple(v for v in o.value if v not in excluded[o.field])
             if not o.value:

@@ -260,6 +260,10 @@ class _PhraseBuilder:
         for colour in colours:
             if colour.lower() not in lx.NON_HUE_COLOURS and phrase_key(colour) not in self.table:
                 self.add(colour.lower(), Sense("colour", (colour,)))
+        for phrase, names in lx.COLOUR_SYNONYMS.items():
+            found = tuple(c for c in names if c in self.stats.colours)
+            if found and phrase_key(phrase) not in self.table:
+                self.add(phrase, Sense("colour", found))
         multi = tuple(c for c in colours if c.lower() == "multi")
         for word in lx.MULTI_COLOUR_WORDS:
             self.add(word, Sense("colour", multi) if multi else Sense("style"))

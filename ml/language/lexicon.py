@@ -134,7 +134,7 @@ DARK_MODIFIERS = frozenset({"dark", "deep", "darkish", "rich", "midnight", "dusk
 LIGHT_MODIFIERS = frozenset({"light", "pale", "pastel", "soft", "baby", "powder", "lightish", "icy"})
 # A colour word right before these nouns colours a detail, not the product ("white stripes").
 DETAIL_NOUNS = frozenset("""
-stripe stripes print prints text letters lettering writing words logo logos graphic graphics design
+stripe stripes strips print prints text letters lettering writing words logo logos graphic graphics design
 designs trim piping accents accent details detail buttons button dots spots flowers floral pattern
 patterns collar sole soles laces lace strap straps dial lining border borders outline outlines
 embroidery image images picture writing font panel panels sleeves pocket pockets bow belt checks
@@ -152,7 +152,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     "one colour": ("Solid",), "single colour": ("Solid",), "monochrome": ("Solid",),
     "monochromatic": ("Solid",), "block colour": ("Solid",), "one tone": ("Solid",),
     "striped": ("Striped",), "stripes": ("Striped",), "stripe": ("Striped",), "stripy": ("Striped",),
-    "stripey": ("Striped",), "pinstripe": ("Striped",), "pinstriped": ("Striped",),
+    "stripey": ("Striped",), "strips": ("Striped",), "pinstripe": ("Striped",), "pinstriped": ("Striped",),
     "pin striped": ("Striped",), "breton": ("Striped",), "striping": ("Striped",), "banded": ("Striped",),
     "printed": ("Printed",), "print": ("Printed",), "graphic print": ("Printed",),
     "graphic": ("Printed",), "graphics": ("Printed",), "graphic tee": ("Printed",), "floral": ("Printed",),
@@ -175,6 +175,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     "pattern": ("Printed", "Checked", "Striped", "Self Design", "Patterned"),
     "with a pattern": ("Printed", "Checked", "Striped", "Self Design", "Patterned"),
 }
+# Words that only say "some pattern": a specific pattern in the same request wins ("leopard print pattern").
+GENERIC_PATTERN_WORDS = frozenset({"patterned", "pattern", "patterns", "with a pattern"})
 SLEEVES: dict[str, tuple[str, ...]] = {
     "short sleeves": ("Short Sleeves",), "short sleeved": ("Short Sleeves",),
     "short sleeve": ("Short Sleeves",), "half sleeves": ("Short Sleeves",), "half sleeve": ("Short Sleeves",),
@@ -186,6 +188,8 @@ SLEEVES: dict[str, tuple[str, ...]] = {
     "3/4 sleeve": ("Three-Quarter Sleeves",), "three quarter": ("Three-Quarter Sleeves",),
     "three quarter sleeves": ("Three-Quarter Sleeves",), "elbow sleeves": ("Three-Quarter Sleeves",),
     "elbow length sleeves": ("Three-Quarter Sleeves",), "quarter sleeves": ("Three-Quarter Sleeves",),
+    "quarter length": ("Three-Quarter Sleeves",), "quarter length sleeves": ("Three-Quarter Sleeves",),
+    "3/4 length": ("Three-Quarter Sleeves",), "3/4 length sleeves": ("Three-Quarter Sleeves",),
     "sleeveless": ("Sleeveless", "No Sleeves"), "no sleeves": ("Sleeveless", "No Sleeves"),
     "no sleeve": ("Sleeveless", "No Sleeves"), "without sleeves": ("Sleeveless", "No Sleeves"),
     "tank": ("Sleeveless", "No Sleeves"), "strappy": ("Sleeveless", "No Sleeves"),

@@ -182,7 +182,7 @@ def constraint_label(c: Constraint | Out, gender: tuple[str, ...] | Any = ()) ->
         return "no collar"
     name, strip = _ATTRIBUTE_LABELS.get(c.field, (c.field.lower(), ""))
     shown = _values_label(values, strip)
-    if len(values) > 2 and c.from_text:  # a family or a relative wish reads better as typed: "darker"
+    if c.field == "base_colour" and len(values) > 2 and c.from_text:  # a family or "darker": as typed
         shown = _strip_cue(c.from_text.lower())
     return f"not {shown}" if c.op == "not_in" else f"{name}: {shown}"
 

@@ -279,7 +279,7 @@ class Reader:
             return
         keys = sorted({k for v in sense.values for k in self._keys(v)})
         negated, start = self._negation(idx, seg, "attr:" + "|".join(keys))
-        self.add("attr", sense.values, None, (start, seg.end), negated)
+        self.add("attr", sense.values, sense.extra, (start, seg.end), negated)
 
     def _keys(self, value: str) -> tuple[str, ...]:
         key, _, val = value.rpartition("=")

@@ -301,7 +301,11 @@ class Resolver:
 
     def _attributes(self) -> None:
         keys = self._target_keys()
-        for it in self.of_kind("attr"):
+        attrs = self.of_kind("attr")
+        specific = [it for it in attrs if it.extra != "generic" and not it.negated]
+        for it in attrs:
+            if it.extra == "generic" and any(set(it.values) & set(s.values) for s in specific):
+                continue  # "leopard print pattern": the print says which pattern
             by_key: dict[str, list[str]] = {}
             for v in it.values:
                 key, _, val = v.rpartition("=")

@@ -315,7 +315,8 @@ class _PhraseBuilder:
         for table in (lx.PATTERNS, lx.SLEEVES, lx.NECKS, lx.FITS, lx.FABRICS, lx.LENGTHS, lx.TYPE_VALUES):
             for phrase, values in table.items():
                 kept = self._attr_values(values)
-                self.add(phrase, Sense("attr", kept) if kept else Sense("style"))
+                generic = "generic" if phrase in lx.GENERIC_PATTERN_WORDS else None
+                self.add(phrase, Sense("attr", kept, generic) if kept else Sense("style"))
         for phrase, (scale, direction) in lx.RELATIVE_ATTRIBUTES.items():
             if scale in self.stats.attrs:
                 self.add(phrase, Sense("relative", (scale,), direction))

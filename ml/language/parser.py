@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ml.language import lexicon as lx
@@ -37,11 +37,8 @@ class Constraint:
     value: tuple[str, ...] | float    # catalog values (in/not_in) or a number (INR price, discount %)
     from_text: str                    # the request's words it came from; "" when implied by the reference
     hard: bool
-
-    @property
-    def label(self) -> str:
-        """A short chip text: "colour: navy blue", "under ₹800", "not Nike", "sleeves: short"."""
-        return constraint_label(self)
+    # A short chip text for the UI: "colour: navy blue", "under ₹800", "not Nike", "Men · Shirts".
+    label: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -55,13 +52,12 @@ class Interpretation:
     wish_text: str
 
     def to_dict(self) -> dict[str, Any]:
-        gender = next((c.value for c in self.constraints if c.field == "gender" and c.op == "in"), ())
         return {
             "understood": self.understood,
             "constraints": [
                 {"field": c.field, "op": c.op,
                  "value": list(c.value) if isinstance(c.value, tuple) else c.value,
-                 "from_text": c.from_text, "hard": c.hard, "label": constraint_label(c, gender)}
+                 "from_text": c.from_text, "hard": c.hard, "label": c.label or constraint_label(c)}
                 for c in self.constraints
             ],
             "ignored": list(self.ignored),
@@ -77,10 +73,16 @@ def interpret(text: str, reference: Mapping, vocabulary: Vocabulary) -> Interpre
     tokens = [_corrected(t, vocabulary) for t in raw]
     reader = Reader(segment(tokens, vocabulary), tokens, vocabulary).read()
     outs = Resolver(reader.items, Ref.of(reference), vocabulary).resolve()
-    constraints = tuple(
+    constraints = [
         Constraint(o.field, o.op, o.value if isinstance(o.value, tuple) else float(o.value),
                    _from_text(text, raw, o.spans), o.hard)
         for o in outs
+    ]
+    gender = next((c.value for c in constraints if c.field == "gender" and c.op == "in"), ())
+    fixed_text = " ".join(t.norm for t in tokens)
+    constraints = tuple(  # labels read the corrected words ("bleu" -> "colour: blue")
+        replace(c, label=constraint_label(c, gender, _from_text(fixed_text, _respan(tokens), o.spans)))
+        for c, o in zip(constraints, outs, strict=True)
     )
     understood = reader.understood or any(c.from_text for c in constraints)
     hard_tokens = {i for o in outs if o.hard for s in o.spans for i in range(*s)}
@@ -91,6 +93,15 @@ def interpret(text: str, reference: Mapping, vocabulary: Vocabulary) -> Interpre
         text=_rebuild(text, raw, tokens),
         wish_text=_wish_text(tokens, hard_tokens),
     )
+
+
+def _respan(tokens: list[Token]) -> list[Token]:
+    """The tokens re-spanned onto " ".join of their corrected words."""
+    out, pos = [], 0
+    for t in tokens:
+        out.append(Token(t.norm, pos, pos + len(t.norm)))
+        pos += len(t.norm) + 1
+    return out
 
 
 def _corrected(tok: Token, vocabulary: Vocabulary) -> Token:
@@ -160,8 +171,9 @@ def _money(value: float) -> str:
     return f"₹{value:,.0f}"
 
 
-def constraint_label(c: Constraint | Out, gender: tuple[str, ...] | Any = ()) -> str:
-    """Chip text for a constraint; the article type's chip names the gender too ("Men · Shirts")."""
+def constraint_label(c: Constraint | Out, gender: tuple[str, ...] | Any = (), words: str = "") -> str:
+    """Chip text for a constraint; the article type's chip names the gender too ("Men · Shirts"); a
+    colour family or relative colour reads as the request's (corrected) ``words`` ("colour: darker")."""
     if c.field == "price":
         return {"lt": f"under {_money(c.value)}", "lte": f"up to {_money(c.value)}",
                 "gt": f"over {_money(c.value)}", "gte": f"{_money(c.value)} or more"}[c.op]
@@ -182,8 +194,8 @@ def constraint_label(c: Constraint | Out, gender: tuple[str, ...] | Any = ()) ->
         return "no collar"
     name, strip = _ATTRIBUTE_LABELS.get(c.field, (c.field.lower(), ""))
     shown = _values_label(values, strip)
-    if c.field == "base_colour" and len(values) > 2 and c.from_text:  # a family or "darker": as typed
-        shown = _strip_cue(c.from_text.lower())
+    if c.field == "base_colour" and len(values) > 2 and (words or c.from_text):
+        shown = _strip_cue((words or c.from_text).lower())
     return f"not {shown}" if c.op == "not_in" else f"{name}: {shown}"
 
 

@@ -65,7 +65,7 @@ thin thick open cut cutout cutouts slit slits fitting shaped shape straight roun
 vertical diagonal lines line contrast contrasting layered layers ruched gathered bodice sheath peasant
 sweetheart asymmetrical asymmetric backless cleavage motif decal symbol symbols toned puffy puffed
 cuffs smooth lacey high low mid half full cleaner nerdy nerdier childish official western witty
-complex attractive perfect vogue old
+complex attractive perfect vogue old digital analog analogue chronograph smartwatch dial
 """.split())
 
 STYLE_PHRASES = ("cold shoulder", "two tone", "two toned", "one toned", "more colours", "more colors",

@@ -195,7 +195,7 @@ def constraint_label(c: Constraint | Out, gender: tuple[str, ...] | Any = (), wo
     name, strip = _ATTRIBUTE_LABELS.get(c.field, (c.field.lower(), ""))
     shown = _values_label(values, strip)
     if c.field == "base_colour" and len(values) > 2 and (words or c.from_text):
-        shown = _strip_cue((words or c.from_text).lower())
+        shown = _strip_cue(re.sub(r"\s+([,;:!?])", r"\1", (words or c.from_text).lower()))
     return f"not {shown}" if c.op == "not_in" else f"{name}: {shown}"
 
 

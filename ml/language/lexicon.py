@@ -478,10 +478,12 @@ CHEAPER_WORDS = ("cheaper", "less expensive", "lower price", "lower priced", "bu
                  "not too expensive", "less pricey", "less costly", "costs less", "cost less",
                  "cheeper", "cheaper option", "lower budget", "value for money", "less money",
                  "reasonably priced", "reasonable price", "bargain", "save money", "too expensive",
-                 "too pricey", "too costly", "lower priced")
+                 "too pricey", "too costly", "lower priced", "cheaper than", "cheaper than this",
+                 "lower than this", "less than this", "cheaper than that")
 PRICIER_WORDS = ("more expensive", "pricier", "premium", "luxury", "luxurious", "high end", "higher end",
                  "upmarket", "costlier", "higher price", "higher priced", "pricey", "expensive",
-                 "designer", "top end", "splurge", "more premium")
+                 "designer", "top end", "splurge", "more premium", "pricier than", "more expensive than",
+                 "costlier than")
 HALF_PRICE_WORDS = ("half the price", "half price", "half the cost")
 # Number cues: phrase -> op. "under 800", "max 800", "over 1k", "at least 1000".
 PRICE_CUES: dict[str, str] = {
@@ -496,6 +498,8 @@ PRICE_CUES: dict[str, str] = {
     "costlier than": "gt", "more expensive than": "gt", ">": "gt", "at least": "gte", "min": "gte",
     "minimum": "gte", "starting at": "gte", "starting from": "gte", ">=": "gte", "≥": "gte",
     "or more": "gte_after", "or above": "gte_after", "and above": "gte_after", "plus": "gte_after",
+    "onwards": "gte_after", "upwards": "gte_after", "and up": "gte_after", "or cheaper": "lte_after",
+    "or lower": "lte_after", "tops": "lte_after", "at the most": "lte_after",
     "around": "approx", "about": "approx", "roughly": "approx", "approx": "approx",
     "approximately": "approx", "close to": "approx", "near": "approx", "~": "approx", "for": "lte",
     "between": "between", "from": "between", "in the range": "between", "range": "between",
@@ -545,7 +549,8 @@ FIELD_WORDS: dict[str, str] = {
 }
 # "more"/"less" before an occasion or style word ("less formal", "more casual").
 MORE_WORDS = frozenset({"more", "extra", "much more", "bit more", "little more", "even more"})
-LESS_WORDS = frozenset({"less", "not so", "not as", "not too", "bit less", "little less", "fewer"})
+LESS_WORDS = frozenset({"less", "not so", "not as", "not too", "bit less", "little less", "fewer",
+                        "but not so", "but not too", "but not as", "not that", "but less"})
 # Clause boundaries: negation scope and colour modifiers stop here.
 BOUNDARIES = frozenset({".", ";", "!", "?", ":", "but", "however", "though", "although", "also",
                         "then"})

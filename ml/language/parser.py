@@ -91,7 +91,7 @@ def interpret(text: str, reference: Mapping, vocabulary: Vocabulary) -> Interpre
         constraints=constraints,
         ignored=tuple(dict.fromkeys(reader.ignored)),
         text=_rebuild(text, raw, tokens),
-        wish_text=_wish_text(tokens, hard_tokens),
+        wish_text=_wish_text(tokens, hard_tokens, text),
     )
 
 
@@ -137,8 +137,11 @@ _JOINERS = {"and", "or", "nor", ",", "/", "&"}
 _ARTICLES = {"a", "an", "the", "some", "pair", "of"}
 
 
-def _wish_text(tokens: list[Token], hard: set[int]) -> str:
-    """The text without the tokens that became hard conditions; "" when no content word is left."""
+def _wish_text(tokens: list[Token], hard: set[int], text: str) -> str:
+    """The text without the tokens that became hard conditions; "" when no content word is left.
+    Words are the corrected ones; numbers stay as typed ("five hundred")."""
+    tokens = [Token(" ".join(text[t.start:t.end].lower().split()), t.start, t.end) if t.is_number else t
+              for t in tokens]
     hard = set(hard)
     for i in sorted(hard, reverse=True):  # "a jacket" -> drop the "a" too
         while i > 0 and i - 1 not in hard and tokens[i - 1].norm in _ARTICLES:

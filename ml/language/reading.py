@@ -31,6 +31,7 @@ BRAND_CUE_WORDS = frozenset({"from", "by", "brand", "branded", "label"})
 RELATIVE_GLUE = frozenset({"are", "is", "that", "which", "should", "be", "to", "bit", "little", "much",
                            "slightly", "lot", "way", "even", "more", "made", "get", "go"})
 MIN_PLAIN_PRICE = 50.0  # a bare number below this (no currency) is not read as a price
+TAIL_WORDS = frozenset({"max", "maximum", "max.", "at most", "min", "minimum", "at least"})  # "800 max"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,7 @@ class Item:
     extra: object = None
     span: tuple[int, int] = (0, 0)
     negated: bool = False
-    modifier: int = 0  # colours: -1 darker / +1 lighter than the reference
+    modifier: int = 0  # colours: -1 darker / +1 lighter than the reference; attributes: -1 "less"
 
 
 @dataclass
@@ -279,6 +280,10 @@ class Reader:
             return
         keys = sorted({k for v in sense.values for k in self._keys(v)})
         negated, start = self._negation(idx, seg, "attr:" + "|".join(keys))
+        before = self.seg_at(idx - 1)
+        if not negated and before is not None and before.has("less"):  # "not so tight": a soft "not"
+            self.add("attr", sense.values, sense.extra, (before.start, seg.end), True, modifier=-1)
+            return
         self.add("attr", sense.values, sense.extra, (start, seg.end), negated)
 
     def _keys(self, value: str) -> tuple[str, ...]:
@@ -386,7 +391,10 @@ class Reader:
     def _read_price_rel(self, idx: int, seg: Segment, sense: Sense) -> None:
         negated, start = self._negation(idx, seg, "price")
         direction = sense.extra
-        if negated:
+        before = self.seg_at(idx - 1)
+        if before is not None and before.has("less") and direction == 1:  # "but not too expensive"
+            direction, start = -1, before.start
+        elif negated:
             if direction != 1:
                 return
             direction = -1  # "not more expensive"
@@ -460,6 +468,8 @@ class PriceReader:
         tail_op = tail.get("price_cue").extra if tail is not None and tail.has("price_cue") else None
         if tail is not None and tail.words[0] == "+":
             tail_op = "gte_after"
+        elif tail_op in ("lt", "lte", "gt", "gte") and tail.words[0] in TAIL_WORDS:
+            tail_op = tail_op[:2].replace("lt", "lte").replace("gt", "gte") + "_after"  # "800 max"
         plain_ok = currency or value >= MIN_PLAIN_PRICE
         if cue in ("lt", "lte", "gt", "gte") and (plain_ok or cue_seg.words[0] != "for"):
             self._emit(first, k - 1, (cue, value))

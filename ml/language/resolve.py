@@ -312,8 +312,9 @@ class Resolver:
                 for k in (key,) if key else self.v.keys_with_value(val):
                     if (keys is None or k in keys) and val not in by_key.setdefault(k, []):
                         by_key[k].append(val)
+            hard = it.negated and it.modifier >= 0  # "less striped" only ranks down
             for k, vals in self._choose_keys(by_key).items():
-                self.emit(k, "not_in" if it.negated else "in", tuple(vals), [it.span], it.negated)
+                self.emit(k, "not_in" if it.negated else "in", tuple(vals), [it.span], hard)
         for it in self.of_kind("relative"):
             key = it.values[0]
             if keys is None or key in keys:

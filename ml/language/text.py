@@ -61,8 +61,9 @@ def tokenize(text: str) -> list[Token]:
         raw.append(Token(word, m.start(), m.end(), possessive))
         if len(raw) >= MAX_TOKENS + 1:
             break
+    raw = merge_number_words(raw[:MAX_TOKENS])
     out: list[Token] = []
-    for i, tok in enumerate(raw[:MAX_TOKENS]):
+    for i, tok in enumerate(raw):
         if tok.norm in {"-", "–"}:
             prev_num = i > 0 and raw[i - 1].is_number
             j = i + 1
@@ -71,6 +72,46 @@ def tokenize(text: str) -> list[Token]:
             if not (prev_num and j < len(raw) and raw[j].is_number):
                 continue
         out.append(tok)
+    return out
+
+
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * (i + 2)
+         for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_SCALES = {"hundred": 100, "thousand": 1000, "grand": 1000, "lakh": 100_000, "lakhs": 100_000}
+
+
+def merge_number_words(tokens: list[Token]) -> list[Token]:
+    """"five hundred", "2 thousand", "a thousand", "one lakh" -> one number token. Only a run with a
+    scale word counts ("this one" stays a word)."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        j, total, current, scaled = i, 0.0, 0.0, False
+        while j < len(tokens):
+            w = tokens[j].norm
+            if w in _SCALES and (current or j > i):
+                total, current, scaled = total + max(current, 1) * _SCALES[w], 0.0, True
+            elif w in _UNITS or w in _TENS:
+                current += _UNITS.get(w, 0) + _TENS.get(w, 0)
+            elif tokens[j].is_number and "/" not in w and j == i and parse_number(w) is not None:
+                current = parse_number(w) or 0.0
+            elif w in ("a", "an") and j == i:
+                current = 1.0
+            elif w == "and" and j > i and j + 1 < len(tokens) and tokens[j + 1].norm in _UNITS | _TENS:
+                pass
+            else:
+                break
+            j += 1
+        if scaled:
+            value = total + current
+            out.append(Token(f"{value:g}", tokens[i].start, tokens[j - 1].end))
+            i = j
+        else:
+            out.append(tokens[i])
+            i += 1
     return out
 
 

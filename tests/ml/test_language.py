@@ -329,6 +329,8 @@ def test_cheaper_on_a_black_dress_is_below_its_selling_price(refs, vocab):
     ("max 800", "lte", 800), ("up to 1.5k", "lte", 1500), ("within 800", "lte", 800),
     ("under rs 1,200", "lt", 1200), ("over 1000", "gt", 1000), ("above 2k", "gt", 2000),
     ("at least 999", "gte", 999), ("no more than 700", "lte", 700), ("800 rupees or less", "lte", 800),
+    ("under five hundred", "lt", 500), ("less than a thousand", "lt", 1000), ("800 max", "lte", 800),
+    ("budget of ₹1,000", "lte", 1000), ("1000+", "gte", 1000),
 ])
 def test_price_bounds(text, op, value, refs, vocab):
     it = read(text, refs["white_tee"], vocab)
@@ -341,7 +343,7 @@ def test_relative_and_ranged_prices(refs, vocab):
     tee = refs["white_tee"]
     for text in ("more expensive", "pricier", "premium"):
         assert find(read(text, tee, vocab), "price", "gt").value == selling(tee)
-    for text in ("less expensive", "on a budget", "cheaper"):
+    for text in ("less expensive", "on a budget", "cheaper", "cheaper than this", "but not too expensive"):
         assert find(read(text, tee, vocab), "price", "lt").value == selling(tee)
     it = read("between 500 and 1000", tee, vocab)
     assert (find(it, "price", "gte").value, find(it, "price", "lte").value) == (500.0, 1000.0)
@@ -409,6 +411,12 @@ def test_no_logo_plain_please(refs, vocab):
     assert values(it, "Pattern") == ("Solid",) and find(it, "Pattern", "not_in") is None
     assert all(not c.from_text or not c.hard for c in it.constraints)  # a logo cannot be checked
     assert it.understood and it.ignored == () and "logo" in it.wish_text
+
+
+def test_less_of_an_attribute_is_a_soft_exclusion(refs, vocab):
+    c = find(read("similar but not so tight", refs["white_tee"], vocab), "Fit", "not_in")
+    assert c.hard is False and "Tight Fit" in c.value
+    assert find(read("less striped", refs["white_tee"], vocab), "Pattern", "not_in").hard is False
 
 
 def test_negation_stops_at_a_new_kind_of_thing(refs, vocab):

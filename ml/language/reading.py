@@ -171,8 +171,11 @@ class Reader:
         if neg.field is None:
             neg.field, neg.last = field_key, idx
             return True, neg.start
-        glue = all(self.segs[j].has("joiner", "stop") or self.segs[j].words[0] in lx.NEGATION_JOINERS
-                   for j in range(neg.last + 1, idx))
+        between = [s.words[0] if s.has("joiner", "stop") or s.words[0] in lx.NEGATION_JOINERS else None
+                   for s in self.segs[neg.last + 1:idx]]
+        # "not black, navy or grey" continues; "not a dress, a skirt" starts anew after the comma
+        glue = None not in between and not any(
+            a == "," and b in ("a", "an", "the") for a, b in zip(between, between[1:], strict=False))
         if field_key == neg.field and glue:
             start = self.segs[neg.last + 1].start if neg.last + 1 < idx else seg.start
             neg.last = idx

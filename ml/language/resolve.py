@@ -287,7 +287,8 @@ class Resolver:
 
     # ------------------------------------------------------------------ attributes
     def _target_keys(self) -> set[str] | None:
-        types = self.target_types()
+        """Attribute keys the target types use; None (any key) for no type or a type the catalog lacks."""
+        types = [t for t in self.target_types() if t in self.v.attribute_keys_by_type]
         if not types:
             return None
         return set().union(*(self.v.attribute_keys_by_type.get(t, set()) for t in types))

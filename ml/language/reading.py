@@ -254,6 +254,10 @@ class Reader:
         if nxt is not None and nxt.has("colour"):
             return  # the colour reads its modifier
         if nxt is not None and nxt.words[0] in COLOUR_NOUNS:
+            after = self.seg_at(idx + 2)
+            if after is not None and after.words[0] in lx.DETAIL_NOUNS:
+                self.understood = True  # "a light coloured graphic": the colour of a detail
+                return
             self.add("tone", (), sense.extra, (seg.start, nxt.end), self._negated(idx, "base_colour"))
             return
         self.understood = True

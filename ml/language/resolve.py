@@ -86,7 +86,8 @@ class Resolver:
     def of_kind(self, *kinds: str) -> list[Item]:
         return [it for it in self.items if it.kind in kinds]
 
-    def emit(self, field: str, op: str, value, spans, hard: bool) -> None:
+    def emit(self, field: str, op: str, value: tuple[str, ...] | float,
+             spans: list[tuple[int, int]], hard: bool) -> None:
         if isinstance(value, tuple) and not value:
             return
         self.out.append(Out(field, op, value, tuple(spans), hard))
@@ -325,7 +326,7 @@ class Resolver:
                 vals = tuple(sorted(v for v in self.v.attribute_values[k] if _is_collar(v)))
                 self.emit(k, "in" if it.extra > 0 else "not_in", vals, [it.span], it.extra < 0)
 
-    def _for_type(self, key: str, values) -> tuple[str, ...]:
+    def _for_type(self, key: str, values: tuple[str, ...]) -> tuple[str, ...]:
         """The values the target type has for this key, or all of them when it has none of them."""
         have = self._type_values(key) or frozenset()
         return tuple(v for v in values if v in have) or tuple(values)

@@ -1,0 +1,577 @@
+"""General English fashion lexicon for reading shoppers' requests.
+
+Plain data, no logic. The catalog supplies the values (its colours, types, attribute values, brands);
+this module supplies only English: which words and phrases shoppers use for those values, which words
+are cues (negation, price, brand, category change), which are filler. Every value named here is
+checked against the catalog when a ``Vocabulary`` is built: a value the catalog lacks is dropped, so a
+different catalog keeps working with the subset it has. Phrases are written in plain lower case; they
+are tokenised like the shopper's text ("v-neck" and "v neck" are the same phrase, "women's" reads
+"women"). A phrase's last word also matches its plural/singular ("stripe"/"stripes").
+
+Attribute values may be written "Key=Value" to restrict them to one attribute key; a bare "Value"
+applies to every key that has it ("Cotton" is both a Fabric and a Material).
+"""
+
+from __future__ import annotations
+
+# ----------------------------------------------------------------------------- filler words
+# Never reported as "ignored", never make a request "understood".
+STOPWORDS = frozenset("""
+a an the this that these those it its it's itself one ones something anything thing things item items
+product products piece pieces version versions kind sort type style styles look looks looking
+i i'm im me my mine we us our you your yours he she they them his her's their
+is are was were be been being am isnt arent does do did has have had having get got make made
+can could would should will shall may might must want wanted wants need needs needed wish prefer
+like likes liked same similar similarly exact exactly identical just only also too very really quite
+so such much many more most less least lot lots bit little slightly somewhat rather fairly pretty
+please pls plz thanks thank thx kindly maybe perhaps possibly preferably ideally
+and or nor but with w/ in on at of for to from by as than then into onto over under about around
+of off up down out there here where which what who whom whose when while if else also yet still
+show find give see seeing got go going looking search searching buy buying order get getting
+some any all every each both either neither other another own
+color colour colors colours colored coloured colouring coloring shade shades tone tones hue hues
+design designs detail details feature features
+the same one same style same look same thing
+two three four five several multiple single double none na n/a desired provided comes says saying
+contains written shows showing wear wearing worn size sizes price prices priced cost costs costing
+rupees rupee rs inr i'd i'll i've i'm you're it's that's what's there's here's let's can't won't
+wouldn't couldn't shouldn't alternative alternatives option options choice choices year years yr yrs
+month months aged age
+""".split())
+
+# Understood requests the learned vector reads but no catalog field can check ("more elegant").
+STYLE_WORDS = frozenset("""
+elegant elegance classy classic chic stylish fashionable trendy modern sleek sophisticated glamorous
+fancy fancier dressy dressier flowy flowing flowier flow billowy drapey draped flouncy floaty
+colourful colorful colourfull colorfull vibrant vivid bright brighter bold bolder loud louder busy
+busier muted subtle subdued dull duller earthy neon shiny shinier shimmery sparkly
+sparkle glitter glittery satin satiny sheer sheerer see-through transparent lace lacy laced
+lacier ruffle ruffles ruffled frill frills frilly frillier fringe fringed pleat pleats pleated
+sequin sequins sequined sequinned beaded rhinestones studs studded embroidery embroidered applique
+logo logos emblem badge branded text lettering letters writing words wording slogan quote
+font typography message image images picture pictures photo art artwork
+cartoon cartoons character characters superhero animal animals skull skulls
+sexy sexier revealing skimpy modest conservative covered coverage cute cuter pretty girly feminine
+masculine manly boyish youthful mature sporty athletic casual-looking simple simpler minimal
+minimalist basic plainer clean comfortable comfy cozy cosy soft softer stretchy structured tailored
+vintage retro boho bohemian denim preppy edgy punk gothic grunge grungy hipster quirky funny whimsical
+playful romantic flirty fun funky unique different unusual interesting fancy
+bigger larger smaller wider narrower thicker thinner heavier longer shorter taller
+higher lower deeper shallower fuller lightweight short long
+buttons button buttoned buttonless zipped pocket pockets belted bow bows
+drawstring hem hemline neckline waistline trim piping lining lined straps strap
+front back chest waist shoulder shoulders bust hips length large small big tiny huge wide
+thin thick open cut cutout cutouts slit slits fitting shaped shape straight rounded square horizontal
+vertical diagonal lines line contrast contrasting layered layers ruched gathered bodice sheath peasant
+sweetheart asymmetrical asymmetric backless cleavage motif decal symbol symbols toned puffy puffed
+cuffs smooth lacey high low mid half full cleaner nerdy nerdier childish official western witty
+complex attractive perfect vogue old digital analog analogue chronograph smartwatch dial
+""".split())
+
+STYLE_PHRASES = ("cold shoulder", "two tone", "two toned", "one toned", "more colours", "more colors",
+                 "less colours", "less colors", "fewer colours", "many colours", "zig zag", "off white trim")
+
+# ----------------------------------------------------------------------------- colours
+# A basic colour word means its family: the catalog colours whose name contains one of these words.
+COLOUR_FAMILIES: dict[str, tuple[str, ...]] = {
+    "black": ("black",),
+    "white": ("white", "cream", "ivory"),
+    "grey": ("grey", "gray", "charcoal", "melange", "steel"),
+    "blue": ("blue", "navy", "turquoise", "teal"),
+    "green": ("green", "olive", "teal"),
+    "red": ("red", "maroon", "burgundy"),
+    "pink": ("pink", "magenta"),
+    "purple": ("purple", "lavender", "mauve", "violet", "lilac", "magenta"),
+    "brown": ("brown", "tan", "coffee", "taupe", "chocolate"),
+    "beige": ("beige", "cream", "khaki", "nude", "skin", "taupe", "off white"),
+    "yellow": ("yellow", "mustard"),
+    "orange": ("orange", "rust", "peach"),
+    "metallic": ("metallic", "silver", "gold", "bronze", "copper", "steel"),
+    "neutral": ("black", "white", "grey", "beige", "cream", "khaki", "taupe", "charcoal"),
+}
+# Other spellings and forms of the family words ("bluish", "bluer", "more blue").
+COLOUR_FAMILY_FORMS: dict[str, str] = {
+    "gray": "grey", "greyish": "grey", "grayish": "grey", "greyer": "grey", "grayer": "grey",
+    "blueish": "blue", "bluish": "blue", "bluer": "blue", "greenish": "green", "greener": "green",
+    "reddish": "red", "redder": "red", "pinkish": "pink", "pinky": "pink", "pinker": "pink",
+    "purplish": "purple", "purpleish": "purple", "purpler": "purple", "brownish": "brown",
+    "browner": "brown", "yellowish": "yellow", "yellower": "yellow", "orangish": "orange",
+    "orangey": "orange", "whitish": "white", "whiter": "white", "blackish": "black",
+    "blacker": "black", "metal": "metallic", "neutrals": "neutral", "earth tones": "neutral",
+    "earthy tones": "neutral", "neutral colours": "neutral", "neutral tones": "neutral",
+}
+# Colour phrases with no matplotlib name, straight to catalog colour names.
+COLOUR_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "heather grey": ("Grey Melange", "Grey"), "heather gray": ("Grey Melange", "Grey"),
+    "heathered": ("Grey Melange",), "marl grey": ("Grey Melange", "Grey"), "melange": ("Grey Melange",),
+    "nude": ("Nude", "Skin", "Beige"), "skin colour": ("Skin", "Nude", "Beige"),
+    "golden": ("Gold",), "silvery": ("Silver",), "navy": ("Navy Blue",),
+}
+# Shopper words for the catalog's "many colours" value.
+MULTI_COLOUR_WORDS = ("multicolour", "multicolor", "multicoloured", "multicolored", "multi colour",
+                      "multi coloured", "multi color", "multi colored", "multi", "rainbow",
+                      "many colours", "several colours", "mixed colours")
+# Catalog colour names that are not one hue (no lightness comparisons, no colour distance).
+NON_HUE_COLOURS = frozenset({"multi", "na", "metallic", "n/a", "none"})
+# Catalog colour name -> matplotlib colour name to take its Lab from, where its own name is not one.
+CATALOG_COLOUR_ALIASES: dict[str, str] = {
+    "Coffee Brown": "coffee", "Grey Melange": "grey", "Off White": "off white", "Steel": "steel",
+}
+# matplotlib colour names that shoppers use for something else (a fabric, a print) or that are noise.
+NOT_COLOUR_NAMES = frozenset("""
+dark light pale bland drab denim leather velvet camo straw dust dirt earth poo poop shit puke vomit
+diarrhea booger snot bile bruise barney tea pea leaf heather swamp sick ugly baby cloudy dusky dusty
+""".split())
+# Relative lightness: "darker", "a lighter blue". Values: -1 darker, +1 lighter.
+LIGHTNESS_WORDS: dict[str, int] = {
+    "darker": -1, "deeper": -1, "dark coloured": -1, "darker coloured": -1, "darker shade": -1,
+    "darker colour": -1, "darker tone": -1, "less bright": -1, "richer": -1, "draker": -1,
+    "lighter": 1, "paler": 1, "lighter shade": 1, "lighter colour": 1, "lighter coloured": 1,
+    "lighter tone": 1, "softer colour": 1, "less dark": 1, "ligher": 1,
+}
+# "dark"/"light" before a colour word, or alone ("a dark colour"): which half of the family.
+DARK_MODIFIERS = frozenset({"dark", "deep", "darkish", "rich", "midnight", "dusky"})
+LIGHT_MODIFIERS = frozenset({"light", "pale", "pastel", "soft", "baby", "powder", "lightish", "icy"})
+# A colour word right before these nouns colours a detail, not the product ("white stripes").
+DETAIL_NOUNS = frozenset("""
+stripe stripes strips print prints text letters lettering writing words logo logos graphic graphics design
+designs trim piping accents accent details detail buttons button dots spots flowers floral pattern
+patterns collar sole soles laces lace strap straps dial lining border borders outline outlines
+embroidery image images picture writing font panel panels sleeves pocket pockets bow belt checks
+""".split())
+
+# ----------------------------------------------------------------------------- attributes
+PATTERNS: dict[str, tuple[str, ...]] = {
+    "checked": ("Checked",), "check": ("Checked",), "checks": ("Checked",), "checkered": ("Checked",),
+    "checkered pattern": ("Checked",), "chequered": ("Checked",), "checkers": ("Checked",),
+    "plaid": ("Checked",), "tartan": ("Checked",), "gingham": ("Checked",), "flannel": ("Checked",),
+    "buffalo check": ("Checked",), "windowpane": ("Checked",), "houndstooth": ("Checked",),
+    "plain": ("Solid",), "solid": ("Solid",), "solid colour": ("Solid",), "plain colour": ("Solid",),
+    "no pattern": ("Solid",), "without pattern": ("Solid",), "without a pattern": ("Solid",),
+    "no print": ("Solid",), "no design": ("Solid",), "no graphic": ("Solid",), "unpatterned": ("Solid",),
+    "one colour": ("Solid",), "single colour": ("Solid",), "monochrome": ("Solid",),
+    "monochromatic": ("Solid",), "block colour": ("Solid",), "one tone": ("Solid",),
+    "striped": ("Striped",), "stripes": ("Striped",), "stripe": ("Striped",), "stripy": ("Striped",),
+    "stripey": ("Striped",), "strips": ("Striped",), "pinstripe": ("Striped",), "pinstriped": ("Striped",),
+    "pin striped": ("Striped",), "breton": ("Striped",), "striping": ("Striped",), "banded": ("Striped",),
+    "printed": ("Printed",), "print": ("Printed",), "graphic print": ("Printed",),
+    "graphic": ("Printed",), "graphics": ("Printed",), "graphic tee": ("Printed",), "floral": ("Printed",),
+    "florals": ("Printed",), "flowery": ("Printed",), "flowered": ("Printed",), "flower print": ("Printed",),
+    "flowers": ("Printed",), "polka dots": ("Printed",), "polka dot": ("Printed",), "polka": ("Printed",),
+    "dots": ("Printed",), "spots": ("Printed",), "chevron": ("Printed",), "zigzag": ("Printed",),
+    "polkadots": ("Printed",), "dotted": ("Printed",), "spotted": ("Printed",), "animal print": ("Printed",),
+    "leopard": ("Printed",), "leopard print": ("Printed",), "zebra": ("Printed",), "cheetah": ("Printed",),
+    "tiger print": ("Printed",), "camo": ("Printed",), "camouflage": ("Printed",), "paisley": ("Printed",),
+    "tropical": ("Printed",), "hawaiian": ("Printed",), "aloha": ("Printed",), "abstract": ("Printed",),
+    "geometric": ("Printed",), "aztec": ("Printed",), "tribal": ("Printed",), "argyle": ("Printed",),
+    "tie dye": ("Printed", "Dyed"), "tie dyed": ("Printed", "Dyed"), "ombre": ("Dyed",),
+    "self design": ("Self Design",), "jacquard": ("Self Design",), "textured": ("Textured", "Self Design"),
+    "embossed": ("Self Design",), "colour block": ("Colourblocked",), "colourblock": ("Colourblocked",),
+    "colour blocked": ("Colourblocked",), "colourblocked": ("Colourblocked",),
+    "colorblock": ("Colourblocked",), "color block": ("Colourblocked",), "color blocked": ("Colourblocked",),
+    "embellished": ("Embellished",), "washed": ("Washed",), "acid wash": ("Washed",),
+    "stone wash": ("Washed",), "stonewashed": ("Washed",), "faded": ("Washed", "Light Fade", "Heavy Fade"),
+    "patterned": ("Printed", "Checked", "Striped", "Self Design", "Patterned"),
+    "pattern": ("Printed", "Checked", "Striped", "Self Design", "Patterned"),
+    "with a pattern": ("Printed", "Checked", "Striped", "Self Design", "Patterned"),
+}
+# Words that only say "some pattern": a specific pattern in the same request wins ("leopard print pattern").
+GENERIC_PATTERN_WORDS = frozenset({"patterned", "pattern", "patterns", "with a pattern"})
+SLEEVES: dict[str, tuple[str, ...]] = {
+    "short sleeves": ("Short Sleeves",), "short sleeved": ("Short Sleeves",),
+    "short sleeve": ("Short Sleeves",), "half sleeves": ("Short Sleeves",), "half sleeve": ("Short Sleeves",),
+    "half sleeved": ("Short Sleeves",), "shortsleeve": ("Short Sleeves",), "short arms": ("Short Sleeves",),
+    "long sleeves": ("Long Sleeves",), "long sleeved": ("Long Sleeves",), "long sleeve": ("Long Sleeves",),
+    "full sleeves": ("Long Sleeves",), "full sleeve": ("Long Sleeves",), "full sleeved": ("Long Sleeves",),
+    "longsleeve": ("Long Sleeves",), "longsleeved": ("Long Sleeves",), "long arms": ("Long Sleeves",),
+    "3/4 sleeves": ("Three-Quarter Sleeves",), "3/4": ("Three-Quarter Sleeves",),
+    "3/4 sleeve": ("Three-Quarter Sleeves",), "three quarter": ("Three-Quarter Sleeves",),
+    "three quarter sleeves": ("Three-Quarter Sleeves",), "elbow sleeves": ("Three-Quarter Sleeves",),
+    "elbow length sleeves": ("Three-Quarter Sleeves",), "quarter sleeves": ("Three-Quarter Sleeves",),
+    "quarter length": ("Three-Quarter Sleeves",), "quarter length sleeves": ("Three-Quarter Sleeves",),
+    "3/4 length": ("Three-Quarter Sleeves",), "3/4 length sleeves": ("Three-Quarter Sleeves",),
+    "sleeveless": ("Sleeveless", "No Sleeves"), "no sleeves": ("Sleeveless", "No Sleeves"),
+    "no sleeve": ("Sleeveless", "No Sleeves"), "without sleeves": ("Sleeveless", "No Sleeves"),
+    "tank": ("Sleeveless", "No Sleeves"), "strappy": ("Sleeveless", "No Sleeves"),
+    "spaghetti straps": ("Sleeveless", "No Sleeves"), "spaghetti strap": ("Sleeveless", "No Sleeves"),
+    "spaghetti": ("Sleeveless", "No Sleeves"), "straps only": ("Sleeveless", "No Sleeves"),
+    "muscle": ("Sleeveless", "No Sleeves"), "sleeves": ("Short Sleeves", "Three-Quarter Sleeves",
+                                                          "Long Sleeves"),
+    "sleeved": ("Short Sleeves", "Three-Quarter Sleeves", "Long Sleeves"),
+    "with sleeves": ("Short Sleeves", "Three-Quarter Sleeves", "Long Sleeves"),
+    "puffy sleeves": ("Puff Sleeves",), "puffed sleeves": ("Puff Sleeves",),
+    "rolled sleeves": ("Roll-Up Sleeves",), "rolled up sleeves": ("Roll-Up Sleeves",),
+    "cuffed": ("Cuffed Sleeves",), "bell sleeves": ("Bell Sleeves",), "batwing": ("Batwing Sleeves",),
+}
+NECKS: dict[str, tuple[str, ...]] = {
+    "v neck": ("V-Neck",), "vneck": ("V-Neck",), "v necked": ("V-Neck",), "v neckline": ("V-Neck",),
+    "vee neck": ("V-Neck",), "v shaped neck": ("V-Neck",), "v": ("V-Neck",),
+    "round neck": ("Round Neck",), "crew neck": ("Round Neck",), "crewneck": ("Round Neck",),
+    "crew": ("Round Neck",), "round": ("Round Neck",), "round necked": ("Round Neck",),
+    "scoop neck": ("Scoop Neck",), "scoop": ("Scoop Neck",), "scooped": ("Scoop Neck",),
+    "scoopneck": ("Scoop Neck",), "boat neck": ("Boat Neck",), "bateau": ("Boat Neck",),
+    "cowl": ("Cowl Neck",), "cowl neck": ("Cowl Neck",), "square neck": ("Square Neck",),
+    "high neck": ("High Neck", "Mock Collar"), "turtleneck": ("High Neck", "Mock Collar"),
+    "turtle neck": ("High Neck", "Mock Collar"), "mock neck": ("High Neck", "Mock Collar"),
+    "polo neck": ("High Neck", "Mock Collar"), "keyhole": ("Keyhole Neck",),
+    "strapless": ("Strapless",), "off shoulder": ("Strapless",), "off the shoulder": ("Strapless",),
+    "tube": ("Strapless", "Type=Tube"), "tie up neck": ("Tie-Up Neck",), "halter": ("Tie-Up Neck",),
+    "halter neck": ("Tie-Up Neck",), "halterneck": ("Tie-Up Neck",),
+    "polo": ("Polo Collar",), "polo collar": ("Polo Collar",), "polos": ("Polo Collar",),
+    "mandarin collar": ("Mandarin Collar",), "mandarin": ("Mandarin Collar",),
+    "nehru collar": ("Mandarin Collar",), "chinese collar": ("Mandarin Collar",),
+    "band collar": ("Mandarin Collar",), "stand collar": ("Mandarin Collar",),
+    "shirt collar": ("Shirt Collar", "Spread Collar"), "spread collar": ("Spread Collar",),
+    "cutaway collar": ("Cutaway Collar",), "slim collar": ("Slim Collar",),
+    "hooded": ("Hooded", "Hood"), "hood": ("Hooded", "Hood"), "with a hood": ("Hooded", "Hood"),
+    "hoody": ("Hooded", "Hood"),
+}
+FITS: dict[str, tuple[str, ...]] = {
+    "slim": ("Slim Fit",), "slim fit": ("Slim Fit",), "slim fitting": ("Slim Fit",),
+    "skinny": ("Skinny Fit",), "skinny fit": ("Skinny Fit",), "regular fit": ("Regular Fit",),
+    "classic fit": ("Regular Fit",), "straight fit": ("Regular Fit",), "loose": ("Loose Fit", "Relaxed Fit"),
+    "loose fit": ("Loose Fit", "Relaxed Fit"), "loose fitting": ("Loose Fit", "Relaxed Fit"),
+    "relaxed": ("Relaxed Fit", "Loose Fit"), "relaxed fit": ("Relaxed Fit", "Loose Fit"),
+    "baggy": ("Loose Fit", "Relaxed Fit"), "oversized": ("Loose Fit", "Relaxed Fit"),
+    "oversize": ("Loose Fit", "Relaxed Fit"), "tight": ("Tight Fit", "Skinny Fit", "Slim Fit"),
+    "tight fit": ("Tight Fit", "Skinny Fit"), "tight fitting": ("Tight Fit", "Skinny Fit", "Slim Fit"),
+    "fitted": ("Slim Fit", "Skinny Fit", "Tight Fit", "Type=Fitted"),
+    "form fitting": ("Slim Fit", "Skinny Fit", "Tight Fit"), "bodycon": ("Tight Fit", "Skinny Fit"),
+    "body hugging": ("Tight Fit", "Skinny Fit"), "figure hugging": ("Tight Fit", "Skinny Fit"),
+    "bootcut": ("Bootcut",), "boot cut": ("Bootcut",), "boxy": ("Type=Boxy", "Loose Fit"),
+}
+FABRICS: dict[str, tuple[str, ...]] = {
+    "cotton": ("Cotton", "Pure Cotton", "Cotton Blend"), "pure cotton": ("Pure Cotton", "Cotton"),
+    "100% cotton": ("Pure Cotton", "Cotton"), "cotton blend": ("Cotton Blend", "Blended"),
+    "blend": ("Blended", "Cotton Blend"), "blended": ("Blended", "Cotton Blend"),
+    "linen": ("Linen",), "silk": ("Silk", "Dupion Silk"), "silky": ("Silk", "Dupion Silk"),
+    "dupion": ("Dupion Silk",), "wool": ("Wool",), "woollen": ("Wool",), "woolen": ("Wool",),
+    "wooly": ("Wool",), "woolly": ("Wool",), "polyester": ("Polyester",), "poly": ("Polyester",),
+    "synthetic": ("Synthetic",), "nylon": ("Nylon",), "acrylic": ("Acrylic",), "viscose": ("Viscose Rayon",),
+    "rayon": ("Viscose Rayon",), "modal": ("Modal",), "leather": ("Leather",),
+    "genuine leather": ("Leather",), "real leather": ("Leather",), "pure leather": ("Leather",),
+    "faux leather": ("Synthetic Leather", "PU"), "synthetic leather": ("Synthetic Leather",),
+    "vegan leather": ("Synthetic Leather", "PU"), "pu leather": ("Synthetic Leather", "PU"),
+    "leatherette": ("Synthetic Leather", "PU"), "pu": ("PU", "Synthetic Leather"),
+    "canvas": ("Canvas",), "suede": ("Suede", "Synthetic Suede"), "faux suede": ("Synthetic Suede",),
+    "mesh": ("Mesh",), "pvc": ("PVC",), "plastic": ("PVC", "Synthetic"),
+}
+LENGTHS: dict[str, tuple[str, ...]] = {
+    "crop": ("Crop",), "cropped": ("Crop",), "longline": ("Longline",),
+    "long line": ("Longline",), "knee length": ("Knee Length",), "knee": ("Knee Length",),
+    "above knee": ("Above Knee",), "above the knee": ("Above Knee",), "ankle length": ("Ankle Length",),
+    "above ankle": ("Above Ankle",), "midi": ("Midi",), "mini": ("Mini",), "maxi": ("Long", "Type=Maxi"),
+    "floor length": ("Long",), "high waisted": ("High-Rise",), "high waist": ("High-Rise",),
+    "high rise": ("High-Rise",), "low rise": ("Low-Rise",), "low waist": ("Low-Rise",),
+    "low waisted": ("Low-Rise",), "mid rise": ("Mid-Rise",), "mid waist": ("Mid-Rise",),
+    "light fade": ("Light Fade",), "heavy fade": ("Heavy Fade",), "no fade": ("No Fade",),
+    "zip": ("Zip", "Button and Zip"), "zipper": ("Zip", "Button and Zip"), "chest pocket": ("Chest Pocket",),
+}
+# Shopper words for product "Type" values (the catalog names most types itself: "Sneakers", "Loafers").
+TYPE_VALUES: dict[str, tuple[str, ...]] = {
+    "aviator": ("Aviator Sunglasses",), "aviators": ("Aviator Sunglasses",),
+    "oversized sunglasses": ("Oversized Sunglasses",), "ballet flats": ("Ballerinas",),
+    "ballerina": ("Ballerinas",), "ballet": ("Ballerinas",), "slip on": ("Slip-On Shoes", "Slip-On"),
+    "slip ons": ("Slip-On Shoes", "Slip-On"), "derby": ("Derbys",), "oxford": ("Oxfords",),
+    "boots": ("Flat Boots",), "boot": ("Flat Boots",), "peep toe": ("Peep Toes",),
+    "crossbody": ("Sling Bag",),
+    "sling": ("Sling Bag",), "tote": ("Tote Bag",), "a line": ("A-Line",), "aline": ("A-Line",),
+    "wrap": ("Wrap",), "tiered": ("Tiered",), "peplum": ("Peplum",), "kaftan": ("Kaftan",),
+    "thong": ("Thong Flip-Flops",), "cargo": ("Cargos",), "cargos": ("Cargos",),
+}
+
+# Ordered scales for "longer sleeves", "looser": one group of catalog values per step.
+SCALES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "Sleeve Length": (("Sleeveless", "No Sleeves"), ("Short Sleeves",), ("Three-Quarter Sleeves",),
+                      ("Long Sleeves",)),
+    "Fit": (("Skinny Fit", "Tight Fit"), ("Slim Fit",), ("Regular Fit",),
+            ("Relaxed Fit", "Loose Fit")),
+    "Waist Rise": (("Low-Rise",), ("Mid-Rise",), ("High-Rise",)),
+}
+# phrase -> (scale, direction): +1 towards the end of the scale.
+RELATIVE_ATTRIBUTES: dict[str, tuple[str, int]] = {
+    "longer sleeves": ("Sleeve Length", 1), "longer sleeved": ("Sleeve Length", 1),
+    "longer sleeve": ("Sleeve Length", 1), "more sleeves": ("Sleeve Length", 1),
+    "more sleeve": ("Sleeve Length", 1), "fuller sleeves": ("Sleeve Length", 1),
+    "shorter sleeves": ("Sleeve Length", -1), "shorter sleeved": ("Sleeve Length", -1),
+    "shorter sleeve": ("Sleeve Length", -1), "less sleeves": ("Sleeve Length", -1),
+    "fewer sleeves": ("Sleeve Length", -1), "smaller sleeves": ("Sleeve Length", -1),
+    "less sleeve": ("Sleeve Length", -1), "sleeves longer": ("Sleeve Length", 1),
+    "sleeves shorter": ("Sleeve Length", -1),
+    "looser": ("Fit", 1), "baggier": ("Fit", 1), "roomier": ("Fit", 1), "more relaxed": ("Fit", 1),
+    "less fitted": ("Fit", 1), "less tight": ("Fit", 1), "looser fit": ("Fit", 1), "more loose": ("Fit", 1),
+    "loosely": ("Fit", 1), "tighter": ("Fit", -1), "slimmer": ("Fit", -1), "more fitted": ("Fit", -1),
+    "snugger": ("Fit", -1), "less loose": ("Fit", -1), "skinnier": ("Fit", -1), "tighter fit": ("Fit", -1),
+    "more form fitting": ("Fit", -1), "tighter fitting": ("Fit", -1), "more tight": ("Fit", -1),
+    "slimmer fit": ("Fit", -1), "tigher": ("Fit", -1), "tighter fitted": ("Fit", -1),
+    "higher waist": ("Waist Rise", 1), "higher rise": ("Waist Rise", 1), "lower rise": ("Waist Rise", -1),
+    "lower waist": ("Waist Rise", -1),
+}
+# "collar" as a concept: every Neck/Collar value naming a collar (computed from the catalog).
+COLLAR_WORDS = frozenset({"collar", "collars", "collared", "collard", "colar"})
+COLLARLESS_WORDS = frozenset({"collarless", "no collar", "without collar", "without a collar",
+                              "no collars", "non collared"})
+COLLAR_VALUE_WORD = "collar"          # catalog values containing this word are collars
+COLLAR_EXCLUDED_VALUES = frozenset({"Hooded", "Hood"})  # values under the Collar key that are not collars
+
+# ----------------------------------------------------------------------------- product types
+# phrase -> catalog article types. Catalog type names themselves ("casual shoes") are added
+# automatically, with their singular/plural.
+TYPE_WORDS: dict[str, tuple[str, ...]] = {
+    "tee": ("Tshirts",), "tees": ("Tshirts",), "t shirt": ("Tshirts",), "tshirt": ("Tshirts",),
+    "tee shirt": ("Tshirts",), "teeshirt": ("Tshirts",), "polo shirt": ("Tshirts",),
+    "polo t shirt": ("Tshirts",), "polo tee": ("Tshirts",), "graphic tee": ("Tshirts",),
+    "henley": ("Tshirts",), "jersey": ("Tshirts",), "shirt": ("Shirts",), "button down": ("Shirts",),
+    "button up": ("Shirts",), "dress shirt": ("Shirts",),
+    "top": ("Tops",), "blouse": ("Tops", "Shirts"), "tank top": ("Tops",), "camisole": ("Tops",),
+    "cami": ("Tops",), "crop top": ("Tops",), "tunic": ("Tunics",), "kurti": ("Kurtis",),
+    "kurta": ("Kurtas",), "dress": ("Dresses",), "gown": ("Dresses",), "frock": ("Dresses",),
+    "sundress": ("Dresses",), "skirt": ("Skirts",), "sweater": ("Sweaters",), "jumper": ("Sweaters",),
+    "pullover": ("Sweaters", "Sweatshirts"), "cardigan": ("Sweaters",), "knitwear": ("Sweaters",),
+    "sweatshirt": ("Sweatshirts",), "hoodie": ("Sweatshirts",), "hoody": ("Sweatshirts",),
+    "jacket": ("Jackets",), "coat": ("Jackets",), "blazer": ("Jackets",), "windcheater": ("Jackets",),
+    "bomber": ("Jackets",), "waistcoat": ("Waistcoat",), "vest": ("Innerwear Vests",),
+    "jeans": ("Jeans",), "denims": ("Jeans",), "jean": ("Jeans",), "trousers": ("Trousers",),
+    "pants": ("Trousers", "Track Pants", "Lounge Pants"), "chinos": ("Trousers",),
+    "khakis": ("Trousers",), "slacks": ("Trousers",),
+    "joggers": ("Track Pants",), "track pants": ("Track Pants",), "trackpants": ("Track Pants",),
+    "sweatpants": ("Track Pants",), "trackies": ("Track Pants",), "tracksuit": ("Tracksuits",),
+    "shorts": ("Shorts",), "bermudas": ("Shorts",), "capris": ("Capris",), "leggings": ("Leggings",),
+    "tights": ("Tights", "Stockings"), "stockings": ("Stockings",), "churidar": ("Churidar",),
+    "bottoms": ("Trousers", "Jeans", "Shorts", "Track Pants", "Capris", "Skirts", "Leggings"),
+    "saree": ("Sarees",), "sari": ("Sarees",), "dupatta": ("Dupatta",),
+    "briefs": ("Briefs",), "underwear": ("Briefs", "Trunk", "Boxers"), "boxers": ("Boxers",),
+    "trunks": ("Trunk",), "bra": ("Bra",),
+    "shoes": ("Casual Shoes", "Sports Shoes", "Formal Shoes", "Flats", "Heels"),
+    "footwear": ("Casual Shoes", "Sports Shoes", "Formal Shoes", "Flats", "Heels", "Sandals",
+                 "Flip Flops", "Sports Sandals"),
+    "sneakers": ("Casual Shoes", "Sports Shoes"), "sneaker": ("Casual Shoes", "Sports Shoes"),
+    "trainers": ("Sports Shoes", "Casual Shoes"), "running shoes": ("Sports Shoes",),
+    "kicks": ("Casual Shoes", "Sports Shoes"), "canvas shoes": ("Casual Shoes",),
+    "loafers": ("Casual Shoes", "Formal Shoes"), "moccasins": ("Casual Shoes",),
+    "brogues": ("Formal Shoes",), "oxfords": ("Formal Shoes",), "derbys": ("Formal Shoes",),
+    "dress shoes": ("Formal Shoes",), "office shoes": ("Formal Shoes",), "boots": ("Casual Shoes", "Flats"),
+    "heels": ("Heels",), "high heels": ("Heels",), "pumps": ("Heels",), "stilettos": ("Heels",),
+    "wedges": ("Heels",), "flats": ("Flats",), "ballerinas": ("Flats",), "ballet flats": ("Flats",),
+    "sandals": ("Sandals", "Sports Sandals"), "sandal": ("Sandals", "Sports Sandals"),
+    "flip flops": ("Flip Flops",), "flipflops": ("Flip Flops",), "slippers": ("Flip Flops",),
+    "chappals": ("Flip Flops", "Sandals"), "slides": ("Flip Flops",), "thongs": ("Flip Flops",),
+    "floaters": ("Sandals", "Sports Sandals"), "crocs": ("Flip Flops", "Sandals"),
+    "watch": ("Watches",), "wristwatch": ("Watches",), "sunglasses": ("Sunglasses",),
+    "shades": ("Sunglasses",), "sunnies": ("Sunglasses",), "goggles": ("Sunglasses",),
+    "glasses": ("Sunglasses",), "bag": ("Handbags", "Backpacks", "Laptop Bag", "Messenger Bag",
+                                       "Duffel Bag", "Clutches"),
+    "handbag": ("Handbags",), "purse": ("Handbags", "Clutches", "Wallets"), "tote": ("Handbags",),
+    "tote bag": ("Handbags",), "shoulder bag": ("Handbags",), "sling bag": ("Handbags",),
+    "clutch": ("Clutches",), "backpack": ("Backpacks", "Rucksacks"), "rucksack": ("Rucksacks", "Backpacks"),
+    "school bag": ("Backpacks",), "laptop bag": ("Laptop Bag",), "duffel": ("Duffel Bag",),
+    "duffle": ("Duffel Bag",), "gym bag": ("Duffel Bag",), "wallet": ("Wallets",),
+    "billfold": ("Wallets",), "belt": ("Belts",), "cap": ("Caps",), "baseball cap": ("Caps",),
+    "hat": ("Hat", "Caps"), "beanie": ("Caps",), "tie": ("Ties",), "necktie": ("Ties",),
+    "socks": ("Socks",), "scarf": ("Scarves", "Stoles", "Mufflers"), "muffler": ("Mufflers",),
+    "stole": ("Stoles",), "gloves": ("Gloves",), "cufflinks": ("Cufflinks",), "umbrella": ("Umbrellas",),
+    "perfume": ("Perfume and Body Mist",), "deo": ("Deodorant",), "deodorant": ("Deodorant",),
+    "necklace": ("Necklace and Chains",), "chain": ("Necklace and Chains",), "bracelet": ("Bracelet",),
+}
+# Types shoppers use loosely for one another (Fashion IQ's "shirt" is any top): a bare mention of
+# one of these on a reference of the same group keeps the reference's type; only an explicit cue
+# ("as a", "instead", "make it a") changes it.
+LOOSE_TYPE_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset({"Tshirts", "Shirts", "Tops", "Tunics"}),
+    frozenset({"Trousers", "Track Pants", "Lounge Pants", "Jeans", "Capris"}),
+)
+# Type words that also say something about the garment: "hoodie" is a hooded sweatshirt.
+TYPE_IMPLIES: dict[str, tuple[str, ...]] = {
+    "hoodie": ("Hooded", "Hood"), "hoody": ("Hooded", "Hood"), "polo shirt": ("Polo Collar",),
+    "polo t shirt": ("Polo Collar",), "polo tee": ("Polo Collar",), "tank top": ("Sleeveless", "No Sleeves"),
+    "crop top": ("Crop",), "graphic tee": ("Printed",), "sneakers": ("Sneakers",), "sneaker": ("Sneakers",),
+    "loafers": ("Loafers",), "pumps": ("Pumps",), "ballerinas": ("Ballerinas",),
+    "ballet flats": ("Ballerinas",), "brogues": ("Brogues",), "oxfords": ("Oxfords",),
+    "derbys": ("Derbys",), "tote": ("Tote Bag",), "tote bag": ("Tote Bag",),
+    "shoulder bag": ("Shoulder Bag",), "sling bag": ("Sling Bag",), "boots": ("Flat Boots",),
+    "chinos": ("Regular Fit", "Slim Fit"), "pullover": ("Pullover",), "cardigan": ("Front-Open",),
+}
+
+# ----------------------------------------------------------------------------- cues
+# Category change: "as a t-shirt", "make it a dress", "sneakers instead".
+CHANGE_BEFORE = ("as a", "as an", "as", "but", "make it a", "make it an", "make it", "turn it into",
+                 "turn into", "into a", "into", "change to", "change it to", "switch to", "swap for",
+                 "but a", "but an", "but as", "in a", "in", "a pair of", "rather a", "but in",
+                 "same but a", "same but as", "in the form of", "version as")
+CHANGE_AFTER = ("instead", "version", "instead of this", "rather", "one instead")
+# Not a change: "a shirt to go with jeans", "matching shoes".
+NON_CHANGE_BEFORE = ("with", "to go with", "goes with", "go with", "to wear with", "wear with",
+                     "pair with", "paired with", "match", "matches", "matching", "under", "over",
+                     "on", "like", "has", "have", "having", "had", "wearing", "print of", "picture of",
+                     "image of", "w/", "plus")
+
+# Who it is for. Values name audiences defined by AUDIENCES.
+AUDIENCE_WORDS: dict[str, str] = {
+    "women": "women", "woman": "women", "womens": "women", "ladies": "women", "lady": "women",
+    "female": "women", "females": "women", "girlfriend": "women", "wife": "women", "mom": "women",
+    "mother": "women", "sister": "women", "for her": "women", "feminine version": "women",
+    "men": "men", "man": "men", "mens": "men", "male": "men", "males": "men", "gents": "men",
+    "guys": "men", "guy": "men", "boyfriend": "men", "husband": "men", "dad": "men", "father": "men",
+    "brother": "men", "for him": "men", "kids": "kids", "kid": "kids", "children": "kids",
+    "child": "kids", "childrens": "kids", "toddler": "kids", "toddlers": "kids", "baby": "kids",
+    "babies": "kids", "infant": "kids", "junior": "kids", "juniors": "kids", "boys": "boys",
+    "boy": "boys", "son": "boys", "girls": "girls", "girl": "girls", "daughter": "girls",
+    "unisex": "unisex", "gender neutral": "unisex", "for both": "unisex", "adults": "adults",
+    "adult": "adults", "grown ups": "adults",
+}
+# audience -> (genders, age groups); "{adult}"/"{kid}" expand to the catalog's age groups of that
+# kind, "{same}" keeps the reference's age kind.
+AUDIENCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "women": (("Women",), ("Adults-Women",)),
+    "men": (("Men",), ("Adults-Men",)),
+    "unisex": (("Unisex",), ("Adults-Unisex", "Kids-Unisex")),
+    "kids": ((), ("Kids-Boys", "Kids-Girls", "Kids-Unisex")),
+    "boys": ((), ("Kids-Boys", "Kids-Unisex")),
+    "girls": ((), ("Kids-Girls", "Kids-Unisex")),
+    "adults": ((), ("Adults-Men", "Adults-Women", "Adults-Unisex")),
+}
+
+# Occasions -> catalog usage values. A reference whose sub-category has a type named after the usage
+# ("Formal Shoes") switches to that type instead.
+OCCASIONS: dict[str, str] = {
+    "formal": "Formal", "formals": "Formal", "more formal": "Formal", "office": "Formal", "work": "Formal",
+    "workplace": "Formal", "business": "Formal", "professional": "Formal", "corporate": "Formal",
+    "meeting": "Formal", "meetings": "Formal", "interview": "Formal", "dressy": "Formal",
+    "dressier": "Formal", "smart": "Formal", "semi formal": "Smart Casual", "semiformal": "Smart Casual",
+    "smart casual": "Smart Casual", "business casual": "Smart Casual",
+    "casual": "Casual", "casuals": "Casual", "everyday": "Casual", "daily": "Casual",
+    "daily wear": "Casual", "weekend": "Casual", "weekends": "Casual", "college": "Casual",
+    "laid back": "Casual", "lounging": "Casual", "hanging out": "Casual", "beach": "Casual",
+    "vacation": "Casual", "holiday": "Casual",
+    "sports": "Sports", "sport": "Sports", "sporty": "Sports", "sportier": "Sports", "athletic": "Sports",
+    "gym": "Sports", "workout": "Sports", "workouts": "Sports", "work out": "Sports",
+    "exercise": "Sports", "running": "Sports", "jogging": "Sports", "training": "Sports",
+    "fitness": "Sports", "yoga": "Sports", "football": "Sports", "cricket": "Sports", "tennis": "Sports",
+    "basketball": "Sports", "hiking": "Sports", "trekking": "Sports", "cycling": "Sports",
+    "sportswear": "Sports", "activewear": "Sports", "active": "Sports",
+    "ethnic": "Ethnic", "traditional": "Ethnic", "festive": "Ethnic", "festival": "Ethnic",
+    "wedding": "Ethnic", "indian": "Ethnic", "diwali": "Ethnic", "puja": "Ethnic", "pooja": "Ethnic",
+    "eid": "Ethnic", "navratri": "Ethnic", "desi": "Ethnic", "travel": "Travel", "travelling": "Travel",
+    "traveling": "Travel", "trip": "Travel", "party": "Party", "parties": "Party", "night out": "Party",
+    "clubbing": "Party", "evening": "Party", "date": "Party", "date night": "Party",
+}
+# "less formal" reads as the opposite occasion.
+OCCASION_OPPOSITES: dict[str, str] = {
+    "Formal": "Casual", "Casual": "Formal", "Sports": "Casual", "Ethnic": "Casual", "Party": "Casual",
+    "Smart Casual": "Casual",
+}
+SEASONS: dict[str, tuple[str, ...]] = {
+    "summer": ("Summer", "Spring"), "summers": ("Summer", "Spring"), "summery": ("Summer", "Spring"),
+    "hot weather": ("Summer", "Spring"), "hot": ("Summer", "Spring"), "breathable": ("Summer", "Spring"),
+    "airy": ("Summer", "Spring"), "cooler": ("Summer", "Spring"), "lighter fabric": ("Summer", "Spring"),
+    "spring": ("Spring", "Summer"), "winter": ("Winter", "Fall"), "winters": ("Winter", "Fall"),
+    "wintry": ("Winter", "Fall"), "wintery": ("Winter", "Fall"), "cold weather": ("Winter", "Fall"),
+    "cold": ("Winter", "Fall"), "warmer": ("Winter", "Fall"), "warm": ("Winter", "Fall"),
+    "snow": ("Winter",), "thicker fabric": ("Winter", "Fall"), "autumn": ("Fall", "Winter"),
+    "fall": ("Fall", "Winter"), "monsoon": ("Fall", "Summer"), "rainy": ("Fall", "Summer"),
+}
+
+# Price. Relative to the reference's selling price:
+CHEAPER_WORDS = ("cheaper", "less expensive", "lower price", "lower priced", "budget", "affordable",
+                 "more affordable", "inexpensive", "cheap", "economical", "pocket friendly",
+                 "low cost", "lower cost", "not expensive", "not as expensive", "not so expensive",
+                 "not too expensive", "less pricey", "less costly", "costs less", "cost less",
+                 "cheeper", "cheaper option", "lower budget", "value for money", "less money",
+                 "reasonably priced", "reasonable price", "bargain", "save money", "too expensive",
+                 "too pricey", "too costly", "lower priced", "cheaper than", "cheaper than this",
+                 "lower than this", "less than this", "cheaper than that")
+PRICIER_WORDS = ("more expensive", "pricier", "premium", "luxury", "luxurious", "high end", "higher end",
+                 "upmarket", "costlier", "higher price", "higher priced", "pricey", "expensive",
+                 "designer", "top end", "splurge", "more premium", "pricier than", "more expensive than",
+                 "costlier than")
+HALF_PRICE_WORDS = ("half the price", "half price", "half the cost")
+# Number cues: phrase -> op. "under 800", "max 800", "over 1k", "at least 1000".
+PRICE_CUES: dict[str, str] = {
+    "under": "lt", "below": "lt", "less than": "lt", "cheaper than": "lt", "lower than": "lt",
+    "beneath": "lt", "<": "lt", "sub": "lt", "not more than": "lte", "no more than": "lte",
+    "max": "lte", "maximum": "lte", "up to": "lte", "upto": "lte", "within": "lte", "at most": "lte",
+    "not over": "lte", "not above": "lte", "till": "lte", "until": "lte", "budget": "lte",
+    "budget of": "lte", "my budget is": "lte", "budget is": "lte", "for under": "lt", "for less than": "lt",
+    "<=": "lte", "≤": "lte", "or less": "lte_after", "or below": "lte_after", "or under": "lte_after",
+    "and under": "lte_after", "and below": "lte_after", "max.": "lte",
+    "over": "gt", "above": "gt", "more than": "gt", "greater than": "gt", "pricier than": "gt",
+    "costlier than": "gt", "more expensive than": "gt", ">": "gt", "at least": "gte", "min": "gte",
+    "minimum": "gte", "starting at": "gte", "starting from": "gte", ">=": "gte", "≥": "gte",
+    "or more": "gte_after", "or above": "gte_after", "and above": "gte_after", "plus": "gte_after",
+    "onwards": "gte_after", "upwards": "gte_after", "and up": "gte_after", "or cheaper": "lte_after",
+    "or lower": "lte_after", "tops": "lte_after", "at the most": "lte_after",
+    "around": "approx", "about": "approx", "roughly": "approx", "approx": "approx",
+    "approximately": "approx", "close to": "approx", "near": "approx", "~": "approx", "for": "lte",
+    "between": "between", "from": "between", "in the range": "between", "range": "between",
+}
+CURRENCY_WORDS = frozenset({"₹", "rs", "rs.", "inr", "rupees", "rupee", "$", "bucks", "/-", "price",
+                            "priced", "costing", "cost", "costs", "a price of", "the price"})
+RANGE_JOINERS = frozenset({"and", "to", "-", "–", "till", "until"})
+DISCOUNT_WORDS = ("on sale", "sale", "discounted", "discount", "discounts", "on offer", "offer",
+                  "offers", "deal", "deals", "on discount", "clearance", "marked down", "reduced",
+                  "markdown", "with a discount", "with discount")
+PERCENT_OFF = ("off", "discount", "discounted", "percent off", "% off")
+
+# Negation: "not black", "anything but blue", "without stripes", "avoid prints".
+NEGATION_CUES = ("not", "no", "non", "without", "w/o", "anything but", "anything except", "except",
+                 "except for", "other than", "avoid", "avoiding", "isn't", "isnt", "aren't", "arent",
+                 "not in", "don't want", "dont want", "do not want", "don't like", "dont like",
+                 "do not like", "no more", "never", "exclude", "excluding", "minus", "but not",
+                 "rather than", "instead of", "nothing", "shouldn't be", "not be", "doesn't have",
+                 "does not have", "doesnt have", "don't", "dont", "do not", "neither", "free of",
+                 "lose the", "get rid of", "remove the", "ditch the", "skip", "hate", "dislike")
+# Joiners inside a negated list: "not black or navy", "no stripes, checks or prints".
+NEGATION_JOINERS = frozenset({"or", "nor", "and", ",", "/", "&"})
+
+# Brands: cue words before or after the brand ("from Puma", "by Nike", "Nike brand").
+BRAND_BEFORE = ("from", "by", "brand", "made by", "the brand", "of the brand", "branded", "label",
+                "from brand", "from the brand", "by brand")
+BRAND_AFTER = ("brand", "brands", "make", "label", "branded")
+# Aliases of catalog brand names (only used when the catalog has the brand).
+BRAND_ALIASES: dict[str, tuple[str, ...]] = {
+    "ADIDAS": ("adidas", "addidas", "adiddas"), "ADIDAS Originals": ("adidas originals",),
+    "U.S. Polo Assn.": ("us polo", "us polo assn", "u s polo", "uspa", "us polo association",
+                        "u.s. polo", "u.s polo"),
+    "United Colors of Benetton": ("benetton", "ucb", "united colours of benetton"),
+    "Levis": ("levi", "levi's", "levi strauss"), "Levis Kids": ("levis kids", "levi kids"),
+    "Louis Philippe": ("louis phillipe",), "Van Heusen": ("vanheusen",), "CASIO": ("casio",),
+    "DAVID BECKHAM": ("beckham",), "Tom & Jerry": ("tom and jerry",), "Reid & Taylor": ("reid and taylor",),
+    "Mr. Men": ("mr men",), "s.Oliver": ("s oliver", "soliver"),
+}
+# "same brand", "different colour": field words.
+SAME_WORDS = ("same", "identical", "matching")
+DIFFERENT_WORDS = ("different", "another", "other", "new", "some other", "a different")
+FIELD_WORDS: dict[str, str] = {
+    "colour": "base_colour", "color": "base_colour", "colours": "base_colour", "colors": "base_colour",
+    "shade": "base_colour", "brand": "brand", "brands": "brand", "make": "brand", "label": "brand",
+    "pattern": "Pattern", "print": "Pattern", "fit": "Fit", "fabric": "Fabric", "material": "Material",
+    "sleeves": "Sleeve Length", "sleeve": "Sleeve Length", "neck": "Neck", "neckline": "Neck",
+}
+# "more"/"less" before an occasion or style word ("less formal", "more casual").
+MORE_WORDS = frozenset({"more", "extra", "much more", "bit more", "little more", "even more"})
+LESS_WORDS = frozenset({"less", "not so", "not as", "not too", "bit less", "little less", "fewer",
+                        "but not so", "but not too", "but not as", "not that", "but less"})
+# Clause boundaries: negation scope and colour modifiers stop here.
+BOUNDARIES = frozenset({".", ";", "!", "?", ":", "but", "however", "though", "although", "also",
+                        "then"})
+
+# Person nouns that name an audience only after "for" or as a possessive ("for my son", "a girl's
+# dress"); bare, they are usually a print ("has a girl on it").
+AUDIENCE_NEEDS_CUE = frozenset({
+    "woman", "lady", "man", "guy", "kid", "child", "baby", "boy", "girl", "son", "daughter", "mother",
+    "father", "sister", "brother", "wife", "husband", "girlfriend", "boyfriend", "mom", "dad", "toddler",
+    "infant", "adult", "junior", "female", "male",
+})
+AUDIENCE_CUES = frozenset({"for", "for a", "for an", "for my", "for the", "for your", "for our", "for his",
+                           "for her", "meant for", "made for", "suitable for"})
+
+# Catalog attribute values too generic to be read from a shopper's word on their own ("Regular",
+# "Other"); keys whose values the lexicon reads otherwise (Occasion is read as usage).
+GENERIC_ATTRIBUTE_VALUES = frozenset({
+    "regular", "other", "others", "fabric", "textile", "basic", "everyday", "daily", "sports", "casual",
+    "formal", "shirt", "short", "long", "hybrid", "work", "party", "outdoor", "semiformal", "smart casual",
+    "spray", "perfume", "sandals", "pouch", "fitted", "patterned", "na", "none", "regular sleeves",
+    "regular shorts", "formal trousers", "other sunglasses", "straight", "curved", "dyed", "bikini",
+    "shoe liners", "styled back", "shirt style", "empire", "tank", "tube", "button", "zip",
+})
+SKIP_AUTO_KEYS = frozenset({"Occasion"})

@@ -1,0 +1,220 @@
+"""``interpret``: what a shopper's "like this, but ..." request asks for, relative to a reference product.
+
+    interpret("in navy, under 800, not Nike", reference, vocabulary) -> Interpretation
+
+The result is a tuple of ``Constraint``s the store turns into SQL: hard ones (price, brand, category,
+negations) are conditions; soft ones (colour, pattern, sleeves, fit, fabric, occasion, season) are
+wishes that rank. The reference's article type, gender and age group are kept (``from_text`` "") unless
+the request changes them. Pure Python; the work is split into ``reading`` (text -> items) and
+``resolve`` (items + reference -> constraints).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ml.language import lexicon as lx
+from ml.language.reading import Reader, segment
+from ml.language.resolve import Out, Ref, Resolver
+from ml.language.text import Token, tokenize
+from ml.language.vocabulary import Vocabulary
+
+MAX_CHARS = 1000  # longer requests are cut (a request is a sentence or two)
+
+_ATTRIBUTE_LABELS = {"Sleeve Length": ("sleeves", " Sleeves"), "Fit": ("fit", " Fit"),
+                     "base_colour": ("colour", ""), "usage": ("occasion", ""), "season": ("season", "")}
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One condition (``hard``) or wish on a product field or attribute key."""
+
+    field: str
+    op: str                           # "in" | "not_in" | "lt" | "lte" | "gt" | "gte"
+    value: tuple[str, ...] | float    # catalog values (in/not_in) or a number (INR price, discount %)
+    from_text: str                    # the request's words it came from; "" when implied by the reference
+    hard: bool
+    # A short chip text for the UI: "colour: navy blue", "under ₹800", "not Nike", "Men · Shirts".
+    label: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """What was understood: constraints, the content words that were not, and the text to encode."""
+
+    understood: bool
+    constraints: tuple[Constraint, ...]
+    ignored: tuple[str, ...]
+    text: str
+    wish_text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "understood": self.understood,
+            "constraints": [
+                {"field": c.field, "op": c.op,
+                 "value": list(c.value) if isinstance(c.value, tuple) else c.value,
+                 "from_text": c.from_text, "hard": c.hard, "label": c.label or constraint_label(c)}
+                for c in self.constraints
+            ],
+            "ignored": list(self.ignored),
+            "text": self.text,
+            "wish_text": self.wish_text,
+        }
+
+
+def interpret(text: str, reference: Mapping, vocabulary: Vocabulary) -> Interpretation:
+    """Read ``text`` relative to ``reference`` (a product dict with the catalog's keys)."""
+    text = text[:MAX_CHARS] if isinstance(text, str) else ""
+    raw = tokenize(text)
+    tokens = [_corrected(t, vocabulary) for t in raw]
+    reader = Reader(segment(tokens, vocabulary), tokens, vocabulary).read()
+    outs = Resolver(reader.items, Ref.of(reference), vocabulary).resolve()
+    constraints = [
+        Constraint(o.field, o.op, o.value if isinstance(o.value, tuple) else float(o.value),
+                   _from_text(text, raw, o.spans), o.hard)
+        for o in outs
+    ]
+    gender = next((c.value for c in constraints if c.field == "gender" and c.op == "in"), ())
+    fixed_text = " ".join(t.norm for t in tokens)
+    constraints = tuple(  # labels read the corrected words ("bleu" -> "colour: blue")
+        replace(c, label=constraint_label(c, gender, _from_text(fixed_text, _respan(tokens), o.spans)))
+        for c, o in zip(constraints, outs, strict=True)
+    )
+    understood = reader.understood or any(c.from_text for c in constraints)
+    hard_tokens = {i for o in outs if o.hard for s in o.spans for i in range(*s)}
+    return Interpretation(
+        understood=understood,
+        constraints=constraints,
+        ignored=tuple(dict.fromkeys(reader.ignored)),
+        text=_rebuild(text, raw, tokens),
+        wish_text=_wish_text(tokens, hard_tokens, text),
+    )
+
+
+def _respan(tokens: list[Token]) -> list[Token]:
+    """The tokens re-spanned onto " ".join of their corrected words."""
+    out, pos = [], 0
+    for t in tokens:
+        out.append(Token(t.norm, pos, pos + len(t.norm)))
+        pos += len(t.norm) + 1
+    return out
+
+
+def _corrected(tok: Token, vocabulary: Vocabulary) -> Token:
+    fixed = vocabulary.correct(tok.norm) if tok.is_word else tok.norm
+    return tok if fixed == tok.norm else Token(fixed, tok.start, tok.end, tok.possessive)
+
+
+def _from_text(text: str, tokens: list[Token], spans: tuple[tuple[int, int], ...]) -> str:
+    """The typed words of the spans; touching spans read as one ("not black" + "or navy")."""
+    joined: list[list[int]] = []
+    for a, b in sorted(s for s in spans if 0 <= s[0] < s[1] <= len(tokens)):
+        if joined and all(t.norm in _JOINERS for t in tokens[joined[-1][1]:a]):
+            joined[-1][1] = max(joined[-1][1], b)
+        else:
+            joined.append([a, b])
+    parts = [text[tokens[a].start:tokens[b - 1].end] for a, b in joined]
+    return ", ".join(dict.fromkeys(" ".join(p.split()) for p in parts))
+
+
+def _rebuild(text: str, raw: list[Token], fixed: list[Token]) -> str:
+    """The typed text, lower case, typos replaced, whitespace collapsed."""
+    out, pos = [], 0
+    for r, f in zip(raw, fixed, strict=True):
+        if r.norm != f.norm:
+            out += [text[pos:r.start], f.norm]
+            pos = r.end
+    out.append(text[pos:])
+    return " ".join("".join(out).lower().split())
+
+
+_CONNECTORS = {"and", "or", "but", "with", "also", "plus", "nor", "&", "/", "+"}
+_JOINERS = {"and", "or", "nor", ",", "/", "&"}
+_ARTICLES = {"a", "an", "the", "some", "pair", "of"}
+
+
+def _wish_text(tokens: list[Token], hard: set[int], text: str) -> str:
+    """The text without the tokens that became hard conditions; "" when no content word is left.
+    Words are the corrected ones; numbers stay as typed ("five hundred")."""
+    tokens = [Token(" ".join(text[t.start:t.end].lower().split()), t.start, t.end) if t.is_number else t
+              for t in tokens]
+    hard = set(hard)
+    for i in sorted(hard, reverse=True):  # "a jacket" -> drop the "a" too
+        while i > 0 and i - 1 not in hard and tokens[i - 1].norm in _ARTICLES:
+            i -= 1
+            hard.add(i)
+    kept = [t.norm for i, t in enumerate(tokens) if i not in hard]
+    if not hard:
+        return " ".join(re.sub(r"\s+([,.;:!?%])", r"\1", " ".join(kept)).split())
+    if not any(w not in lx.STOPWORDS and w not in _CONNECTORS and re.search(r"\w", w) for w in kept):
+        return ""
+    text = " ".join(kept)
+    text = re.sub(r"\s+([,.;:!?%])", r"\1", text)
+    text = re.sub(r"([,;:])(\s*[,;:.])+", r"\1", text)
+    words = text.split()
+    while words and (words[0].strip(",.;:!?") in _CONNECTORS or words[0] in {",", ".", ";", ":"}):
+        words.pop(0)
+    while words and (words[-1].strip(",.;:!?") in _CONNECTORS or words[-1] in {",", ";", ":"}):
+        words.pop()
+    return " ".join(words).strip(" ,;:")
+
+
+def _values_label(values: tuple[str, ...], strip: str = "") -> str:
+    names = [v.removesuffix(strip).lower() if strip and len(v) - len(strip) > 2 else v.lower()
+             for v in values]
+    shown = " / ".join(names[:3])
+    return shown + (f" +{len(names) - 3}" if len(names) > 3 else "")
+
+
+def _money(value: float) -> str:
+    return f"₹{value:,.0f}"
+
+
+def constraint_label(c: Constraint | Out, gender: tuple[str, ...] | Any = (), words: str = "") -> str:
+    """Chip text for a constraint; the article type's chip names the gender too ("Men · Shirts"); a
+    colour family or relative colour reads as the request's (corrected) ``words`` ("colour: darker")."""
+    if c.field == "price":
+        return {"lt": f"under {_money(c.value)}", "lte": f"up to {_money(c.value)}",
+                "gt": f"over {_money(c.value)}", "gte": f"{_money(c.value)} or more"}[c.op]
+    if c.field == "discount":
+        return "on sale" if c.op == "gt" and not c.value else f"{c.value:g}%+ off"
+    values = tuple(c.value)
+    if c.field == "brand":
+        return ("not " if c.op == "not_in" else "") + " / ".join(values)
+    if c.field == "article_type":
+        types = " / ".join(values[:3]) + (f" +{len(values) - 3}" if len(values) > 3 else "")
+        prefix = f"{gender[0]} · " if c.op == "in" and len(gender) == 1 else ""
+        return ("not " if c.op == "not_in" else "") + prefix + types
+    if c.field == "gender":
+        return " / ".join(values)
+    if c.field == "age_group":
+        return _age_label(values)
+    if c.op == "not_in" and all(lx.COLLAR_VALUE_WORD in v.lower() for v in values):
+        return "no collar"
+    name, strip = _ATTRIBUTE_LABELS.get(c.field, (c.field.lower(), ""))
+    shown = _values_label(values, strip)
+    if c.field == "base_colour" and len(values) > 2 and (words or c.from_text):
+        shown = _strip_cue(re.sub(r"\s+([,;:!?])", r"\1", (words or c.from_text).lower()))
+    return f"not {shown}" if c.op == "not_in" else f"{name}: {shown}"
+
+
+def _strip_cue(words: str) -> str:
+    for cue in sorted(lx.NEGATION_CUES, key=len, reverse=True):
+        if words.startswith(cue + " "):
+            return words[len(cue) + 1:]
+    return words
+
+
+def _age_label(values: tuple[str, ...]) -> str:
+    """"Adults-Men" -> "adults", "Kids-Boys" -> "boys", several kids' groups -> "kids"."""
+    names = []
+    for v in values:
+        kind, _, who = v.lower().partition("-")
+        name = "kids" if kind.startswith("kid") and (who == "unisex" or len(values) > 1) else \
+            who if kind.startswith("kid") else kind
+        names.append(name)
+    return " / ".join(dict.fromkeys(names))

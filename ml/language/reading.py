@@ -1,0 +1,526 @@
+"""First stage of ``interpret``: tokens -> phrase segments -> items.
+
+Segmentation is greedy longest-match against the vocabulary's phrase table (a brand that is also an
+ordinary word only counts next to a cue). Reading walks the segments once, left to right, and turns
+each understood phrase into an ``Item`` (a colour, an attribute value, a product type mention, a
+price bound, ...) with the token span it came from, its cue words included. Negation is a small
+state: a cue ("not", "without", "anything but") negates the next item and the items of the same kind
+joined to it by "or"/"and"/","/"/" ("not black or navy"); anything else ends it ("no logo, plain").
+Nothing here looks at the reference product; ``resolve`` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ml.language import lexicon as lx
+from ml.language.text import Token, parse_number
+from ml.language.vocabulary import Sense, Vocabulary
+
+CONTENT_KINDS = frozenset({"colour", "colour_mod", "lightness", "attr", "relative", "length", "collar",
+                           "type", "audience", "occasion", "season", "brand", "price_rel", "discount",
+                           "style", "field"})
+ARTICLES = frozenset({"a", "an", "the", "some", "pair", "of", "one", "these", "those", "my", "pair of",
+                      "it", "them", "this"})
+SLEEVE_WORDS = frozenset({"sleeve", "sleeves", "sleeved", "arms"})
+COLOUR_NOUNS = frozenset({"colour", "colours", "color", "colors", "shade", "shades", "tone", "tones",
+                          "coloured", "colored", "hue", "hues"})
+UNIT_WORDS = frozenset({"year", "years", "yr", "yrs", "month", "months", "size", "sizes", "cm", "inch",
+                        "inches", "mm", "kg", "pcs", "pieces", "pack", "yo", "days", "day", "x", "xl"})
+BRAND_CUE_WORDS = frozenset({"from", "by", "brand", "branded", "label"})
+RELATIVE_GLUE = frozenset({"are", "is", "that", "which", "should", "be", "to", "bit", "little", "much",
+                           "slightly", "lot", "way", "even", "more", "made", "get", "go"})
+MIN_PLAIN_PRICE = 50.0  # a bare number below this (no currency) is not read as a price
+TAIL_WORDS = frozenset({"max", "maximum", "max.", "at most", "min", "minimum", "at least"})  # "800 max"
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """Tokens ``start:end`` read as one phrase with its possible senses."""
+
+    start: int
+    end: int
+    words: tuple[str, ...]
+    senses: tuple[Sense, ...]
+
+    def get(self, kind: str) -> Sense | None:
+        return next((s for s in self.senses if s.kind == kind), None)
+
+    def has(self, *kinds: str) -> bool:
+        return any(s.kind in kinds for s in self.senses)
+
+
+@dataclass
+class Item:
+    """One understood piece of the request. ``span`` is a token range (cue words included)."""
+
+    kind: str
+    values: tuple = ()
+    extra: object = None
+    span: tuple[int, int] = (0, 0)
+    negated: bool = False
+    modifier: int = 0  # colours: -1 darker / +1 lighter than the reference; attributes: -1 "less"
+
+
+@dataclass
+class _Negation:
+    start: int                 # first token of the cue
+    field: str | None = None   # the kind of the first negated item
+    last: int = -1             # segment index of the last negated item
+
+
+def segment(tokens: list[Token], vocab: Vocabulary) -> list[Segment]:
+    """Greedy longest-match segmentation of the (typo-corrected) tokens."""
+    out: list[Segment] = []
+    i = 0
+    while i < len(tokens):
+        seg = _match_at(tokens, i, vocab)
+        out.append(seg)
+        i = seg.end
+    return out
+
+
+def _match_at(tokens: list[Token], i: int, vocab: Vocabulary) -> Segment:
+    for k in range(min(vocab.max_phrase_len, len(tokens) - i), 0, -1):
+        words = tuple(t.norm for t in tokens[i:i + k])
+        senses = vocab.phrases.get(words)
+        if senses and any(s.kind == "brand" for s in senses):
+            senses = tuple(s for s in senses if s.kind != "brand" or _brand_cued(tokens, i, i + k, s, vocab))
+        if senses:
+            return Segment(i, i + k, words, senses)
+    tok = tokens[i]
+    if tok.is_number:
+        kind = "number"
+    elif tok.norm in lx.STOPWORDS:
+        kind = "stop"
+    elif tok.is_word:
+        kind = "unknown"
+    else:
+        kind = "symbol"
+    return Segment(i, i + 1, (tok.norm,), (Sense(kind),))
+
+
+def _brand_cued(tokens: list[Token], start: int, end: int, sense: Sense, vocab: Vocabulary) -> bool:
+    """A brand phrase counts when a cue is next to it ("from W", "Red Tape shoes", "Nike brand"), or,
+    for brands that are not ordinary words, when it is not naming a print ("batman logo")."""
+    j = start - 1
+    if j >= 0 and tokens[j].norm == "the":
+        j -= 1
+    if j >= 0 and tokens[j].norm in BRAND_CUE_WORDS:
+        return True
+    if end - start == 1 and tokens[start].norm in lx.STOPWORDS | lx.NEGATION_JOINERS:
+        return False  # "AND", "ID": only after "from"/"by"
+    nxt = tokens[end].norm if end < len(tokens) else ""
+    if nxt in lx.BRAND_AFTER or (end < len(tokens) and tokens[end].possessive is False and any(
+            s.kind == "type" for s in vocab.phrases.get((nxt,), ()))):
+        return True
+    if end > start and tokens[end - 1].possessive:
+        return not sense.extra
+    return not sense.extra and nxt not in lx.DETAIL_NOUNS
+
+
+class Reader:
+    """Walks the segments once and collects items, ignored words and whether anything was read."""
+
+    def __init__(self, segments: list[Segment], tokens: list[Token], vocab: Vocabulary):
+        self.segs = segments
+        self.tokens = tokens
+        self.vocab = vocab
+        self.items: list[Item] = []
+        self.ignored: list[str] = []
+        self.understood = False
+        self.consumed: set[int] = set()
+        self._neg: _Negation | None = None
+
+    def read(self) -> Reader:
+        PriceReader(self).read()
+        for idx, seg in enumerate(self.segs):
+            if idx in self.consumed:
+                continue
+            content = [s for s in seg.senses if s.kind in CONTENT_KINDS]
+            if content:
+                for sense in content:
+                    getattr(self, f"_read_{sense.kind}")(idx, seg, sense)
+            elif seg.has("negation"):
+                self._neg = _Negation(seg.start)
+            elif seg.has("boundary"):
+                self._neg = None
+            elif seg.has("unknown"):
+                if 1 < len(seg.words[0]) <= 40:
+                    self.ignored.append(seg.words[0])
+                self._negated(idx, f"unknown:{idx}")
+        return self
+
+    # ------------------------------------------------------------------ helpers
+    def add(self, kind: str, values: tuple = (), extra: object = None, span: tuple[int, int] = (0, 0),
+            negated: bool = False, modifier: int = 0) -> Item:
+        item = Item(kind, tuple(values), extra, span, negated, modifier)
+        self.items.append(item)
+        self.understood = True
+        return item
+
+    def _negated(self, idx: int, field_key: str) -> bool:
+        """Whether the item at segment ``idx`` falls under the current negation (and update it)."""
+        return self._negation(idx, self.segs[idx], field_key)[0]
+
+    def _negation(self, idx: int, seg: Segment, field_key: str) -> tuple[bool, int]:
+        """(negated, span start): the first negated item's span starts at the cue ("not black")."""
+        neg = self._neg
+        if neg is None:
+            return False, seg.start
+        if neg.field is None:
+            neg.field, neg.last = field_key, idx
+            return True, neg.start
+        between = [s.words[0] if s.has("joiner", "stop") or s.words[0] in lx.NEGATION_JOINERS else None
+                   for s in self.segs[neg.last + 1:idx]]
+        # "not black, navy or grey" continues; "not a dress, a skirt" starts anew after the comma
+        glue = None not in between and not any(
+            a == "," and b in ("a", "an", "the") for a, b in zip(between, between[1:], strict=False))
+        if field_key == neg.field and glue:
+            start = self.segs[neg.last + 1].start if neg.last + 1 < idx else seg.start
+            neg.last = idx
+            return True, start
+        self._neg = None
+        return False, seg.start
+
+    def prev(self, idx: int, skip: frozenset[str] = ARTICLES) -> int:
+        """Index of the previous segment, skipping articles ("as a", "in the")."""
+        j = idx - 1
+        while j >= 0 and self.segs[j].words[0] in skip and len(self.segs[j].words) == 1 \
+                and self.segs[j].has("stop"):
+            j -= 1
+        return j
+
+    def next(self, idx: int, skip: frozenset[str] = ARTICLES) -> int:
+        j = idx + 1
+        while j < len(self.segs) and self.segs[j].words[0] in skip and self.segs[j].has("stop"):
+            j += 1
+        return j
+
+    def seg_at(self, j: int) -> Segment | None:
+        return self.segs[j] if 0 <= j < len(self.segs) else None
+
+    def _in_clause(self, lo: int, hi: int) -> bool:
+        """No clause boundary strictly between segments lo and hi."""
+        return not any(self.segs[j].has("boundary") or self.segs[j].words[0] == ","
+                       for j in range(lo + 1, hi))
+
+    # ------------------------------------------------------------------ colours
+    def _read_colour(self, idx: int, seg: Segment, sense: Sense) -> None:
+        nxt = self.seg_at(idx + 1)
+        before = self.seg_at(self.prev(idx))
+        detail_after_with = before is not None and before.words[0] in ("with", "w/") and any(
+            it.kind == "colour" and not it.negated for it in self.items)
+        if (nxt is not None and nxt.words[0] in lx.DETAIL_NOUNS) or detail_after_with:
+            self.understood = True  # "white stripes", "black with red": the colour of a detail
+            return
+        start, values = seg.start, sense.values
+        before = self.seg_at(idx - 1)
+        if before is not None and before.has("colour_mod") and sense.extra in self.vocab.colour_families:
+            values = self._family_half(sense.extra, before.get("colour_mod").extra)
+            start = before.start
+        modifier, light_idx = self._lightness_before(idx)
+        if light_idx is not None:
+            start = min(start, self.segs[light_idx].start)
+        negated, neg_start = self._negation(idx, seg, "base_colour")
+        if negated:
+            start = min(start, neg_start)
+        self.add("colour", values, sense.extra, (start, seg.end), negated, 0 if negated else modifier)
+
+    def _family_half(self, family: str, direction: int) -> tuple[str, ...]:
+        """"dark green": the family's colours darker (or, for "light", lighter) than the family's median."""
+        members = self.vocab.colour_families[family]
+        light = self.vocab.colour_lightness
+        known = sorted(light[c] for c in members if c in light)
+        if len(known) < 2:
+            return members
+        mid = known[len(known) // 2] if direction > 0 else known[(len(known) - 1) // 2]
+        kept = tuple(c for c in members
+                     if c in light and (light[c] >= mid if direction > 0 else light[c] <= mid))
+        return kept or members
+
+    def _lightness_before(self, idx: int) -> tuple[int, int | None]:
+        """A "darker"/"lighter" up to three segments before this colour, in the same clause."""
+        for j in range(idx - 1, max(-1, idx - 4), -1):
+            s = self.segs[j]
+            if s.has("boundary") or s.words[0] == ",":
+                break
+            if s.has("lightness"):
+                return s.get("lightness").extra, j
+        return 0, None
+
+    def _read_colour_mod(self, idx: int, seg: Segment, sense: Sense) -> None:
+        nxt = self.seg_at(idx + 1)
+        if nxt is not None and nxt.has("colour"):
+            return  # the colour reads its modifier
+        if nxt is not None and nxt.words[0] in COLOUR_NOUNS:
+            after = self.seg_at(idx + 2)
+            if after is not None and after.words[0] in lx.DETAIL_NOUNS:
+                self.understood = True  # "a light coloured graphic": the colour of a detail
+                return
+            self.add("tone", (), sense.extra, (seg.start, nxt.end), self._negated(idx, "base_colour"))
+            return
+        self.understood = True
+
+    def _read_lightness(self, idx: int, seg: Segment, sense: Sense) -> None:
+        nxt = self.seg_at(self.next(idx))
+        if nxt is not None and nxt.has("attr", "collar", "relative") and not nxt.has("colour"):
+            self.understood = True  # "a deeper v neck": not a colour
+            return
+        for j in range(idx + 1, min(len(self.segs), idx + 4)):
+            s = self.segs[j]
+            if s.has("boundary") or s.words[0] == ",":
+                break
+            if s.has("colour"):
+                return  # "a darker blue": the colour reads it
+        for item in reversed(self.items):  # "blue but darker" / "in blue, darker"
+            if item.kind == "colour" and not item.negated and item.span[1] >= seg.start - 3:
+                item.modifier = item.modifier or sense.extra
+                item.span = (item.span[0], seg.end)
+                self.understood = True
+                return
+        self.add("lightness", (), sense.extra, (seg.start, seg.end))
+
+    # ------------------------------------------------------------------ attributes
+    def _read_attr(self, idx: int, seg: Segment, sense: Sense) -> None:
+        if seg.words[-1] in SLEEVE_WORDS and self._sleeve_length_after(idx, seg):
+            return
+        keys = sorted({k for v in sense.values for k in self._keys(v)})
+        negated, start = self._negation(idx, seg, "attr:" + "|".join(keys))
+        before = self.seg_at(idx - 1)
+        if not negated and before is not None and before.has("less"):  # "not so tight": a soft "not"
+            self.add("attr", sense.values, sense.extra, (before.start, seg.end), True, modifier=-1)
+            return
+        self.add("attr", sense.values, sense.extra, (start, seg.end), negated)
+
+    def _keys(self, value: str) -> tuple[str, ...]:
+        key, _, val = value.rpartition("=")
+        return (key,) if key else self.vocab.keys_with_value(val)
+
+    def _sleeve_length_after(self, idx: int, seg: Segment) -> bool:
+        """"sleeves (that are) longer": a relative sleeve length."""
+        j = self.next(idx, ARTICLES | RELATIVE_GLUE)
+        s = self.seg_at(j)
+        if s is None or not s.has("length"):
+            return False
+        self.consumed.add(j)
+        self.add("relative", ("Sleeve Length",), s.get("length").extra, (seg.start, s.end))
+        return True
+
+    def _read_relative(self, idx: int, seg: Segment, sense: Sense) -> None:
+        self._negated(idx, f"relative:{idx}")
+        self.add("relative", sense.values, sense.extra, (seg.start, seg.end))
+
+    def _read_length(self, idx: int, seg: Segment, sense: Sense) -> None:
+        """Bare "longer"/"shorter": sleeves when a sleeve word is next to it, else a wish for the encoder."""
+        j = self.next(idx, ARTICLES | {"in", "the"})
+        s = self.seg_at(j)
+        if s is not None and s.words[-1] in SLEEVE_WORDS:
+            self.consumed.add(j)
+            self.add("relative", ("Sleeve Length",), sense.extra, (seg.start, s.end))
+            return
+        self._negated(idx, f"style:{idx}")
+        self.understood = True
+
+    def _read_collar(self, idx: int, seg: Segment, sense: Sense) -> None:
+        negated, start = self._negation(idx, seg, "collar")
+        direction = -sense.extra if negated else sense.extra
+        self.add("collar", (), direction, (start, seg.end))
+
+    # ------------------------------------------------------------------ category
+    def _read_type(self, idx: int, seg: Segment, sense: Sense) -> None:
+        negated, neg_start = self._negation(idx, seg, "article_type")
+        start, end, cue = seg.start, seg.end, ""
+        before = self.seg_at(self.prev(idx))
+        after = self.seg_at(self.next(idx, ARTICLES | {"one"}))
+        if before is not None and before.has("change_before"):
+            cue, start = "explicit", before.start
+        elif before is not None and before.has("non_change"):
+            cue = "non_change"
+        if after is not None and (after.has("change_after") or after.words in (("instead", "of"),
+                                                                               ("rather", "than"))):
+            cue, end = "explicit", after.end if after.has("change_after") else end
+        if negated:
+            start = neg_start
+        self.add("type", sense.values, (cue, sense.extra), (start, end), negated)
+
+    def _read_audience(self, idx: int, seg: Segment, sense: Sense) -> None:
+        cue = next((j for j in range(idx - 1, max(-1, idx - 5), -1)
+                    if self.segs[j].has("audience_cue")), None)
+        if cue is not None and not self._in_clause(cue, idx):
+            cue = None  # "for my 10 year old son", not across a comma
+        if seg.words[-1] in lx.AUDIENCE_NEEDS_CUE and cue is None and not self.tokens[seg.end - 1].possessive:
+            self.understood = True
+            return
+        if self._negated(idx, "audience"):
+            return
+        start = self.segs[cue].start if cue is not None else seg.start
+        self.add("audience", (), sense.extra, (start, seg.end))
+
+    def _for_start(self, idx: int, seg: Segment) -> int:
+        """Span start including a leading "for (the/a)" ("for the gym", "for summer")."""
+        before = self.seg_at(self.prev(idx))
+        return before.start if before is not None and before.words[0] == "for" else seg.start
+
+    def _read_occasion(self, idx: int, seg: Segment, sense: Sense) -> None:
+        before = self.seg_at(idx - 1)
+        usage, start = sense.extra, self._for_start(idx, seg)
+        if before is not None and before.has("less"):
+            usage, start = lx.OCCASION_OPPOSITES.get(usage), before.start
+        elif before is not None and before.has("more"):
+            start = before.start
+        if self._negated(idx, "usage"):
+            usage = lx.OCCASION_OPPOSITES.get(usage)
+        if usage:
+            self.add("occasion", (), usage, (start, seg.end))
+        self.understood = True
+
+    def _read_season(self, idx: int, seg: Segment, sense: Sense) -> None:
+        if not self._negated(idx, "season"):
+            self.add("season", sense.values, None, (self._for_start(idx, seg), seg.end))
+        self.understood = True
+
+    # ------------------------------------------------------------------ brand, price, other
+    def _read_brand(self, idx: int, seg: Segment, sense: Sense) -> None:
+        start, end = seg.start, seg.end
+        before = self.seg_at(self.prev(idx, frozenset({"the"})))
+        if before is not None and before.has("brand_before"):
+            start = before.start
+        after = self.seg_at(idx + 1)
+        if after is not None and after.has("brand_after") and not after.has("type"):
+            end = after.end
+            self.consumed.add(idx + 1)
+        negated, neg_start = self._negation(idx, seg, "brand")
+        if negated:
+            start = min(start, neg_start)
+        self.add("brand", sense.values, None, (start, end), negated)
+
+    def _read_price_rel(self, idx: int, seg: Segment, sense: Sense) -> None:
+        negated, start = self._negation(idx, seg, "price")
+        direction = sense.extra
+        before = self.seg_at(idx - 1)
+        if before is not None and before.has("less") and direction == 1:  # "but not too expensive"
+            direction, start = -1, before.start
+        elif negated:
+            if direction != 1:
+                return
+            direction = -1  # "not more expensive"
+        self.add("price_rel", (), direction, (start, seg.end))
+
+    def _read_discount(self, idx: int, seg: Segment, sense: Sense) -> None:
+        if not self._negated(idx, "discount"):
+            self.add("discount", (), ("gt", 0.0), (seg.start, seg.end))
+
+    def _read_style(self, idx: int, seg: Segment, sense: Sense) -> None:
+        self._negated(idx, f"style:{idx}")
+        self.understood = True
+
+    def _read_field(self, idx: int, seg: Segment, sense: Sense) -> None:
+        """"same colour", "a different brand"."""
+        before = self.seg_at(self.prev(idx))
+        if before is None:
+            return
+        if before.has("same"):
+            self.add("same", (), sense.extra, (before.start, seg.end))
+        elif before.has("different"):
+            self.add("different", (), sense.extra, (before.start, seg.end))
+
+
+class PriceReader:
+    """Numbers with price cues: "under 800", "₹500-1000", "between 1k and 2k", "1000+", "30% off"."""
+
+    def __init__(self, reader: Reader):
+        self.r = reader
+        self.segs = reader.segs
+
+    def read(self) -> None:
+        for idx, seg in enumerate(self.segs):
+            if idx not in self.r.consumed and seg.has("number"):
+                value = parse_number(seg.words[0])
+                if value is not None:
+                    self._read_at(idx, value)
+
+    def _currency_back(self, j: int) -> int:
+        while j >= 0 and self.segs[j].has("currency"):
+            j -= 1
+        return j
+
+    def _currency_fwd(self, j: int) -> int:
+        while j < len(self.segs) and self.segs[j].has("currency"):
+            j += 1
+        return j
+
+    def _number(self, j: int) -> float | None:
+        s = self.r.seg_at(j)
+        return parse_number(s.words[0]) if s is not None and s.has("number") else None
+
+    def _read_at(self, idx: int, value: float) -> None:
+        if self._percent(idx, value):
+            return
+        after = self.r.seg_at(idx + 1)
+        if after is not None and after.words[0] in UNIT_WORDS:
+            return
+        j = self._currency_back(idx - 1)
+        cue_seg = self.r.seg_at(j)
+        cue = cue_seg.get("price_cue").extra if cue_seg is not None and cue_seg.has("price_cue") else None
+        k = self._currency_fwd(idx + 1)
+        currency = j < idx - 1 or k > idx + 1
+        first = j if cue else j + 1
+        hi_idx, hi = self._range_end(k)
+        if hi is not None and (cue in (None, "between", "approx") and (currency or value >= MIN_PLAIN_PRICE)):
+            last = self._currency_fwd(hi_idx + 1) - 1
+            self._emit(first, last, ("gte", value), ("lte", hi))
+            return
+        tail = self.r.seg_at(k)
+        tail_op = tail.get("price_cue").extra if tail is not None and tail.has("price_cue") else None
+        if tail is not None and tail.words[0] == "+":
+            tail_op = "gte_after"
+        elif tail_op in ("lt", "lte", "gt", "gte") and tail.words[0] in TAIL_WORDS:
+            tail_op = tail_op[:2].replace("lt", "lte").replace("gt", "gte") + "_after"  # "800 max"
+        plain_ok = currency or value >= MIN_PLAIN_PRICE
+        if cue in ("lt", "lte", "gt", "gte") and (plain_ok or cue_seg.words[0] != "for"):
+            self._emit(first, k - 1, (cue, value))
+        elif cue == "approx" and (currency or value >= MIN_PLAIN_PRICE):
+            self._emit(first, k - 1, ("gte", round(value * 0.8, 2)), ("lte", round(value * 1.2, 2)))
+        elif cue == "between":
+            self._emit(first, k - 1, ("gte", value))
+        elif tail_op in ("lte_after", "gte_after"):
+            self._emit(idx if not currency else min(idx, j + 1), k, (tail_op[:3], value))
+        elif currency:
+            self._emit(j + 1, k - 1, ("lte", value))
+
+    def _range_end(self, k: int) -> tuple[int, float | None]:
+        s = self.r.seg_at(k)
+        if s is None or s.words[0] not in lx.RANGE_JOINERS:
+            return -1, None
+        m = self._currency_fwd(k + 1)
+        return m, self._number(m)
+
+    def _percent(self, idx: int, value: float) -> bool:
+        """"30% off", "at least 40 percent discount", "discount of 25%"."""
+        pct = self.r.seg_at(idx + 1)
+        if pct is None or pct.words[0] not in ("%", "percent", "pc", "pct"):
+            return False
+        off = self.r.seg_at(idx + 2)
+        before = self.r.seg_at(self.r.prev(idx, frozenset({"of", "a", "an"})))
+        is_off = off is not None and (off.words[0] == "off" or off.has("discount"))
+        if not (is_off or (before is not None and before.has("discount"))) or not 0 < value < 100:
+            return False
+        op = before.get("price_cue").extra if before is not None and before.has("price_cue") else "gte"
+        op = op if op in ("gt", "gte") else "gte"
+        first = self.r.prev(idx, frozenset({"of", "a", "an"})) if before is not None and (
+            before.has("price_cue") or before.has("discount")) else idx
+        last = idx + 2 if is_off else idx + 1
+        for j in range(first, last + 1):
+            self.r.consumed.add(j)
+        self.r.add("discount", (), (op, value), (self.segs[first].start, self.segs[last].end))
+        return True
+
+    def _emit(self, first: int, last: int, *bounds: tuple[str, float]) -> None:
+        first, last = max(first, 0), min(last, len(self.segs) - 1)
+        for j in range(first, last + 1):
+            self.r.consumed.add(j)
+        span = (self.segs[first].start, self.segs[last].end)
+        for op, value in bounds:
+            self.r.add("price", (), (op, float(value)), span)
+

@@ -1,8 +1,8 @@
 """Build the real-phrasing set (PROTOCOL.md, "Real phrasing"): Fashion IQ caption pairs on
 catalog references, in the shopper-suite row format so one Sat@10 scorer (bench/sat.py) scores both.
 
-    python bench/real_phrasing.py --split val --out var/bench/real_phrasing_val.jsonl
-    python bench/real_phrasing.py --split train --out PATH --limit 500 --seed 0
+    python -m bench.real_phrasing --split val --out var/bench/real_phrasing_val.jsonl
+    python -m bench.real_phrasing --split train --out PATH --limit 500 --seed 0
 
 - Captions: cap.{dress,shirt,toptee}.<split>.json, split val (selection, reporting) or train
   (training). The test captions are never opened.
@@ -32,13 +32,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from bench.sat import CATEGORY_FIELDS, field_value, row_checks_pass  # noqa: E402
-from bench.shared_data import catalog_dir, fashion_iq_dir, load_products  # noqa: E402
-from ml.fashion_iq_labels import read_caption_pair  # noqa: E402
+from bench.sat import CATEGORY_FIELDS, field_value, row_checks_pass
+from bench.shared_data import catalog_dir, fashion_iq_dir, load_products
+from ml.fashion_iq_labels import read_caption_pair
 
 CATEGORIES = ("dress", "shirt", "toptee")
 CAPTION_SPLITS = ("train", "val")  # never "test"

@@ -1,8 +1,8 @@
 """Validate shopper-request suites (JSON Lines rows: reference, text, checks, tag).
 
-    python bench/validate_requests.py bench/data/shopper_requests_dev.jsonl --splits train,val
-    python bench/validate_requests.py bench/data/shopper_requests_holdout.jsonl --splits test
-    python bench/validate_requests.py PATH --any-tag        # real-phrasing rows (tags like colour+sleeve)
+    python -m bench.validate_requests bench/data/shopper_requests_dev.jsonl --splits train,val
+    python -m bench.validate_requests bench/data/shopper_requests_holdout.jsonl --splits test
+    python -m bench.validate_requests PATH --any-tag        # real-phrasing rows (tags like colour+sleeve)
 
 Checks the format (keys, check shapes, fields and values the catalog knows), the tags, that each
 reference exists (and lies in --splits), that the reference itself does not already satisfy the
@@ -23,11 +23,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from bench.sat import (  # noqa: E402
+from bench.sat import (
     CATEGORY_FIELDS,
     FLAG_CHECK,
     PRICE_OPS,
@@ -37,7 +33,7 @@ from bench.sat import (  # noqa: E402
     is_flag_row,
     row_checks_pass,
 )
-from bench.shared_data import catalog_dir, load_products  # noqa: E402
+from bench.shared_data import catalog_dir, load_products
 
 KINDS = ("colour", "pattern", "sleeve", "neck", "fit", "fabric", "occasion", "season", "price", "brand",
          "negation", "category", "typo", "multi", "nonsense")

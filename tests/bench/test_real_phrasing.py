@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import builtins
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from bench import real_phrasing  # noqa: E402
-from bench.sat import count_passing, field_value, row_checks_pass  # noqa: E402
-from bench.shared_data import catalog_dir, fashion_iq_dir, load_products  # noqa: E402
+from bench import real_phrasing
+from bench.sat import count_passing, field_value, row_checks_pass
+from bench.shared_data import catalog_dir, fashion_iq_dir, load_products
 
 pytestmark = pytest.mark.skipif(
     not (catalog_dir() / "products.jsonl").is_file() or not (fashion_iq_dir() / "captions").is_dir(),

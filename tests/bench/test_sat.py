@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from bench.sat import (  # noqa: E402
+from bench.sat import (
     count_passing,
     row_checks_pass,
     sat_at_10,

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO))
+from bench.shared_data import catalog_dir
+from bench.validate_requests import KINDS, main
 
-from bench.shared_data import catalog_dir  # noqa: E402
-from bench.validate_requests import KINDS, main  # noqa: E402
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.skipif(not (catalog_dir() / "products.jsonl").is_file(),
                                 reason="shared catalog not available")

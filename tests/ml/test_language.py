@@ -20,24 +20,15 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
-from ml.data import default_catalog_dir
 from ml.language import Constraint, Interpretation, Vocabulary, interpret
 from ml.language.colour import LIGHTNESS_FILE, load_colour_lightness, measure_colour_lightness
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _catalog_dir() -> Path:
-    """CATALOG_DIR or ../shared/data/catalog, also from a git worktree a few levels deeper."""
-    first = default_catalog_dir()
-    for d in (first, *(p / "shared" / "data" / "catalog" for p in REPO.parents)):
-        if (d / "products.jsonl").is_file():
-            return d
-    return first
-
-
-CATALOG = _catalog_dir()
+CATALOG = Path(settings.CATALOG_DIR)
 pytestmark = pytest.mark.skipif(not (CATALOG / "products.jsonl").is_file(),
                                 reason=f"catalog not available at {CATALOG}")
 

@@ -1,10 +1,15 @@
 """Recall@K of "like this, but …" through the store's own query path (benchmark/PROTOCOL.md).
 
 ``composed`` is the production method and goes through ``services.recommend``, exactly as a
-shopper's request does; the baselines (``image_only``, ``text_only``, ``seed``) rank the same
-gallery with the same stored vectors. The evaluation-only options live here: a gallery
-restricted to one split, and exact search instead of the HNSW index. Recall is summarised by
-``ml.evaluate.recall_summary``, the same code the in-memory evaluation uses.
+shopper's request does. The baselines rank the same gallery from the same inputs:
+``vector_only`` the learned composed vector of the whole text with no reading of it (the store
+before it understood requests), ``metadata_rule`` no learning at all (the request read by the
+same parser, its conditions kept, products ranked by the wishes they meet and then by how many
+of the reference's attributes they share), ``image_only`` the reference's nearest neighbours,
+``text_only`` the caption vector alone, ``seed`` the seed report's scoring. The evaluation-only
+options live here: a gallery restricted to one split, and exact search instead of the HNSW
+index. Recall is summarised by ``ml.evaluate.recall_summary``, the code the in-memory
+evaluation uses.
 """
 
 from __future__ import annotations
@@ -17,14 +22,27 @@ from django.db.models import ExpressionWrapper, F, QuerySet, Value
 from pgvector.django import CosineDistance, VectorField
 
 from ml.evaluate import KS, recall_summary
-from ml.inference import caption_vector, normalise_text
+from ml.inference import caption_vector, composed_query, normalise_text
+from ml.language import Constraint
 from ml.mining import Triplet
-from recommender import runtime, services, vectors
+from recommender import runtime, services, understanding, vectors
 from recommender.models import ModelVersion
 from shop.models import Product
 from shop.selectors import ProductFilters
 
-METHODS = ("composed", "image_only", "text_only", "seed")
+METHODS = ("composed", "vector_only", "metadata_rule", "image_only", "text_only", "seed")
+# What the metadata rule compares: the reference's value of each, the request's where it asks.
+RULE_FIELDS = (
+    "base_colour",
+    "usage",
+    "season",
+    "Pattern",
+    "Sleeve Length",
+    "Neck",
+    "Fit",
+    "Fabric",
+    "Collar",
+)
 GALLERIES = ("test", "val", "train", "all")
 NOT_FOUND = 10**9  # rank of a target that is not among the returned results
 
@@ -62,6 +80,30 @@ def seed_scored(
     return [(p, 1.0 - float(p.distance)) for p in ordered[:limit]]
 
 
+def metadata_rule(candidates: QuerySet[Product], reference: Product, text: str, limit: int) -> list[int]:
+    """No learning: the request's conditions, then wishes met, then the reference's attributes
+    kept (the request's values swapped in), then product id."""
+    interpretation = understanding.understand(text, reference)
+    asked = {c.field for c in interpretation.constraints if c.from_text}
+    kept = []
+    for name in RULE_FIELDS:
+        value = (
+            getattr(reference, name)
+            if name in understanding.COLUMNS
+            else (reference.attributes or {}).get(name)
+        )
+        if value and name not in asked:
+            kept.append(Constraint(name, "in", (value,), "", False))
+    wishes = understanding.wish_score(interpretation.constraints) or Value(0)
+    same = understanding.wish_score(kept) or Value(0)
+    ranked = (
+        candidates.filter(understanding.hard_conditions(interpretation.constraints))
+        .annotate(wishes=wishes, same=same)
+        .order_by("-wishes", "-same", "pk")
+    )
+    return list(ranked.values_list("pk", flat=True)[:limit])
+
+
 def ranked_ids(evaluation: Evaluation, version: ModelVersion, reference: Product, text: str) -> list[int]:
     """The product ids a method returns for one query, best first (the reference excluded)."""
     scope = evaluation.scope(version)
@@ -71,16 +113,22 @@ def ranked_ids(evaluation: Evaluation, version: ModelVersion, reference: Product
             reference=reference, text=text, limit=limit, exclude_purchased=False, scope=scope
         )
         return [p.pk for p, _ in result.results]
-    ref = services.reference_vector(version, reference)
     candidates = services.candidate_products(
         ProductFilters(), exclude_ids=(reference.pk,), within=scope.within
     )
-    model = runtime.load_model(version.checkpoint_path)
     text = normalise_text(text)
+    if evaluation.method == "metadata_rule":
+        return metadata_rule(vectors.with_vector_of(candidates, version), reference, text, limit)
+    ref = services.reference_vector(version, reference)
+    model = runtime.load_model(version.checkpoint_path)
     if evaluation.method == "seed" and text:
         results = seed_scored(candidates, version, ref, caption_vector(model, text), limit)
     else:
-        query = caption_vector(model, text) if evaluation.method == "text_only" and text else ref
+        query = ref
+        if evaluation.method == "text_only" and text:
+            query = caption_vector(model, text)
+        elif evaluation.method == "vector_only":
+            query = composed_query(model, ref, text)
         results = vectors.nearest(candidates, version, query, limit, exact=evaluation.exact)
     return [p.pk for p, _ in results]
 

@@ -1,10 +1,13 @@
 """'Like this, but …': the one query path behind the shopper's page, the REST API and the
 evaluation command, and the staff's retrain request.
 
-One request = the active version and the reference's stored vector, the text composed with it
-by ``ml.inference`` (encoded once per process per text), and ONE SQL query ordered by pgvector
-cosine distance with the filters, the reference and (by default) the shopper's purchases
-excluded (``recommender.vectors.nearest``).
+One request = the active version and the reference's stored vector; the text read twice: by
+``ml.language`` for what it states (conditions: category kept unless changed, price, brand,
+negations; wishes: colour, pattern, sleeves, …), and by the learned model, which composes what
+is left of it with the reference vector (``ml.inference``, encoded once per process per text);
+then ONE SQL query: the conditions, the shopper's filters and exclusions as WHERE, ordered by
+pgvector cosine distance, the nearest re-ranked by the wishes they meet
+(``recommender.vectors.nearest``). The answer says what was understood.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from ml.inference import composed_query, normalise_text
-from recommender import runtime, vectors, versions
+from ml.language import Interpretation
+from recommender import runtime, understanding, vectors, versions
 from recommender.models import ModelVersion
 from shop.models import Product
 from shop.selectors import ProductFilters, filter_products, last_purchased_product, purchased_product_ids
@@ -62,6 +66,7 @@ class Recommendation:
     reference: Product
     text: str
     model_version: ModelVersion
+    interpretation: Interpretation
     results: list[tuple[Product, float]] = field(default_factory=list)  # (product, cosine similarity)
     reference_is_last_purchase: bool = False
     timings: dict[str, float] = field(default_factory=dict)  # milliseconds per step (Server-Timing)
@@ -138,6 +143,12 @@ def candidate_products(
     return qs
 
 
+def overridden_category(filters: ProductFilters) -> set[str]:
+    """Category fields the shopper's explicit filters decide (their implied 'keep' goes)."""
+    fields = {"gender", "age_group"} if filters.gender else set()
+    return fields | ({"article_type"} if filters.article_type else set())
+
+
 def recommend(
     *,
     reference: Product | None,
@@ -146,32 +157,49 @@ def recommend(
     filters: ProductFilters | None = None,
     limit: int = 20,
     exclude_purchased: bool = True,
+    relax: tuple[str, ...] = (),
     scope: SearchScope = SHOPPERS,
 ) -> Recommendation:
-    """Products like `reference` (or the shopper's last purchase) changed as `text` asks."""
+    """Products like `reference` (or the shopper's last purchase) changed as `text` asks.
+    `relax` drops the implied "same category" conditions it names (article_type, gender,
+    age_group); text the store does not understand at all gives "more like this"."""
     text = clean_text(text)
     if not 1 <= limit <= MAX_LIMIT:
         raise RecommendationError(f"limit must be between 1 and {MAX_LIMIT}.")
+    unknown = set(relax) - set(understanding.CATEGORY_FIELDS)
+    if unknown:
+        raise RecommendationError(
+            f"relax takes {', '.join(understanding.CATEGORY_FIELDS)}, not {', '.join(unknown)}."
+        )
     clock = Stopwatch()
     version = active_version()
     product, is_last_purchase = resolve_reference(reference, user)
     ref = reference_vector(version, product)
+    filters = filters or ProductFilters()
     shopper = user if (exclude_purchased and user is not None and user.is_authenticated) else None
     candidates = candidate_products(
-        filters or ProductFilters(),
-        exclude_ids=(product.pk,),
-        exclude_purchased_by=shopper,
-        within=scope.within,
+        filters, exclude_ids=(product.pk,), exclude_purchased_by=shopper, within=scope.within
     )
     clock.lap("lookup")
-    query = composed_query(runtime.load_model(version.checkpoint_path), ref, text)
+    interpretation = understanding.understand(text, product, relax=set(relax) | overridden_category(filters))
+    clock.lap("understand")
+    model_text = interpretation.wish_text if interpretation.understood else ""
+    query = composed_query(runtime.load_model(version.checkpoint_path), ref, model_text)
     clock.lap("encode")
-    results = vectors.nearest(candidates, version, query, limit, exact=scope.exact)
+    results = vectors.nearest(
+        candidates.filter(understanding.hard_conditions(interpretation.constraints)),
+        version,
+        query,
+        limit,
+        exact=scope.exact,
+        rank_first=understanding.wish_score(interpretation.constraints),
+    )
     clock.lap("search")
     return Recommendation(
         reference=product,
         text=text,
         model_version=version,
+        interpretation=interpretation,
         results=results,
         timings=clock.laps,
         reference_is_last_purchase=is_last_purchase,

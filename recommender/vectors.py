@@ -13,6 +13,7 @@ import io
 import numpy as np
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.db.models.expressions import Combinable
 from pgvector.django import CosineDistance
 
 from recommender.models import ModelVersion, ProductEmbedding
@@ -20,6 +21,8 @@ from shop.models import Product
 
 # Candidates the HNSW scan keeps per step; 100 gives recall@20 ~ 1 against exact search here.
 EF_SEARCH = 100
+# Nearest products re-ranked by a score (a shopper's wishes met) when a search asks for it.
+RERANK_POOL = 200
 
 
 def vector_literal(vector: np.ndarray) -> str:
@@ -89,14 +92,25 @@ def with_vector_of(products: QuerySet[Product], version: ModelVersion) -> QueryS
 
 
 def nearest(
-    products: QuerySet[Product], version: ModelVersion, query: np.ndarray, limit: int, *, exact: bool = False
+    products: QuerySet[Product],
+    version: ModelVersion,
+    query: np.ndarray,
+    limit: int,
+    *,
+    exact: bool = False,
+    rank_first: Combinable | None = None,
 ) -> list[tuple[Product, float]]:
     """ONE SQL query: `products` (with their conditions) ordered by cosine distance of their
-    vector of `version` to `query`; (product, cosine similarity) pairs, closest first."""
-    ordered = (
+    vector of `version` to `query`; (product, cosine similarity) pairs, closest first.
+
+    With `rank_first` (a score per product, e.g. how many of a shopper's wishes it meets), the
+    RERANK_POOL nearest are found through the index and re-ordered by that score first, then
+    by distance, in the same statement.
+    """
+    nearest_first = (
         with_vector_of(products, version)
         .annotate(distance=CosineDistance("embeddings__embedding", np.asarray(query, dtype=np.float32)))
-        .order_by("distance")[:limit]
+        .order_by("distance")
     )
     with transaction.atomic(), connection.cursor() as cursor:
         # Iterative scan: when conditions reject rows, the HNSW scan continues instead of
@@ -105,4 +119,11 @@ def nearest(
         cursor.execute(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}")
         if exact:
             cursor.execute("SET LOCAL enable_indexscan = off")
-        return [(p, 1.0 - float(p.distance)) for p in ordered]
+        if rank_first is None:
+            rows = list(nearest_first[:limit])
+        else:
+            pool = nearest_first.annotate(rank_first=rank_first)[: max(RERANK_POOL, 4 * limit)]
+            sql, params = pool.query.sql_with_params()
+            ranked = f"SELECT * FROM ({sql}) AS pool ORDER BY rank_first DESC, distance LIMIT %s"
+            rows = list(Product.objects.raw(ranked, (*params, limit)))
+        return [(p, 1.0 - float(p.distance)) for p in rows]

@@ -1,0 +1,117 @@
+"""The store's side of reading a request: the catalog's vocabulary, and what ``ml.language``
+understood turned into SQL.
+
+The vocabulary (colours, brands, types, seasons, usages, attribute values) comes from the store's
+own active products, built once per process and rebuilt when the catalog changes (checked at most
+every VOCABULARY_CHECK_SECONDS). Hard constraints (category, price, brand, negations) become WHERE
+conditions; wishes (colour, pattern, sleeves, …) become a score that ranks the products the
+vector search found (``recommender.vectors.nearest``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from django.db.models import Case, F, IntegerField, Max, Q, Value, When
+from django.db.models.expressions import Combinable
+
+from ml.language import Constraint, Interpretation, Vocabulary, interpret
+from shop.models import Product
+
+VOCABULARY_CHECK_SECONDS = 60.0
+# Product columns a constraint may name; anything else is a key of Product.attributes.
+COLUMNS = ("article_type", "gender", "age_group", "base_colour", "brand", "season", "usage")
+# Implied "keep the reference's category" constraints a request may relax (chips, API `relax`).
+CATEGORY_FIELDS = ("article_type", "gender", "age_group")
+RECORD_FIELDS = (
+    "id", "article_type", "sub_category", "master_category", "gender", "age_group", "base_colour", "brand",
+    "season", "usage", "price", "discounted_price", "attributes",
+)  # fmt: skip
+
+_lock = threading.Lock()
+_cache: dict[str, object] = {"vocabulary": None, "stamp": None, "checked": 0.0}
+
+
+def product_record(product: Product) -> dict:
+    """A product as the plain dict ``ml.language`` reads (the catalog's keys)."""
+    return {name: getattr(product, name) for name in RECORD_FIELDS}
+
+
+def _catalog_stamp() -> tuple:
+    active = Product.objects.filter(is_active=True)
+    return active.count(), active.aggregate(latest=Max("updated_at"))["latest"]
+
+
+def catalog_vocabulary() -> Vocabulary:
+    """The vocabulary of the store's active products (built once, rebuilt after catalog changes)."""
+    with _lock:
+        now = time.monotonic()
+        if _cache["vocabulary"] is not None and now - _cache["checked"] < VOCABULARY_CHECK_SECONDS:
+            return _cache["vocabulary"]
+        stamp = _catalog_stamp()
+        if _cache["vocabulary"] is None or stamp != _cache["stamp"]:
+            records = Product.objects.filter(is_active=True).values(*RECORD_FIELDS).iterator(chunk_size=2000)
+            _cache["vocabulary"] = Vocabulary.from_records(records)
+            _cache["stamp"] = stamp
+        _cache["checked"] = now
+        return _cache["vocabulary"]
+
+
+def understand(text: str, reference: Product, relax: Iterable[str] = ()) -> Interpretation:
+    """What `text` asks of products like `reference`; implied category constraints whose field
+    is in `relax` are dropped (the shopper removed that chip, or filters say otherwise)."""
+    interpretation = interpret(text, product_record(reference), catalog_vocabulary())
+    relax = set(relax)
+    if not relax:
+        return interpretation
+    kept = tuple(c for c in interpretation.constraints if c.from_text or c.field not in relax)
+    return replace(interpretation, constraints=kept)
+
+
+def _matches(constraint: Constraint) -> Q:
+    """Products whose field holds one of the constraint's values."""
+    lookup = constraint.field if constraint.field in COLUMNS else f"attributes__{constraint.field}"
+    return Q(**{f"{lookup}__in": list(constraint.value)})
+
+
+def _lacks(constraint: Constraint) -> Q:
+    """Products whose field holds none of the values (a product without the attribute too)."""
+    if constraint.field in COLUMNS:
+        return ~_matches(constraint)
+    return Q(**{f"attributes__{constraint.field}__isnull": True}) | ~_matches(constraint)
+
+
+def condition(constraint: Constraint) -> Q:
+    """The WHERE condition of one constraint (price compares what the shopper pays)."""
+    if constraint.field == "price":
+        return Q(**{f"selling_price_value__{constraint.op}": constraint.value})
+    if constraint.field == "discount":
+        share_paid = 1 - float(constraint.value) / 100.0
+        return Q(discounted_price__isnull=False, discounted_price__lt=F("price") * share_paid)
+    return _matches(constraint) if constraint.op == "in" else _lacks(constraint)
+
+
+def hard_conditions(constraints: Sequence[Constraint]) -> Q:
+    q = Q()
+    for constraint in constraints:
+        if constraint.hard:
+            q &= condition(constraint)
+    return q
+
+
+def wish_score(constraints: Sequence[Constraint]) -> Combinable | None:
+    """How many of the soft wishes a product meets (None when there are none)."""
+    terms = [
+        Case(When(condition(c), then=Value(1)), default=Value(0), output_field=IntegerField())
+        for c in constraints
+        if not c.hard
+    ]
+    if not terms:
+        return None
+    score = terms[0]
+    for term in terms[1:]:
+        score = score + term
+    return score

@@ -11,9 +11,12 @@ import pytest
 from django.conf import settings
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_CATALOG = Path(os.environ.get("CATALOG_DIR", REPO.parent / "shared" / "data" / "catalog"))
-SMALL_CATALOG_TYPES = ("Tshirts", "Shirts", "Tops", "Dresses", "Jeans", "Casual Shoes")
-SMALL_CATALOG_SIZE = 300
+SHARED_CATALOG = Path(settings.CATALOG_DIR)
+SMALL_CATALOG_TYPES = (
+    "Tshirts", "Shirts", "Tops", "Dresses", "Jeans", "Casual Shoes", "Formal Shoes", "Sports Shoes",
+    "Trousers", "Handbags",
+)  # fmt: skip
+SMALL_CATALOG_SIZE = 400
 
 
 def build_small_catalog(target: Path, size: int = SMALL_CATALOG_SIZE) -> Path:

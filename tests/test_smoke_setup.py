@@ -11,5 +11,7 @@ def test_embedded_postgres_has_pgvector(db):
 
 
 def test_small_catalog_loaded(catalog):
-    assert 250 <= catalog.count() <= 300
+    from tests.conftest import SMALL_CATALOG_SIZE
+
+    assert 0.9 * SMALL_CATALOG_SIZE <= catalog.count() <= SMALL_CATALOG_SIZE
     assert set(catalog.values_list("split", flat=True)) >= {"train", "val", "test"}

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from recommender import versions
 from recommender.models import ModelVersion
 from recommender.services import MAX_LIMIT, MAX_TEXT_LENGTH, RecommendationError, clean_text
+from recommender.understanding import CATEGORY_FIELDS
 from shop.api.serializers import ProductSummarySerializer
 from shop.models import Gender, Product
 from shop.selectors import FilterError, parse_product_filters
@@ -49,6 +50,16 @@ class RecommendationRequestSerializer(serializers.Serializer):
     limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=MAX_LIMIT)
     filters = RecommendationFiltersSerializer(required=False)
     exclude_purchased = serializers.BooleanField(required=False, default=True)
+    relax = serializers.ListField(
+        child=serializers.ChoiceField(choices=CATEGORY_FIELDS),
+        required=False,
+        default=list,
+        max_length=len(CATEGORY_FIELDS),
+        help_text=(
+            "Category fields not to keep from the reference (by default the results keep its article "
+            "type, gender and age group unless the text changes them): what removing a category chip sends."
+        ),
+    )
 
     def validate_text(self, value: str) -> str:
         try:
@@ -65,6 +76,35 @@ class RecommendationRequestSerializer(serializers.Serializer):
         return product
 
 
+class ConstraintSerializer(serializers.Serializer):
+    field = serializers.CharField(
+        help_text="A product field (article_type, gender, age_group, base_colour, brand, season, usage), "
+        "`price` (what the shopper pays, INR), `discount` (percent) or an attribute (Pattern, Neck, ...)."
+    )
+    op = serializers.ChoiceField(choices=["in", "not_in", "lt", "lte", "gt", "gte"])
+    value = serializers.JSONField(
+        help_text="Catalog values (a list of strings) for in/not_in, else a number."
+    )
+    from_text = serializers.CharField(
+        allow_blank=True,
+        help_text="The words of the request it came from; empty when implied by the reference.",
+    )
+    hard = serializers.BooleanField(
+        help_text="true: every result meets it; false: a wish that ranks results."
+    )
+    label = serializers.CharField(help_text="Short text for a chip, e.g. 'colour: navy blue', 'under ₹800'.")
+
+
+class InterpretationSerializer(serializers.Serializer):
+    understood = serializers.BooleanField(
+        help_text="false when nothing in the text was understood: the results are then 'more like this'."
+    )
+    constraints = ConstraintSerializer(many=True)
+    ignored = serializers.ListField(
+        child=serializers.CharField(), help_text="Words that were not understood."
+    )
+
+
 class RecommendationResultSerializer(serializers.Serializer):
     product = ProductSummarySerializer()
     score = serializers.FloatField(help_text="Cosine similarity to the composed query (higher is closer).")
@@ -75,6 +115,7 @@ class RecommendationResponseSerializer(serializers.Serializer):
     reference_is_last_purchase = serializers.BooleanField()
     text = serializers.CharField()
     model_version = serializers.CharField()
+    interpretation = InterpretationSerializer(help_text="What the text was read as.")
     results = RecommendationResultSerializer(many=True)
 
 

@@ -44,6 +44,7 @@ class RecommendationView(APIView):
                 filters=data.get("filters"),
                 limit=data["limit"],
                 exclude_purchased=data["exclude_purchased"],
+                relax=tuple(data["relax"]),
             )
         except services.RecommendationError as exc:
             return Response({"error": str(exc)}, status=exc.status_code)
@@ -58,6 +59,7 @@ class RecommendationView(APIView):
             "reference_is_last_purchase": recommendation.reference_is_last_purchase,
             "text": recommendation.text,
             "model_version": recommendation.model_version.name,
+            "interpretation": interpretation_data(recommendation.interpretation),
             "results": [
                 {"product": product, "score": round(score, 6)}
                 for product, (_, score) in zip(products.data, recommendation.results, strict=True)
@@ -67,6 +69,12 @@ class RecommendationView(APIView):
         # Server-Timing tells clients (and bench/serving.py) where the time of a request goes.
         server_timing = ", ".join(f"{name};dur={ms:.2f}" for name, ms in timings.items())
         return Response(body, headers={"Server-Timing": server_timing})
+
+
+def interpretation_data(interpretation) -> dict:
+    """The API's shape of what was understood (InterpretationSerializer)."""
+    data = interpretation.to_dict()
+    return {"understood": data["understood"], "constraints": data["constraints"], "ignored": data["ignored"]}
 
 
 class RetrainView(APIView):

@@ -38,7 +38,7 @@ def test_retrieval_benchmark_smoke(
         "text_only",
     }
     assert (tmp_path / "retrieval.png").stat().st_size > 0
-    assert set(result["sql_path"]["methods"]) == {"composed", "image_only", "seed"}
+    assert set(result["sql_path"]["methods"]) == {"vector_only", "image_only", "seed"}
     for row in result["sql_path"]["methods"].values():
         assert row["sql"]["n"] == row["in_memory"]["n"] > 0
         assert row["abs_diff_R@10"] <= 0.01

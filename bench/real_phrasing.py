@@ -34,44 +34,12 @@ from pathlib import Path
 
 from bench.sat import CATEGORY_FIELDS, field_value, row_checks_pass
 from bench.shared_data import catalog_dir, fashion_iq_dir, load_products
+from ml.fashion_iq_catalog import CAPTION_SPLITS, CATEGORIES, POOLS, Group, caption_pairs
 from ml.fashion_iq_labels import read_caption_pair
+from ml.mining import join_captions
 
-CATEGORIES = ("dress", "shirt", "toptee")
-CAPTION_SPLITS = ("train", "val")  # never "test"
 MIN_PASSING = 10
-Group = tuple[str, str, str]  # (article_type, gender, age_group)
-# Reference pools per Fashion IQ category, in tiers: a later tier only when no earlier one fits.
-POOLS: dict[str, list[list[Group]]] = {
-    "shirt": [[("Shirts", "Men", "Adults-Men")]],
-    "toptee": [[("Tshirts", "Men", "Adults-Men"), ("Tshirts", "Women", "Adults-Women"),
-                ("Tops", "Women", "Adults-Women")]],
-    "dress": [[("Dresses", "Women", "Adults-Women")],
-              [("Kurtas", "Women", "Adults-Women"), ("Kurtis", "Women", "Adults-Women")]],
-}
 TAG_NAMES = {"base_colour": "colour", "Pattern": "pattern", "Sleeve Length": "sleeve", "Neck": "neck"}
-
-
-def caption_path(root: Path, category: str, split: str) -> Path:
-    """cap.<category>.<split>.json; refuses the test split."""
-    if split not in CAPTION_SPLITS:
-        raise ValueError(f"caption split must be one of {CAPTION_SPLITS}, not {split!r}")
-    if category not in CATEGORIES:
-        raise ValueError(f"unknown Fashion IQ category {category!r}")
-    return root / "captions" / f"cap.{category}.{split}.json"
-
-
-def load_caption_pairs(root: Path, category: str, split: str) -> list[list[str]]:
-    """The captions of every triplet of one category and split, in file order."""
-    path = caption_path(root, category, split)
-    rows = json.loads(path.read_text(encoding="utf-8"))
-    return [list(row["captions"]) for row in rows]
-
-
-def join_captions(captions: list[str]) -> str:
-    """PROTOCOL's join: strip each; lower-case the first letter of every caption after the first."""
-    parts = [c.strip() for c in captions if c and c.strip()]
-    rest = [p[:1].lower() + p[1:] for p in parts[1:]]
-    return " and ".join(parts[:1] + rest)
 
 
 def request_checks(attributes: dict[str, tuple[str, ...]]) -> list[list]:
@@ -132,7 +100,7 @@ def build_rows(args: argparse.Namespace, stats: Counter) -> list[dict]:
     picker = ReferencePicker(products, split_of, reference_split)
     rows = []
     for category in CATEGORIES:
-        pairs = load_caption_pairs(args.fashion_iq, category, args.split)
+        pairs = caption_pairs(args.fashion_iq, category, args.split)
         for index, captions in enumerate(pairs[: args.limit] if args.limit else pairs):
             stats["pairs read"] += 1
             reading = read_caption_pair(captions)

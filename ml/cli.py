@@ -17,6 +17,7 @@ from ml.config import TrainConfig
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOG_DIR = REPO_ROOT.parent / "shared" / "data" / "catalog"
 DEFAULT_CACHE_DIR = REPO_ROOT / "var" / "cache" / "ml"
+DEFAULT_FASHION_IQ_DIR = REPO_ROOT.parent / "shared" / "data" / "fashion-iq"
 
 
 class UsageError(Exception):
@@ -70,6 +71,8 @@ def cmd_train(args) -> int:
     overrides = {f.name: getattr(args, f.name) for f in dataclasses.fields(TrainConfig)
                  if f.name != "extra" and getattr(args, f.name, None) is not None}
     overrides.setdefault("cache_dir", str(DEFAULT_CACHE_DIR))
+    if DEFAULT_FASHION_IQ_DIR.is_dir():
+        overrides.setdefault("fashion_iq_dir", str(DEFAULT_FASHION_IQ_DIR))
     try:
         config = (TrainConfig.seed_report(**overrides) if args.preset == "seed"
                   else TrainConfig(**overrides))

@@ -20,6 +20,7 @@ class CatalogProduct:
     base_colour: str | None
     attributes: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # brand, usage, ... (optional)
+    age_group: str = ""  # Adults-Men, Kids-Girls, ... (kids' items are often filed under Men/Women)
 
 
 def product_text(p: CatalogProduct) -> str:
@@ -40,7 +41,7 @@ def load_catalog(catalog_dir: str | Path) -> list[CatalogProduct]:
     if not catalog_format.products_file(root).is_file():
         raise FileNotFoundError(f"catalog not found: {catalog_format.products_file(root)} does not exist")
     split_of = catalog_format.read_splits(root)
-    known = {"id", "name", "gender", "article_type", "base_colour", "attributes"}
+    known = {"id", "name", "gender", "article_type", "base_colour", "attributes", "age_group"}
     out: list[CatalogProduct] = []
     for lineno, record in catalog_format.iter_product_lines(root):
         if isinstance(record, str):
@@ -56,5 +57,6 @@ def load_catalog(catalog_dir: str | Path) -> list[CatalogProduct]:
             base_colour=record.get("base_colour"),
             attributes={k: str(v) for k, v in (record.get("attributes") or {}).items() if v},
             extra={k: v for k, v in record.items() if k not in known},
+            age_group=record.get("age_group") or "",
         ))
     return out

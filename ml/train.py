@@ -30,6 +30,7 @@ import torch
 from tqdm import tqdm
 
 from ml.cache import FeatureCache, image_features, text_features
+from ml.captions import TRAIN_FAMILIES
 from ml.checkpoint import save_checkpoint
 from ml.config import TrainConfig
 from ml.data import CatalogProduct, product_text
@@ -42,6 +43,7 @@ from ml.encoders import (
     tuned_image_version,
 )
 from ml.evaluate import METHODS, evaluate_features
+from ml.fashion_iq_catalog import catalog_triplets
 from ml.losses import composed_contrastive_loss, seed_difference_loss
 from ml.mining import Triplet, mine_triplets
 from ml.model import RetrievalModel
@@ -110,11 +112,24 @@ class TrainingData:
     seconds: float
 
 
-def mine_val_triplets(products: Sequence[CatalogProduct], config: TrainConfig) -> list[Triplet]:
-    """The selection set: triplets among val products only (also what `ml mine` writes)."""
+def training_triplets(products: Sequence[CatalogProduct], config: TrainConfig) -> list[Triplet]:
+    """Triplets mined from train products with generated captions in the training phrasing
+    families, plus Fashion IQ's real train captions on train products (when a folder is given)."""
+    train = [p for p in products if p.split == "train"]
+    triplets = mine_triplets(train, per_product=config.triplets_per_product, seed=config.seed)
+    if config.fashion_iq_dir and config.fashion_iq_per_caption:
+        triplets += catalog_triplets(train, config.fashion_iq_dir, "train", config.fashion_iq_per_caption,
+                                     config.seed)
+    return triplets
+
+
+def mine_val_triplets(products: Sequence[CatalogProduct], config: TrainConfig,
+                      families: Sequence[str] = TRAIN_FAMILIES) -> list[Triplet]:
+    """The selection set: triplets among val products only (also what `ml mine` writes); with
+    HELD_OUT_FAMILIES, the held-out phrasing set (the same pairs, captions never trained on)."""
     return mine_triplets([p for p in products if p.split == "val"],
                          per_product=config.val_triplets_per_product, seed=VAL_MINING_SEED,
-                         max_triplets=config.max_val_triplets)
+                         max_triplets=config.max_val_triplets, families=families)
 
 
 def prepare_data(products: Sequence[CatalogProduct], config: TrainConfig, device: str,
@@ -130,8 +145,7 @@ def prepare_data(products: Sequence[CatalogProduct], config: TrainConfig, device
                          f"{len(val_products)} val)")
     train_table = FeatureTable(train_products, cache, device, config.fuse_product_text, progress)
     val_table = FeatureTable(val_products, cache, device, config.fuse_product_text, progress)
-    train_triplets = mine_triplets(train_table.products, per_product=config.triplets_per_product,
-                                   seed=config.seed)
+    train_triplets = training_triplets(train_table.products, config)
     val_triplets = mine_val_triplets(val_table.products, config)
     if not train_triplets or not val_triplets:
         raise ValueError(f"too few triplets mined ({len(train_triplets)} train, {len(val_triplets)} val)")

@@ -41,9 +41,16 @@ def catalog_products(products: Iterable[Product]) -> list[CatalogProduct]:
             base_colour=p.base_colour or None,
             attributes=dict(p.attributes or {}),
             extra={"brand": p.brand, "usage": p.usage},
+            age_group=p.age_group,
         )
         for p in products
     ]
+
+
+def store_paths() -> dict:
+    """Where training finds the store's extra data (a missing folder is simply not used)."""
+    fashion_iq = Path(settings.FASHION_IQ_DIR)
+    return {"fashion_iq_dir": str(fashion_iq) if (fashion_iq / "captions").is_dir() else None}
 
 
 def train_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
@@ -61,7 +68,9 @@ def train_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
     out_dir = Path(settings.MODEL_DIR) / version.name
     try:
         with versions.heartbeat(version):
-            config = TrainConfig.from_dict({**version.config, "cache_dir": str(settings.ML_CACHE_DIR)})
+            config = TrainConfig.from_dict(
+                {**store_paths(), **version.config, "cache_dir": str(settings.ML_CACHE_DIR)}
+            )
             products = catalog_products(
                 Product.objects.filter(is_active=True, split__in=["train", "val"]).order_by("pk")
             )

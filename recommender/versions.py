@@ -60,7 +60,7 @@ def fail_stale_versions(now=None) -> int:
 
 
 # TrainConfig fields the store decides, not the staff: where features are cached, threads.
-STORE_CONFIG_FIELDS = ("cache_dir", "num_threads", "extra")
+STORE_CONFIG_FIELDS = ("cache_dir", "fashion_iq_dir", "num_threads", "extra")
 
 
 def check_train_config(config: dict) -> dict:

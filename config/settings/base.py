@@ -197,6 +197,8 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 
 # --- Catalog and ML -----------------------------------------------------------------------
 CATALOG_DIR = env.path("CATALOG_DIR", default=str(BASE_DIR.parent / "shared" / "data" / "catalog"))
+# Fashion IQ captions (no images): their train captions teach the model real shoppers' phrasing.
+FASHION_IQ_DIR = env.path("FASHION_IQ_DIR", default=str(BASE_DIR.parent / "shared" / "data" / "fashion-iq"))
 ML_CACHE_DIR = env.path("ML_CACHE_DIR", default=str(Path(VAR_DIR) / "cache" / "ml"))
 MODEL_DIR = env.path("MODEL_DIR", default=str(Path(VAR_DIR) / "models"))
 TORCH_THREADS = env.int("TORCH_THREADS", default=None)

@@ -100,7 +100,7 @@ def test_test_captions_are_never_opened(tmp_path, monkeypatch):
     assert captions and all(p.endswith(".val.json") for p in captions)
     assert not any(".test." in p for p in opened)
     with pytest.raises(ValueError):
-        real_phrasing.caption_path(fashion_iq_dir(), "shirt", "test")
+        real_phrasing.caption_pairs(fashion_iq_dir(), "shirt", "test")
     with pytest.raises(SystemExit) as exit_info:
         real_phrasing.main(["--split", "test", "--out", str(tmp_path / "never.jsonl")])
     assert exit_info.value.code == 2

@@ -228,7 +228,38 @@ def run_triplet_sets(args: argparse.Namespace) -> dict:
     return out
 
 
+def parser_speed(products: dict[int, dict], rows: list[dict]) -> dict:
+    """How long reading takes: building the catalog vocabulary once, then one request (the shopper
+    suite's texts on their references, the typo cache warm), medians."""
+    from ml.language import Vocabulary, interpret
+
+    builds = []
+    for _ in range(3):
+        with timed() as clock:
+            vocabulary = Vocabulary.from_records(products.values())
+        builds.append(clock.seconds)
+    for row in rows:
+        interpret(row["text"], products[row["reference"]], vocabulary)
+    reads = []
+    for _ in range(5):
+        for row in rows:
+            with timed() as clock:
+                interpret(row["text"], products[row["reference"]], vocabulary)
+            reads.append(clock.seconds * 1000)
+    return {
+        "vocabulary_build_s": statistics.median(builds),
+        "interpret_ms_p50": statistics.median(reads),
+        "interpret_ms_p99": sorted(reads)[int(0.99 * (len(reads) - 1))],
+        "requests": len(reads),
+    }
+
+
 def print_report(result: dict) -> None:
+    speed = result["parser"]
+    print(
+        f"\nreading a request: p50 {speed['interpret_ms_p50']:.2f} ms, p99 {speed['interpret_ms_p99']:.2f} ms; "
+        f"vocabulary of the catalog built in {speed['vocabulary_build_s']:.2f} s"
+    )
     for name, methods in result["requests"].items():
         rows = [{"method": m, "Sat@10": s["sat@10"], "category kept": s["category_kept"],
                  "flagged real": s["real_requests_flagged"], "nonsense flagged": s.get("nonsense_flagged")}
@@ -263,7 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     from recommender.services import active_version
 
     products = catalog()
+    suite = load_rows(DATA / "shopper_requests_dev.jsonl")
     result = {
+        "parser": parser_speed(products, [r for r in suite if r["reference"] in products]),
         "benchmark": "language", "final": args.final, "model_version": active_version().name,
         "requests": run_request_sets(args, products), "triplets": run_triplet_sets(args),
         "machine": machine_info(),

@@ -9,9 +9,8 @@ catalog references, in the shopper-suite row format so one Sat@10 scorer (bench/
 - A pair is kept when ml.fashion_iq_labels reads it (every readable clause maps to a catalog
   value, nothing contradicts, no bare negation, something absolute to check).
 - Categories: shirt -> men's Shirts; toptee -> men's Tshirts, women's Tshirts, women's Tops
-  (one pool); dress -> women's Dresses, and when no dress fits, women's Kurtas/Kurtis (the
-  catalog has 18 adult dresses; kurtas are its other one-piece, knee-length garment). Tops
-  are not used for dresses: a top is not what a dress caption asks for.
+  (one pool); dress -> women's Dresses (the catalog has few: a kurta or a top is not what a
+  dress caption asks for, and the store would rightly switch such a request to dresses).
 - Reference: drawn (seeded per pair) from --reference-split products of those types that
   record every requested field and differ from the request in at least one; and only where
   >= 10 catalog products (whole catalog, reference excluded) pass the keep checks and every

@@ -6,7 +6,8 @@ attribute values becomes training triplets on catalog products: a target with ev
 value, and a reference of the same type, gender and age group that records those fields and
 differs in at least one. The caption text is kept as people wrote it (joined as Fashion IQ does).
 
-Categories map to catalog types as the real-phrasing evaluation set does (``POOLS``). Only the
+Categories map to catalog types as PROTOCOL.md's real-phrasing set does (``POOLS``): shirt to
+men's Shirts, toptee to men's Tshirts and women's Tops/Tshirts, dress to women's Dresses. Only the
 train and val caption files are ever opened; training uses train captions on train products.
 """
 
@@ -30,8 +31,7 @@ POOLS: dict[str, list[list[Group]]] = {
     "shirt": [[("Shirts", "Men", "Adults-Men")]],
     "toptee": [[("Tshirts", "Men", "Adults-Men"), ("Tshirts", "Women", "Adults-Women"),
                 ("Tops", "Women", "Adults-Women")]],
-    "dress": [[("Dresses", "Women", "Adults-Women")],
-              [("Kurtas", "Women", "Adults-Women"), ("Kurtis", "Women", "Adults-Women")]],
+    "dress": [[("Dresses", "Women", "Adults-Women")]],  # a kurta is not what a dress caption asks for
 }  # fmt: skip
 
 

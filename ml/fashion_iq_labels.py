@@ -106,7 +106,9 @@ RELATIVE_WORDS = re.compile(
 )
 SPLIT_WORDS = {"and", "but", "with", "while", "plus", "or", "also", "though", "although", "yet"}
 OFF_TYPE = re.compile(
-    r"\b(pants|trousers|jeans|shorts|shoes?|boots?|sneakers|hat|bag|purse|leggings|socks|scarf)\b"
+    r"\b(pants|trousers|jeans|shorts|shoes?|boots?|sneakers|hat|bag|purse|leggings|socks|scarf"
+    r"|jackets?|coats?|blazers?|skirts?|vests?|hoodies?|sweaters?|cardigans?|sweatshirts?|jumpsuits?"
+    r"|rompers?|kimonos?|shrugs?|tunics?)\b"
 )
 
 # (regex, values) per field; matched on a clause's normalised text.

@@ -135,9 +135,11 @@ def _pick_targets(
     return picked
 
 
-def mine_split(products: Sequence[CatalogProduct], split: str, **kwargs) -> list[Triplet]:
+def mine_split(
+    products: Sequence[CatalogProduct], split: str, allow_test: bool = False, **kwargs
+) -> list[Triplet]:
     """Mine triplets within one split. The test split is for final evaluation only."""
-    if split == "test" and not kwargs.pop("allow_test", False):
+    if split == "test" and not allow_test:
         raise ValueError(
             "refusing to mine the test split for training/selection "
             "(pass allow_test=True only for final evaluation)"

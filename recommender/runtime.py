@@ -37,3 +37,18 @@ def load_model(checkpoint_path: str) -> RetrievalModel:
         else:
             _models.move_to_end(checkpoint_path)
         return model
+
+
+def warm_up() -> str:
+    """Load what the first shopper's request would otherwise wait for (the active model, the text
+    encoder, the catalog vocabulary); a store without a model yet is fine. Returns what it did."""
+    from ml.inference import caption_features
+    from recommender.models import ModelVersion
+    from recommender.understanding import catalog_vocabulary
+
+    catalog_vocabulary()
+    version = ModelVersion.objects.filter(status=ModelVersion.Status.ACTIVE).first()
+    if version is None:
+        return "vocabulary loaded; no active model yet"
+    caption_features(load_model(version.checkpoint_path), "warm up")
+    return f"vocabulary and {version.name} loaded"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 
 from ml.inference import composed_query, normalise_text
 from ml.language import Interpretation
@@ -192,7 +192,12 @@ def recommend(
         query,
         limit,
         exact=scope.exact,
-        rank_first=understanding.wish_score(interpretation.constraints),
+        rank_first=understanding.wish_score(interpretation.constraints) or Value(0),
+        look_first=understanding.all_wishes(interpretation.constraints),
+        closer=(
+            understanding.wish_score(understanding.kept_attributes(product, interpretation)) or Value(0),
+            understanding.KEEP_WEIGHT,
+        ),
     )
     clock.lap("search")
     return Recommendation(

@@ -26,6 +26,7 @@ VOCABULARY_CHECK_SECONDS = 60.0
 COLUMNS = ("article_type", "gender", "age_group", "base_colour", "brand", "season", "usage")
 # Implied "keep the reference's category" constraints a request may relax (chips, API `relax`).
 CATEGORY_FIELDS = ("article_type", "gender", "age_group")
+UNKNOWN_VALUES = ("", "NA")  # how the catalog says it does not know a column's value
 RECORD_FIELDS = (
     "id", "article_type", "sub_category", "master_category", "gender", "age_group", "base_colour", "brand",
     "season", "usage", "price", "discounted_price", "attributes",
@@ -78,10 +79,11 @@ def _matches(constraint: Constraint) -> Q:
 
 
 def _lacks(constraint: Constraint) -> Q:
-    """Products whose field holds none of the values (a product without the attribute too)."""
+    """Products whose field is known and holds none of the values: "not black" leaves out a
+    product whose colour the catalog does not record, as it may well be black."""
     if constraint.field in COLUMNS:
-        return ~_matches(constraint)
-    return Q(**{f"attributes__{constraint.field}__isnull": True}) | ~_matches(constraint)
+        return ~_matches(constraint) & ~Q(**{f"{constraint.field}__in": UNKNOWN_VALUES})
+    return Q(**{f"attributes__{constraint.field}__isnull": False}) & ~_matches(constraint)
 
 
 def condition(constraint: Constraint) -> Q:
@@ -100,6 +102,34 @@ def hard_conditions(constraints: Sequence[Constraint]) -> Q:
         if constraint.hard:
             q &= condition(constraint)
     return q
+
+
+def all_wishes(constraints: Sequence[Constraint]) -> Q | None:
+    """Products meeting every wish (None when there are none): what the search looks for first."""
+    wishes = [condition(c) for c in constraints if not c.hard]
+    if not wishes:
+        return None
+    q = Q()
+    for wish in wishes:
+        q &= wish
+    return q
+
+
+# "Like this": what a product shares with the reference, among what the request leaves alone,
+# breaks near-ties in distance (a plain white shirt "in navy": plain navy before checked navy).
+KEEP_FIELDS = ("base_colour", "Pattern", "Sleeve Length", "Neck", "Fit", "usage")
+KEEP_WEIGHT = 0.05  # cosine distance one kept attribute is worth
+
+
+def kept_attributes(reference: Product, interpretation: Interpretation) -> list[Constraint]:
+    """The reference's values of KEEP_FIELDS the request does not ask about, as soft constraints."""
+    asked = {c.field for c in interpretation.constraints if c.from_text}
+    kept = []
+    for name in KEEP_FIELDS:
+        value = getattr(reference, name) if name in COLUMNS else (reference.attributes or {}).get(name)
+        if value and value not in UNKNOWN_VALUES and name not in asked:
+            kept.append(Constraint(name, "in", (value,), "", False))
+    return kept
 
 
 def wish_score(constraints: Sequence[Constraint]) -> Combinable | None:

@@ -12,7 +12,7 @@ import io
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.db.models.expressions import Combinable
 from pgvector.django import CosineDistance
 
@@ -99,13 +99,17 @@ def nearest(
     *,
     exact: bool = False,
     rank_first: Combinable | None = None,
+    look_first: Q | None = None,
+    closer: tuple[Combinable, float] | None = None,
 ) -> list[tuple[Product, float]]:
     """ONE SQL query: `products` (with their conditions) ordered by cosine distance of their
     vector of `version` to `query`; (product, cosine similarity) pairs, closest first.
 
-    With `rank_first` (a score per product, e.g. how many of a shopper's wishes it meets), the
-    RERANK_POOL nearest are found through the index and re-ordered by that score first, then
-    by distance, in the same statement.
+    With `rank_first` (a score per product: how many of a shopper's wishes it meets), the
+    RERANK_POOL nearest, and the `limit` nearest of those matching `look_first` (every wish: rare
+    values are found even when they are not among the nearest), are re-ordered by that score
+    first, then by distance, in the same statement. `closer` (a score, and the distance one
+    point of it is worth) brings products with a higher score nearer in that order.
     """
     nearest_first = (
         with_vector_of(products, version)
@@ -122,8 +126,18 @@ def nearest(
         if rank_first is None:
             rows = list(nearest_first[:limit])
         else:
-            pool = nearest_first.annotate(rank_first=rank_first)[: max(RERANK_POOL, 4 * limit)]
-            sql, params = pool.query.sql_with_params()
-            ranked = f"SELECT * FROM ({sql}) AS pool ORDER BY rank_first DESC, distance LIMIT %s"
-            rows = list(Product.objects.raw(ranked, (*params, limit)))
+            closer_score, weight = closer or (Value(0), 0.0)
+            scored = nearest_first.annotate(rank_first=rank_first, closer=closer_score)
+            rows = list(_reranked(scored, limit, look_first, weight))
         return [(p, 1.0 - float(p.distance)) for p in rows]
+
+
+def _reranked(scored: QuerySet[Product], limit: int, look_first: Q | None, weight: float):
+    """The pool of nearest products (and the nearest meeting `look_first`), best score first."""
+    parts = [scored[: max(RERANK_POOL, 4 * limit)].query.sql_with_params()]
+    if look_first is not None:
+        parts.append(scored.filter(look_first)[:limit].query.sql_with_params())
+    union = " UNION ".join(f"({sql})" for sql, _ in parts)
+    params = [p for _, part_params in parts for p in part_params]
+    ranked = f"SELECT * FROM ({union}) AS pool ORDER BY rank_first DESC, distance - %s * closer LIMIT %s"
+    return Product.objects.raw(ranked, (*params, weight, limit))

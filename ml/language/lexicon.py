@@ -409,10 +409,10 @@ NON_CHANGE_BEFORE = ("with", "to go with", "goes with", "go with", "to wear with
 AUDIENCE_WORDS: dict[str, str] = {
     "women": "women", "woman": "women", "womens": "women", "ladies": "women", "lady": "women",
     "female": "women", "females": "women", "girlfriend": "women", "wife": "women", "mom": "women",
-    "mother": "women", "sister": "women", "for her": "women", "feminine version": "women",
+    "mother": "women", "sister": "women", "feminine version": "women",
     "men": "men", "man": "men", "mens": "men", "male": "men", "males": "men", "gents": "men",
     "guys": "men", "guy": "men", "boyfriend": "men", "husband": "men", "dad": "men", "father": "men",
-    "brother": "men", "for him": "men", "kids": "kids", "kid": "kids", "children": "kids",
+    "brother": "men", "for him": "him", "for her": "her", "kids": "kids", "kid": "kids", "children": "kids",
     "child": "kids", "childrens": "kids", "toddler": "kids", "toddlers": "kids", "baby": "kids",
     "babies": "kids", "infant": "kids", "junior": "kids", "juniors": "kids", "boys": "boys",
     "boy": "boys", "son": "boys", "girls": "girls", "girl": "girls", "daughter": "girls",
@@ -522,11 +522,14 @@ NEGATION_CUES = ("not", "no", "non", "without", "w/o", "anything but", "anything
                  "lose the", "get rid of", "remove the", "ditch the", "skip", "hate", "dislike")
 # Joiners inside a negated list: "not black or navy", "no stripes, checks or prints".
 NEGATION_JOINERS = frozenset({"or", "nor", "and", ",", "/", "&"})
+# Words that end a negation's list: what follows is wanted ("no heels, I want flat ones").
+NEGATION_BREAKERS = frozenset({"want", "wants", "prefer", "need", "needs", "but", "rather", "instead",
+                               "please", "looking", "like", "love", "go"})
 
 # Brands: cue words before or after the brand ("from Puma", "by Nike", "Nike brand").
 BRAND_BEFORE = ("from", "by", "brand", "made by", "the brand", "of the brand", "branded", "label",
                 "from brand", "from the brand", "by brand")
-BRAND_AFTER = ("brand", "brands", "make", "label", "branded")
+BRAND_AFTER = ("brand", "brands", "make", "makes", "made", "label", "branded")
 # Aliases of catalog brand names (only used when the catalog has the brand).
 BRAND_ALIASES: dict[str, tuple[str, ...]] = {
     "ADIDAS": ("adidas", "addidas", "adiddas"), "ADIDAS Originals": ("adidas originals",),
@@ -541,6 +544,9 @@ BRAND_ALIASES: dict[str, tuple[str, ...]] = {
 # "same brand", "different colour": field words.
 SAME_WORDS = ("same", "identical", "matching")
 DIFFERENT_WORDS = ("different", "another", "other", "new", "some other", "a different")
+# "a different print/logo": another motif, not another kind of pattern.
+MOTIF_WORDS = frozenset({"print", "prints", "graphic", "graphics", "design", "designs", "logo", "logos",
+                         "art", "picture", "image", "motif", "motifs", "writing", "text", "words", "slogan"})
 FIELD_WORDS: dict[str, str] = {
     "colour": "base_colour", "color": "base_colour", "colours": "base_colour", "colors": "base_colour",
     "shade": "base_colour", "brand": "brand", "brands": "brand", "make": "brand", "label": "brand",
@@ -550,7 +556,8 @@ FIELD_WORDS: dict[str, str] = {
 # "more"/"less" before an occasion or style word ("less formal", "more casual").
 MORE_WORDS = frozenset({"more", "extra", "much more", "bit more", "little more", "even more"})
 LESS_WORDS = frozenset({"less", "not so", "not as", "not too", "bit less", "little less", "fewer",
-                        "but not so", "but not too", "but not as", "not that", "but less"})
+                        "but not so", "but not too", "but not as", "not that", "but less",
+                        "too", "way too", "a bit too", "bit too", "too much"})  # "too tight": less tight
 # Clause boundaries: negation scope and colour modifiers stop here.
 BOUNDARIES = frozenset({".", ";", "!", "?", ":", "but", "however", "though", "although", "also",
                         "then"})

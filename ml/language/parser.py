@@ -72,6 +72,10 @@ def interpret(text: str, reference: Mapping, vocabulary: Vocabulary) -> Interpre
     raw = tokenize(text)
     tokens = [_corrected(t, vocabulary) for t in raw]
     reader = Reader(segment(tokens, vocabulary), tokens, vocabulary).read()
+    named = frozenset(i for i, t in enumerate(raw) if text[t.start:t.start + 1].isupper())
+    if not reader.understood and named:  # nothing else read: a capitalised brand name is the request
+        retry = Reader(segment(tokens, vocabulary, named), tokens, vocabulary).read()
+        reader = retry if retry.understood else reader
     outs = Resolver(reader.items, Ref.of(reference), vocabulary).resolve()
     constraints = [
         Constraint(o.field, o.op, o.value if isinstance(o.value, tuple) else float(o.value),

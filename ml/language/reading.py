@@ -69,22 +69,24 @@ class _Negation:
     last: int = -1             # segment index of the last negated item
 
 
-def segment(tokens: list[Token], vocab: Vocabulary) -> list[Segment]:
-    """Greedy longest-match segmentation of the (typo-corrected) tokens."""
+def segment(tokens: list[Token], vocab: Vocabulary, named: frozenset[int] = frozenset()) -> list[Segment]:
+    """Greedy longest-match segmentation of the (typo-corrected) tokens. A brand that is an
+    ordinary word needs a cue ("from", "brand", …), except at positions in `named` (typed with a
+    capital letter, when nothing else in the text was read: "Arrow makes something like this?")."""
     out: list[Segment] = []
     i = 0
     while i < len(tokens):
-        seg = _match_at(tokens, i, vocab)
+        seg = _match_at(tokens, i, vocab, i in named)
         out.append(seg)
         i = seg.end
     return out
 
 
-def _match_at(tokens: list[Token], i: int, vocab: Vocabulary) -> Segment:
+def _match_at(tokens: list[Token], i: int, vocab: Vocabulary, any_brand: bool) -> Segment:
     for k in range(min(vocab.max_phrase_len, len(tokens) - i), 0, -1):
         words = tuple(t.norm for t in tokens[i:i + k])
         senses = vocab.phrases.get(words)
-        if senses and any(s.kind == "brand" for s in senses):
+        if senses and not any_brand and any(s.kind == "brand" for s in senses):
             senses = tuple(s for s in senses if s.kind != "brand" or _brand_cued(tokens, i, i + k, s, vocab))
         if senses:
             return Segment(i, i + k, words, senses)
@@ -173,15 +175,30 @@ class Reader:
             return True, neg.start
         between = [s.words[0] if s.has("joiner", "stop") or s.words[0] in lx.NEGATION_JOINERS else None
                    for s in self.segs[neg.last + 1:idx]]
-        # "not black, navy or grey" continues; "not a dress, a skirt" starts anew after the comma
+        # "not black, navy or grey" continues; "not a dress, a skirt" starts anew after the comma,
+        # and "no heels, I want flat ones" after a word saying what is wanted
         glue = None not in between and not any(
-            a == "," and b in ("a", "an", "the") for a, b in zip(between, between[1:], strict=False))
+            a == "," and b in ("a", "an", "the") for a, b in zip(between, between[1:], strict=False)
+        ) and not any(w in lx.NEGATION_BREAKERS for w in between)
+        # after a bare comma the list goes on only where an "or" follows ("not black, navy or grey"),
+        # not in "not black, navy please"
+        if glue and "," in between and not {"or", "nor"} & set(between):
+            glue = self._or_follows(idx)
         if field_key == neg.field and glue:
             start = self.segs[neg.last + 1].start if neg.last + 1 < idx else seg.start
             neg.last = idx
             return True, start
         self._neg = None
         return False, seg.start
+
+    def _or_follows(self, idx: int) -> bool:
+        """An "or"/"nor" after segment idx, before the clause ends."""
+        for seg in self.segs[idx + 1:]:
+            if seg.has("boundary") or seg.words[0] == ",":
+                return False
+            if seg.words[0] in ("or", "nor"):
+                return True
+        return False
 
     def prev(self, idx: int, skip: frozenset[str] = ARTICLES) -> int:
         """Index of the previous segment, skipping articles ("as a", "in the")."""
@@ -216,6 +233,9 @@ class Reader:
             return
         start, values = seg.start, sense.values
         before = self.seg_at(idx - 1)
+        if before is not None and before.has("less"):  # "less yellow": a soft "not yellow"
+            self.add("colour_less", values, sense.extra, (before.start, seg.end))
+            return
         if before is not None and before.has("colour_mod") and sense.extra in self.vocab.colour_families:
             values = self._family_half(sense.extra, before.get("colour_mod").extra)
             start = before.start
@@ -422,6 +442,8 @@ class Reader:
             return
         if before.has("same"):
             self.add("same", (), sense.extra, (before.start, seg.end))
+        elif before.has("different") and seg.words[-1] in lx.MOTIF_WORDS:
+            self.understood = True  # "a different print": another motif, still a print
         elif before.has("different"):
             self.add("different", (), sense.extra, (before.start, seg.end))
 

@@ -210,6 +210,9 @@ class Resolver:
     def _audience(self, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         ref_age = self.ref.age_group or ""
         kids = ref_age.lower().startswith("kid")
+        if name in ("him", "her"):  # a pronoun names the gender; a kid stays a kid
+            pronouns = {("him", True): "boys", ("her", True): "girls", ("him", False): "men"}
+            name = pronouns.get((name, kids), "women")
         if name == "adults":
             if not kids:
                 return ((self.ref.gender,) if self.ref.gender else ()), ((ref_age,) if ref_age else ())
@@ -250,6 +253,8 @@ class Resolver:
             else:
                 values = self._shift(it.values, it.modifier) if it.modifier else it.values
                 self.emit("base_colour", "in", values, [it.span], False)
+        for it in self.of_kind("colour_less"):
+            self.emit("base_colour", "not_in", it.values, [it.span], False)
         for it in self.of_kind("lightness"):
             self.emit("base_colour", "in", self._relative_lightness(it.extra), [it.span], False)
         light = self.v.colour_lightness
@@ -380,7 +385,9 @@ def _is_collar(value: str) -> bool:
 
 def merge(outs: list[Out]) -> list[Out]:
     """One constraint per (field, op, hard): value lists united, bounds tightened; wished colours or
-    attribute values that are also excluded are dropped from the wish."""
+    attribute values that are also excluded are dropped from the wish, unless that leaves nothing
+    of it: then the wish is the more specific request ("olive green rather than green": olive is
+    wanted, the other greens are not)."""
     merged: dict[tuple[str, str, bool], Out] = {}
     for o in outs:
         key = (o.field, o.op, o.hard)
@@ -395,6 +402,11 @@ def merge(outs: list[Out]) -> list[Out]:
             m.value = min(m.value, o.value)
         else:
             m.value = max(m.value, o.value)
+    for wish in [o for o in merged.values() if o.op == "in" and not o.hard]:
+        for o in merged.values():
+            if o.op == "not_in" and o.field == wish.field and set(wish.value) <= set(o.value):
+                o.value = tuple(v for v in o.value if v not in wish.value)
+    merged = {k: o for k, o in merged.items() if not isinstance(o.value, tuple) or o.value}
     excluded: dict[str, set[str]] = {}
     for o in merged.values():
         if o.op == "not_in":

@@ -13,10 +13,8 @@ from __future__ import annotations
 import json
 import pickle
 import random
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -94,11 +92,8 @@ def selling(ref: dict) -> float:
 
 # ---------------------------------------------------------------------------- vocabulary, colour
 
-def test_vocabulary_is_built_from_the_catalog_fast_and_pickles(records, vocab):
-    start = time.perf_counter()
-    fresh = Vocabulary.from_records(records)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 1.0, f"building took {elapsed:.2f}s"
+def test_vocabulary_is_built_from_the_catalog_and_pickles(records, vocab):
+    fresh = Vocabulary.from_records(records)  # its build time is measured by bench.language
     assert set(fresh.values_of("base_colour")) == {r["base_colour"] for r in records if r["base_colour"]}
     assert "Polo Collar" in fresh.values_of("Neck") and "Neck" in fresh.attribute_keys_by_type["Tshirts"]
     assert "Collar" not in fresh.attribute_keys_by_type["Tshirts"]
@@ -577,16 +572,31 @@ def test_never_raises_on_garbage(refs, vocab):
         assert isinstance(it.text, str) and isinstance(it.wish_text, str)
 
 
-def test_interpret_median_latency_under_a_millisecond(refs, vocab):
-    tee = refs["white_tee"]
-    texts = ["in navy", "a darker blue with longer sleeves", "under 800 not from nike",
-             "has a dragon graphic and is yellow and short sleeved", "make it a dress for summer"]
-    for t in texts:
-        interpret(t, tee, vocab)  # warm the typo cache
-    runs = []
-    for _ in range(60):
-        for t in texts:
-            start = time.perf_counter()
-            interpret(t, tee, vocab)
-            runs.append(time.perf_counter() - start)
-    assert statistics.median(runs) < 1e-3, f"median {statistics.median(runs) * 1e3:.2f} ms"
+# ---------------------------------------------------------------------------- what the dev suite taught
+
+
+def test_a_wanted_clause_ends_a_negation(refs, vocab):
+    it = read("not black, navy please", refs["white_tee"], vocab)
+    assert values(it, "base_colour", "not_in") == ("Black",) and values(it, "base_colour") == ("Navy Blue",)
+    listed = read("not black, navy or grey", refs["white_tee"], vocab)
+    assert {"Black", "Navy Blue", "Grey"} <= set(values(listed, "base_colour", "not_in"))
+    assert values(listed, "base_colour") == ()
+
+
+def test_too_means_less(refs, vocab):
+    it = read("regular fit, the slim one is too tight", refs["white_shirt"], vocab)
+    assert values(it, "Fit") == ("Regular Fit",) and "Slim Fit" in values(it, "Fit", "not_in")
+    assert find(read("too expensive", refs["white_tee"], vocab), "price").op == "lt"
+
+
+def test_pronouns_keep_a_kid_a_kid(refs, vocab):
+    kid = read("a tartan one for him", refs["kids_tee"], vocab)
+    assert all(a.startswith("Kids") for a in values(kid, "age_group"))
+    adult = read("for him", refs["women_top"], vocab)
+    assert values(adult, "gender") == ("Men",) and values(adult, "age_group") == ("Adults-Men",)
+
+
+def test_a_capitalised_brand_alone_is_the_request(refs, vocab):
+    assert values(read("Arrow makes something like this?", refs["white_shirt"], vocab), "brand") == ("Arrow",)
+    assert values(read("Basics?", refs["white_shirt"], vocab), "brand") == ("Basics",)
+    assert find(read("basics", refs["white_tee"], vocab), "brand") is None  # lower case: no cue

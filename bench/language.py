@@ -257,7 +257,8 @@ def parser_speed(products: dict[int, dict], rows: list[dict]) -> dict:
 def print_report(result: dict) -> None:
     speed = result["parser"]
     print(
-        f"\nreading a request: p50 {speed['interpret_ms_p50']:.2f} ms, p99 {speed['interpret_ms_p99']:.2f} ms; "
+        f"\nreading a request: p50 {speed['interpret_ms_p50']:.2f} ms, "
+        f"p99 {speed['interpret_ms_p99']:.2f} ms; "
         f"vocabulary of the catalog built in {speed['vocabulary_build_s']:.2f} s"
     )
     for name, methods in result["requests"].items():

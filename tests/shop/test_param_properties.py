@@ -163,3 +163,39 @@ def _check_matches(filters) -> None:
         ]
         if filters.size or filters.in_stock:
             assert any(s.stock > 0 for s in sizes) if filters.in_stock else sizes
+
+
+# --- the pages that read these parameters: a page or a friendly 400, never a 500 -----------------
+
+page_query_strings = st.lists(
+    st.sampled_from([*FILTER_NAMES, "page", "reference", "text", "fragment"]).flatmap(
+        lambda name: st.tuples(st.just(name), PLAUSIBLE.get(name, st.text(max_size=30)) | number_like_text)
+    ),
+    max_size=6,
+).map(urlencode)
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=page_query_strings)
+def test_the_catalog_page_answers_any_query_string(client, catalog, query):
+    response = client.get(f"/?{query}")
+    assert response.status_code == 200
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=page_query_strings, reference=st.sampled_from(["", "first"]))
+def test_the_recommendations_page_answers_any_query_string(client, active_model, query, reference):
+    if reference:  # half the requests name a real product, so the model really runs
+        query = f"{query}&reference={catalog_product_id()}"
+    response = client.get(f"/recommendations/?{query}")
+    event(f"status {response.status_code}")
+    assert response.status_code in (200, 400), response.content[:300]
+
+
+def catalog_product_id() -> int:
+    from shop.models import Product
+
+    return Product.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True).first()

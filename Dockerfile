@@ -17,4 +17,6 @@ COPY . .
 RUN DEBUG=0 SECRET_KEY=build-only-key-for-collectstatic-never-used-to-sign-anything \
     python manage.py collectstatic --noinput
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# --preload: the master loads the app and the active model once (config/wsgi.py), then forks the
+# workers ready to serve (docker-compose.yml also gives them one torch thread each).
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--preload"]

@@ -260,8 +260,10 @@ def main(argv: list[str] | None = None) -> int:
     first_order_id = Order.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     plan, snapshot = make_plan(args)
     context = {"other_processes_at_start": other_processes(), "loadavg_at_start": os.getloadavg()}
-    # Plain HTTP on loopback: session and CSRF cookies must not be HTTPS-only.
-    server = start_server(args.port, args.workers, {"SECURE_COOKIES": "0", "ALLOWED_HOSTS": "127.0.0.1"})
+    # As the image runs it (--preload: the model loaded once, workers forked ready); plain HTTP on
+    # loopback, so session and CSRF cookies must not be HTTPS-only.
+    server_env = {"GUNICORN_CMD_ARGS": "--preload", "SECURE_COOKIES": "0", "ALLOWED_HOSTS": "127.0.0.1"}
+    server = start_server(args.port, args.workers, server_env)
     try:
         warm_up(args.port, args.workers, plan["products"])
         log(f"{args.users} shoppers for {args.duration} s against {args.workers} gunicorn workers")

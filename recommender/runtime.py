@@ -7,7 +7,9 @@ so a switch of the active version does not thrash).
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import OrderedDict
 
 import torch
@@ -16,6 +18,7 @@ from django.conf import settings
 from ml.checkpoint import load_model as load_checkpoint
 from ml.model import RetrievalModel
 
+logger = logging.getLogger(__name__)
 _models: OrderedDict[str, RetrievalModel] = OrderedDict()
 _models_lock = threading.Lock()
 KEEP_MODELS = 2
@@ -37,3 +40,26 @@ def load_model(checkpoint_path: str) -> RetrievalModel:
         else:
             _models.move_to_end(checkpoint_path)
         return model
+
+
+def warm_up() -> str | None:
+    """Load the active version's model (and with it the encoders) into this process now.
+
+    A web process calls it as it starts: otherwise the first recommendation each process answers
+    pays for loading the encoders, seconds on a busy machine (long enough for gunicorn to kill
+    the worker mid-request). Returns the version's name; None when no version is active or it
+    cannot be loaded yet (the store serves anyway, and a request loads it later).
+    """
+    from recommender.models import ModelVersion
+
+    started = time.perf_counter()
+    try:
+        version = ModelVersion.objects.filter(status=ModelVersion.Status.ACTIVE).first()
+        if version is None:
+            return None
+        load_model(version.checkpoint_path)
+    except Exception:  # a missing checkpoint or database must not stop the web server starting
+        logger.warning("could not load the active model at start-up", exc_info=True)
+        return None
+    logger.info("model %s loaded in %.1f s", version.name, time.perf_counter() - started)
+    return version.name

@@ -211,11 +211,15 @@ def restore_store(first_order_id: int) -> None:
 
 
 def other_processes() -> list[str]:
-    """The busiest processes on the machine as the run starts (what else competed for the CPU)."""
+    """What else uses the CPU as the run starts (before gunicorn): top's second sample, the
+    processes above 5% of a core, with their command lines."""
     done = subprocess.run(
-        ["ps", "-eo", "pcpu,etime,args", "--sort=-pcpu"], capture_output=True, text=True, check=False
+        ["top", "-b", "-c", "-n", "2", "-d", "1", "-w", "200"], capture_output=True, text=True, check=False
     )
-    return [line.strip()[:160] for line in done.stdout.splitlines()[1:9]]
+    second = done.stdout.split("\ntop - ")[-1].splitlines()
+    header = next((i for i, line in enumerate(second) if line.lstrip().startswith("PID")), len(second))
+    rows = [line.split(None, 11) for line in second[header + 1 :]]  # ... %CPU %MEM TIME+ COMMAND
+    return [f"{cols[11][:150]} ({cols[8]}% CPU)" for cols in rows if len(cols) == 12 and float(cols[8]) > 5]
 
 
 def warm_up(port: int, workers: int, products: list[int]) -> None:

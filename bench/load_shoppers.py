@@ -17,12 +17,15 @@ import json
 import os
 import random
 import re
+import time
 from pathlib import Path
 
 from locust import HttpUser, between, events, task
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
-SAMPLES: list[tuple[str, float, int]] = []  # (request name, milliseconds, status; 0 = no answer)
+# (request name, milliseconds, status or 0 for no answer, seconds since the start when it ended)
+SAMPLES: list[tuple[str, float, int, float]] = []
+STARTED = time.monotonic()
 NEXT_ACCOUNT = itertools.count()
 NEW_TEXT = itertools.count()
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -30,7 +33,8 @@ CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 @events.request.add_listener
 def _record(name: str, response_time: float, response=None, **_kwargs) -> None:
-    SAMPLES.append((name, response_time, getattr(response, "status_code", 0) or 0))
+    status = getattr(response, "status_code", 0) or 0
+    SAMPLES.append((name, response_time, status, round(time.monotonic() - STARTED, 3)))
 
 
 @events.quitting.add_listener

@@ -135,7 +135,9 @@ def build_jobs(sample: list[dict], n: int, kind: str, seed: int) -> list[tuple[s
     return jobs
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
+    """gunicorn on loopback (plain HTTP, DEBUG off) with `workers` processes; `extra_env` adds to
+    or overrides its environment. Returns once it answers."""
     env = {
         **os.environ,
         "DEBUG": "0",
@@ -145,6 +147,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback: no TLS proxy in front
         "TORCH_THREADS": "1",  # one thread per worker process: no oversubscription of the cores
         "HF_HUB_OFFLINE": "1",
+        **(extra_env or {}),
     }
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     command = [

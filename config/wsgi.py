@@ -1,10 +1,15 @@
 """WSGI entry point (gunicorn): the process that serves requests starts the services it needs
-and loads the recommender's model before its first request."""
+and loads the active model before it answers anything.
 
-import logging
+With `gunicorn --preload` this runs once in the master, and the workers are forked ready to
+serve, with the model in memory they share; the database connection used here is closed first,
+so no two processes share it.
+"""
+
 import os
 
 from django.core.wsgi import get_wsgi_application
+from django.db import connections
 
 from config.startup import start_services
 
@@ -12,9 +17,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 application = get_wsgi_application()
 start_services()
 
-try:
-    from recommender.runtime import warm_up
+from recommender.runtime import warm_up  # noqa: E402  (needs the apps loaded above)
 
-    logging.getLogger(__name__).info("warm-up: %s", warm_up())
-except Exception:  # a store still migrating serves anyway; the first request loads what it needs
-    logging.getLogger(__name__).warning("warm-up skipped", exc_info=True)
+warm_up()
+connections.close_all()

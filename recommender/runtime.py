@@ -7,7 +7,9 @@ so a switch of the active version does not thrash).
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import OrderedDict
 
 import torch
@@ -16,6 +18,7 @@ from django.conf import settings
 from ml.checkpoint import load_model as load_checkpoint
 from ml.model import RetrievalModel
 
+logger = logging.getLogger(__name__)
 _models: OrderedDict[str, RetrievalModel] = OrderedDict()
 _models_lock = threading.Lock()
 KEEP_MODELS = 2
@@ -39,16 +42,29 @@ def load_model(checkpoint_path: str) -> RetrievalModel:
         return model
 
 
-def warm_up() -> str:
-    """Load what the first shopper's request would otherwise wait for (the active model, the text
-    encoder, the catalog vocabulary); a store without a model yet is fine. Returns what it did."""
-    from ml.inference import caption_features
+def warm_up() -> str | None:
+    """Load what a shopper's first request would otherwise wait for: the active version's model,
+    the text encoder and the catalog's vocabulary (loaded, not run: with `gunicorn --preload` the
+    workers fork from this process, and torch's thread pools must not have started before).
+
+    A web process calls it as it starts: otherwise the first recommendation each process answers
+    pays for loading them, seconds on a busy machine (long enough for gunicorn to kill the worker
+    mid-request). Returns the version's name; None when no version is active or it cannot be
+    loaded yet (the store serves anyway, and a request loads it later).
+    """
+    from ml.encoders import get_text_encoder
     from recommender.models import ModelVersion
     from recommender.understanding import catalog_vocabulary
 
-    catalog_vocabulary()
-    version = ModelVersion.objects.filter(status=ModelVersion.Status.ACTIVE).first()
-    if version is None:
-        return "vocabulary loaded; no active model yet"
-    caption_features(load_model(version.checkpoint_path), "warm up")
-    return f"vocabulary and {version.name} loaded"
+    started = time.perf_counter()
+    try:
+        catalog_vocabulary()
+        version = ModelVersion.objects.filter(status=ModelVersion.Status.ACTIVE).first()
+        if version is None:
+            return None
+        get_text_encoder(str(load_model(version.checkpoint_path).device))
+    except Exception:  # a missing checkpoint or database must not stop the web server starting
+        logger.warning("could not load the active model at start-up", exc_info=True)
+        return None
+    logger.info("model %s loaded in %.1f s", version.name, time.perf_counter() - started)
+    return version.name

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -144,3 +146,20 @@ def make_version(checkpoint: Path, *, activate: bool = True):
 @pytest.fixture
 def active_model(catalog, trained_checkpoint):
     return make_version(trained_checkpoint)
+
+
+@contextmanager
+def broker_at(url: str) -> Iterator[None]:
+    """Point this process's Celery app at another broker (a real, unreachable one)."""
+    from config.celery import app
+
+    old = app.conf.broker_url
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.broker_url = old
+        app._pool = None
+        app.amqp._producer_pool = None

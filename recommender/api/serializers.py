@@ -1,4 +1,5 @@
 from django.db.models import Q
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 from recommender import versions
@@ -31,6 +32,16 @@ class RecommendationFiltersSerializer(serializers.Serializer):
             return parse_product_filters(attrs)
         except FilterError as exc:
             raise serializers.ValidationError(exc.errors) from None
+
+
+class ClosedFiltersSchema(OpenApiSerializerExtension):
+    """The schema says what the serializer enforces: no filter beyond the listed ones (a typo in
+    a filter name is a 400, not a filter silently ignored)."""
+
+    target_class = RecommendationFiltersSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        return {**auto_schema._map_basic_serializer(self.target, direction), "additionalProperties": False}
 
 
 class RecommendationRequestSerializer(serializers.Serializer):
@@ -121,7 +132,12 @@ class RecommendationResponseSerializer(serializers.Serializer):
 
 class ModelVersionSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
-    created_by = serializers.StringRelatedField()
+    created_by = serializers.CharField(
+        source="created_by.username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username of the staff member who asked for the run; null for runs the store started.",
+    )
 
     class Meta:
         model = ModelVersion
@@ -130,6 +146,13 @@ class ModelVersionSerializer(serializers.ModelSerializer):
             "activate_when_ready", "created_by", "created_at", "started_at", "finished_at", "activated_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class RetrainConflictSerializer(serializers.Serializer):
+    """409 of a retrain request: the run that is already queued or running."""
+
+    error = serializers.CharField(help_text="One line for humans.")
+    job = ModelVersionSerializer()
 
 
 class RetrainRequestSerializer(serializers.Serializer):

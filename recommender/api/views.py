@@ -13,12 +13,16 @@ from recommender.api.serializers import (
     ModelVersionSerializer,
     RecommendationRequestSerializer,
     RecommendationResponseSerializer,
+    RetrainConflictSerializer,
     RetrainRequestSerializer,
 )
 from recommender.models import ModelVersion
-from shop.api.serializers import ProductSummarySerializer
+from shop.api.serializers import ErrorSerializer, ProductSummarySerializer
 
-ERROR = OpenApiResponse(description='JSON error: {"error": "...", "detail": {...}}')
+ERROR = OpenApiResponse(ErrorSerializer, description='JSON error: {"error": "...", "detail": {...}}')
+ERROR_401 = OpenApiResponse(ErrorSerializer, description="Not authenticated.")
+ERROR_403 = OpenApiResponse(ErrorSerializer, description="Staff only.")
+CONFLICT = OpenApiResponse(RetrainConflictSerializer, description="A run is already queued or running.")
 
 
 class RecommendationView(APIView):
@@ -84,7 +88,9 @@ class RetrainView(APIView):
 
     @extend_schema(
         request=RetrainRequestSerializer,
-        responses={202: ModelVersionSerializer, 400: ERROR, 403: ERROR, 409: ERROR, 503: ERROR},
+        responses={
+            202: ModelVersionSerializer, 400: ERROR, 401: ERROR_401, 403: ERROR_403, 409: CONFLICT, 503: ERROR
+        },
         tags=["admin"],
     )
     def post(self, request):
@@ -107,6 +113,8 @@ class JobView(APIView):
 
     permission_classes = [permissions.IsAdminUser]
 
-    @extend_schema(responses={200: ModelVersionSerializer, 403: ERROR, 404: ERROR}, tags=["admin"])
+    @extend_schema(
+        responses={200: ModelVersionSerializer, 401: ERROR_401, 403: ERROR_403, 404: ERROR}, tags=["admin"]
+    )
     def get(self, request, pk: int):
         return Response(ModelVersionSerializer(get_object_or_404(ModelVersion, pk=pk)).data)

@@ -1,18 +1,22 @@
 """Bad input never yields a 500; request rates and failed-login lockout (real Redis, real DB)."""
 
 import json
+import re
 import secrets
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client, override_settings
+from django.urls import get_resolver
 
 from config.settings import base as base_settings
 from shop.api.throttles import parse_rate
 from tests.api.conftest import assert_json_error
 
 pytestmark = pytest.mark.django_db
+
+
 def fresh_address() -> str:
     """A client address no other test (or run) used: rate counters live in Redis for a window."""
     return f"10.{secrets.randbelow(250) + 1}.{secrets.randbelow(250) + 1}.{secrets.randbelow(250) + 1}"
@@ -131,3 +135,47 @@ def test_login_rate_per_address():
     with override_settings(API_RATES={**settings.API_RATES, "login.anon": "2/min"}):
         statuses = [_token(client, f"nobody{i}", "x").status_code for i in range(3)]
     assert statuses == [400, 400, 429]
+
+
+# --- the rest of the issue's table: every case has its test --------------------------------------
+
+
+def test_an_overflowing_min_price_is_a_400_on_the_recommendations_page_and_api(client, api, catalog):
+    product = catalog.first()
+    page = client.get(f"/recommendations/?reference={product.pk}&text=x&min_price=1E%2B1000000")
+    assert page.status_code == 400 and b"min_price" in page.content
+    body = {"reference_product": product.pk, "filters": {"min_price": "1E+1000000"}}
+    assert_json_error(api.post("/api/v1/recommendations/", body, format="json"), 400)
+
+
+def test_a_unicode_digit_page_is_a_400_on_every_list_endpoint(api, catalog):
+    api.force_authenticate(User.objects.create_user("lister", password="pw-12345678"))
+    for path in ("/api/v1/products/", "/api/v1/orders/", "/api/v1/me/purchases/"):
+        assert_json_error(api.get(f"{path}?page=%C2%B2"), 400)
+
+
+def test_deeply_nested_json_is_a_400_on_the_staff_retrain_too(api, catalog):
+    api.force_authenticate(User.objects.create_user("deep-staff", password="pw-12345678", is_staff=True))
+    body = "[" * 5000 + "]" * 5000
+    response = api.generic("POST", "/api/v1/admin/retrain/", body, content_type="application/json")
+    assert "nested too deeply" in assert_json_error(response, 400)["error"]
+
+
+def test_server_errors_are_a_friendly_page_or_json_under_the_api(rf):
+    handler = get_resolver().resolve_error_handler(500)  # what Django calls on an unhandled error
+    page = handler(rf.get("/products/1/"))
+    assert page.status_code == 500 and b"Sorry, something went wrong" in page.content
+    api_error = handler(rf.get("/api/v1/products/"))
+    assert api_error.status_code == 500 and json.loads(api_error.content) == {
+        "error": "Internal server error."
+    }
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/cart/", "/accounts/login/", "/no-such-page/", "/recommendations/?text=x"]
+)
+def test_pages_carry_the_content_security_policy_and_no_inline_script(client, catalog, path):
+    response = client.get(path)
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy
+    assert not re.search(rb"<script(?![^>]*\bsrc=)[^>]*>", response.content), "inline scripts break the CSP"

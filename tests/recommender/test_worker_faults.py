@@ -4,17 +4,15 @@ when staff ask for a retrain. The active version serves throughout."""
 
 import os
 import signal
-from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-from config.celery import app
 from recommender import services, tasks, training, versions
 from recommender.models import ModelVersion, ProductEmbedding
 from shop.models import Product
-from tests.conftest import make_version
+from tests.conftest import broker_at, make_version
 from tests.recommender.conftest import child_pids, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -76,21 +74,6 @@ def test_a_worker_killed_in_training_and_in_embedding_resumes_on_restart(
     assert rows.count() == catalog.count()  # one vector per product (a unique constraint too)
     kept = dict(rows.filter(product_id__in=early).values_list("product_id", "id"))
     assert kept == early  # vectors written before the crash were not written again
-
-
-@contextmanager
-def broker_at(url: str):
-    """Point this process's Celery app at another broker (a real, unreachable one)."""
-    old = app.conf.broker_url
-    app.conf.broker_url = url
-    app._pool = None
-    app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        app.conf.broker_url = old
-        app._pool = None
-        app.amqp._producer_pool = None
 
 
 def test_broker_down_at_retrain_is_a_503_that_leaves_no_version(catalog):

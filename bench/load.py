@@ -1,0 +1,294 @@
+"""Load: mixed shopper traffic from locust (headless, bounded) against gunicorn on loopback.
+
+    python -m bench.load [--users 32] [--duration 120] [--workers 3] [--hot-sizes 40]
+
+Needs the store's database with an active model (`make demo` once). Creates load-test accounts
+(loadtest-NN, a fresh random password each run) and runs bench/load_shoppers.py: each user logs
+in, then browses catalog pages, opens product pages, asks for recommendations with texts never
+sent before (the API and the /recommendations/ fragment), adds sizes to the cart and checks out.
+Carts draw from a few "hot" sizes so that shoppers compete for the last units.
+
+Afterwards the stock is checked: no size below zero, no size sold beyond the stock it had when
+the run started, and every hot size went down by exactly what its order lines took. Per request
+type: requests, statuses, p50/p99 as the client saw them (over the whole run, and once every
+shopper has logged in: the 32 logins at the start hash passwords and hold the workers), into
+bench/results/load.json with the load of the machine. Then the run's orders are deleted, their
+units go back to stock and the accounts are removed, so the store is as it was (--keep leaves
+them). Exit status 1 when any answer was a 5xx or a failure, or a size was oversold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from bench.harness import log, percentiles, print_table, setup_django, write_results
+from bench.serving import TEXTS, build_jobs, run_load, start_server
+
+REPO = Path(__file__).resolve().parent.parent
+LOCUSTFILE = Path(__file__).resolve().parent / "load_shoppers.py"
+ACCOUNT_PREFIX = "loadtest-"
+SizeKey = tuple[int, str]  # (product id, size label)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--users", type=int, default=32, help="concurrent shoppers (default 32)")
+    parser.add_argument("--spawn-rate", type=float, default=8.0, help="shoppers started per second")
+    parser.add_argument("--duration", type=int, default=120, help="seconds of traffic (default 120)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3, as the image)")
+    parser.add_argument("--hot-sizes", type=int, default=40, help="sizes the carts draw from (default 40)")
+    parser.add_argument("--port", type=int, default=8124)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", action="store_true", help="keep the run's orders and accounts")
+    parser.add_argument("--json", default=None, help="results file (default bench/results/load.json)")
+    args = parser.parse_args(argv)
+    if min(args.users, args.duration, args.workers, args.hot_sizes) < 1 or args.spawn_rate <= 0:
+        parser.exit(
+            2, "error: --users, --duration, --workers, --hot-sizes and --spawn-rate must be positive\n"
+        )
+    return args
+
+
+def create_accounts(n: int) -> list[dict[str, str]]:
+    """n shopper accounts sharing one fresh random password (hashed once)."""
+    import secrets
+
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import User
+
+    password = secrets.token_urlsafe(16)
+    hashed = make_password(password)
+    accounts = []
+    for i in range(n):
+        username = f"{ACCOUNT_PREFIX}{i:02d}"
+        User.objects.update_or_create(username=username, defaults={"password": hashed, "is_active": True})
+        accounts.append({"username": username, "password": password})
+    return accounts
+
+
+def make_plan(args: argparse.Namespace) -> tuple[dict, dict[SizeKey, int]]:
+    """What the shoppers ask for, and the stock of the hot sizes before the run."""
+    import random
+
+    from recommender.services import NoActiveModel, active_version
+    from recommender.vectors import with_vector_of
+    from shop.models import Product, ProductSize
+
+    try:
+        version = active_version()
+    except NoActiveModel as exc:
+        raise SystemExit(f"error: {exc} (run `make demo` or `manage.py ensure_model --sync`)") from None
+    rng = random.Random(args.seed)
+    active = Product.objects.filter(is_active=True)
+    products = list(with_vector_of(active, version).values_list("id", flat=True))
+    rng.shuffle(products)
+    sizes = list(
+        ProductSize.objects.filter(product__in=active, stock__gt=0).values_list("product_id", "label")
+    )
+    hot = rng.sample(sizes, min(args.hot_sizes, len(sizes)))
+    snapshot = {
+        (pid, label): stock
+        for pid, label, stock in ProductSize.objects.filter(product__in=[p for p, _ in hot]).values_list(
+            "product_id", "label", "stock"
+        )
+    }
+    plan = {
+        "seed": args.seed,
+        "model_version": version.name,
+        "accounts": create_accounts(args.users),
+        "products": products[:500],
+        "hot_sizes": hot,
+        "article_types": sorted(set(active.values_list("article_type", flat=True)))[:20],
+        "catalog_pages": max(1, min(50, math.ceil(active.count() / 24))),
+        "texts": TEXTS,
+    }
+    return plan, snapshot
+
+
+def run_locust(args: argparse.Namespace, plan: dict, workdir: Path) -> tuple[list, dict]:
+    """Run the scenario headless for --duration seconds; (samples, how it ended)."""
+    plan_path, samples_path = workdir / "plan.json", workdir / "samples.json"
+    plan_path.write_text(json.dumps(plan))
+    command = [
+        sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
+        "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.duration}s",
+        "-H", f"http://127.0.0.1:{args.port}", "--only-summary", "--stop-timeout", "10",
+        "--loglevel", "WARNING",
+    ]  # fmt: skip
+    env = {**os.environ, "LOAD_PLAN": str(plan_path), "LOAD_SAMPLES": str(samples_path)}
+    done = subprocess.run(
+        command, cwd=REPO, env=env, capture_output=True, text=True, timeout=args.duration + 180, check=False
+    )
+    if not samples_path.exists():
+        raise SystemExit(f"error: locust wrote no samples (exit {done.returncode}):\n{done.stderr[-3000:]}")
+    return json.loads(samples_path.read_text()), {"locust_exit": done.returncode, "log": done.stderr[-2000:]}
+
+
+def summarize(samples: list, duration: float) -> list[dict]:
+    """One row per request type and one for all: requests, statuses, 5xx, unanswered, p50/p99 over
+    the whole run, and p50/p99 once every shopper has logged in (after the login burst)."""
+    logged_in_at = max((t for name, _, _, t in samples if name == "login"), default=0.0)
+    by_name: dict[str, list] = defaultdict(list)
+    for name, ms, status, t in samples:
+        by_name[name].append((ms, status, t))
+    rows = []
+    for name, items in [*sorted(by_name.items()), ("all", [sample[1:] for sample in samples])]:
+        statuses = Counter(status for _, status, _ in items)
+        whole = percentiles([ms / 1000.0 for ms, _, _ in items], (50, 99))
+        steady = percentiles([ms / 1000.0 for ms, _, t in items if t > logged_in_at], (50, 99))
+        rows.append(
+            {
+                "request": name,
+                "requests": len(items),
+                "per_second": round(len(items) / duration, 2),
+                "statuses": {str(k): v for k, v in sorted(statuses.items())},
+                "5xx": sum(n for status, n in statuses.items() if status >= 500),
+                "no_answer": statuses.get(0, 0),
+                "p50_ms": whole.get("p50"),
+                "p99_ms": whole.get("p99"),
+                "after_logins_p50_ms": steady.get("p50"),
+                "after_logins_p99_ms": steady.get("p99"),
+            }
+        )
+    return rows
+
+
+def run_orders(first_order_id: int):
+    from shop.models import Order
+
+    return Order.objects.filter(pk__gt=first_order_id, user__username__startswith=ACCOUNT_PREFIX)
+
+
+def check_stock(snapshot: dict[SizeKey, int], first_order_id: int) -> dict:
+    """No size below zero; what the run's order lines took never exceeds the stock at the start;
+    each hot size went down by exactly what was sold."""
+    from django.db.models import Sum
+
+    from shop.models import OrderLine, ProductSize
+
+    lines = OrderLine.objects.filter(order__in=run_orders(first_order_id))
+    sold = {
+        (row["product_id"], row["size"]): row["units"]
+        for row in lines.values("product_id", "size").annotate(units=Sum("quantity"))
+    }
+    final = {
+        (pid, label): stock
+        for pid, label, stock in ProductSize.objects.filter(product__in=[p for p, _ in snapshot]).values_list(
+            "product_id", "label", "stock"
+        )
+    }
+    return {
+        "orders_placed": run_orders(first_order_id).count(),
+        "units_sold": sum(sold.values()),
+        "sizes_sold_out": sum(1 for key in snapshot if snapshot[key] > 0 and final.get(key) == 0),
+        "sizes_below_zero": ProductSize.objects.filter(stock__lt=0).count(),
+        "oversold": [f"{p}/{s}" for (p, s), units in sold.items() if units > snapshot.get((p, s), 0)],
+        "stock_mismatch": [
+            f"{p}/{s}" for (p, s), before in snapshot.items() if before - final[(p, s)] != sold.get((p, s), 0)
+        ],
+    }
+
+
+def restore_store(first_order_id: int) -> None:
+    """Delete the run's orders (their units go back to stock) and the load-test accounts."""
+    from django.contrib.auth.models import User
+    from django.db import transaction
+    from django.db.models import F
+
+    from shop.models import OrderLine, ProductSize
+
+    with transaction.atomic():
+        orders = run_orders(first_order_id)
+        for line in OrderLine.objects.filter(order__in=orders):
+            sizes = ProductSize.objects.filter(product_id=line.product_id, label=line.size)
+            sizes.update(stock=F("stock") + line.quantity)
+        orders.delete()
+        User.objects.filter(username__startswith=ACCOUNT_PREFIX, orders__isnull=True).delete()
+
+
+def other_processes() -> list[str]:
+    """What else uses the CPU as the run starts (before gunicorn): top's second sample, the
+    processes above 5% of a core, with their command lines."""
+    done = subprocess.run(
+        ["top", "-b", "-c", "-n", "2", "-d", "1", "-w", "200"], capture_output=True, text=True, check=False
+    )
+    second = done.stdout.split("\ntop - ")[-1].splitlines()
+    header = next((i for i, line in enumerate(second) if line.lstrip().startswith("PID")), len(second))
+    rows = [line.split(None, 11) for line in second[header + 1 :]]  # ... %CPU %MEM TIME+ COMMAND
+    return [f"{cols[11][:150]} ({cols[8]}% CPU)" for cols in rows if len(cols) == 12 and float(cols[8]) > 5]
+
+
+def warm_up(port: int, workers: int, products: list[int]) -> None:
+    """Every gunicorn worker loads the model and the text encoder before the measured run (a
+    worker's first recommendation takes seconds), and renders the pages once."""
+    sample = [{"id": pid} for pid in products[:50]]
+    jobs = build_jobs(sample, 10 * workers, "composed", seed=1)
+    jobs += [("GET", "/", ""), ("GET", f"/products/{products[0]}/", "")] * workers
+    run_load(port, jobs, workers)
+
+
+def report_and_verdict(args, plan: dict, rows: list[dict], stock: dict, ended: dict, context: dict) -> int:
+    columns = ["request", "requests", "per_second", "5xx", "no_answer", "p50_ms", "p99_ms"]
+    print_table(rows, [*columns, "after_logins_p50_ms", "after_logins_p99_ms"], "load")
+    print(f"statuses: { {r['request']: r['statuses'] for r in rows} }")
+    print(f"stock: {stock}")
+    report = {
+        "benchmark": "load",
+        "users": args.users,
+        "duration_s": args.duration,
+        "gunicorn_workers": args.workers,
+        "hot_sizes": len(plan["hot_sizes"]),
+        "model_version": plan["model_version"],
+        "requests": rows,
+        "stock": stock,
+        "locust_exit": ended["locust_exit"],
+        **context,
+    }
+    log(f"results: {write_results('load', report, args.json)}")
+    everything = rows[-1]
+    failed = everything["5xx"] or everything["no_answer"] or stock["oversold"] or stock["stock_mismatch"]
+    failed = failed or stock["sizes_below_zero"] or ended["locust_exit"] != 0
+    if failed:
+        print(f"FAILED: 5xx, unanswered or failed requests, or stock oversold (locust: {ended['log']})")
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    setup_django()
+    from shop.models import Order
+
+    first_order_id = Order.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    plan, snapshot = make_plan(args)
+    context = {"other_processes_at_start": other_processes(), "loadavg_at_start": os.getloadavg()}
+    # As the image runs it (--preload: the model loaded once, workers forked ready); plain HTTP on
+    # loopback, so session and CSRF cookies must not be HTTPS-only.
+    server_env = {"GUNICORN_CMD_ARGS": "--preload", "SECURE_COOKIES": "0", "ALLOWED_HOSTS": "127.0.0.1"}
+    server = start_server(args.port, args.workers, server_env)
+    try:
+        warm_up(args.port, args.workers, plan["products"])
+        log(f"{args.users} shoppers for {args.duration} s against {args.workers} gunicorn workers")
+        with tempfile.TemporaryDirectory() as workdir:
+            samples, ended = run_locust(args, plan, Path(workdir))
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(20)
+    context["loadavg_at_end"] = os.getloadavg()
+    stock = check_stock(snapshot, first_order_id)
+    if not args.keep:
+        restore_store(first_order_id)
+    return report_and_verdict(args, plan, summarize(samples, args.duration), stock, ended, context)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -76,7 +76,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
             run.percent, run.percent, run.stage, f"{run.percent}%", run.detail, run.time_left,
         )  # fmt: skip
 
-    @admin.display(description="val R@10: model / image only / seed")
+    @admin.display(description="val R@10 (model / image only / seed)")
     def recall_vs_baselines(self, obj: ModelVersion) -> str:
         values = [_recall(obj.metrics, m) for m in ("composed", "image_only", "seed")]
         if values[0] is None:
@@ -168,12 +168,18 @@ class ModelVersionAdmin(admin.ModelAdmin):
             "active_recall": dashboard.recall(active.val_recall_at_10) if active else "",
             "previous": versions.previous_version(),
             "awaiting_review": ModelVersion.objects.filter(status=ModelVersion.Status.READY),
+            "title": "Model versions",
         }
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
         version = self.get_object(request, object_id)
-        extra = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
+        extra = {
+            "title": "Model version",
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
         if version is not None:
             extra.update(self._version_context(version))
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})

@@ -11,7 +11,6 @@ works as a plain link or form without JavaScript.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -30,10 +29,11 @@ PRICE_CHOICES = (500, 1000, 2000, 5000)  # the "under ₹…" filter chip
 # Category chips that go together: the catalog's age groups name the gender ("Adults-Men"),
 # so not keeping the gender means not keeping the age group either.
 RELAXES = {"article_type": ("article_type",), "gender": ("gender", "age_group"), "age_group": ("age_group",)}
-# Words that only join clauses: dropped when removing a chip leaves them dangling.
-CONNECTORS = frozenset(
-    {"in", "with", "and", "but", "a", "an", "the", "of", "or", "to", "as", "for", ",", "&"}
-)
+# Words that join clauses: removing a chip's words removes the joining word before them too;
+# joining words and articles left at the end (and "and"/"but" at the start) go as well.
+JOINERS = frozenset({"in", "with", "and", "but", "of", "or", "to", "as", "for", ",", "&"})
+TRAILING = JOINERS | {"a", "an", "the"}
+LEADING_JOINERS = frozenset({"and", "but", "or", ",", "&"})  # meaningless at the start of a request
 FILTER_LABELS = {
     "gender": "{}",
     "age_group": "{}",
@@ -116,26 +116,44 @@ def _getlist(params: QueryDict | Mapping, name: str) -> list[str]:
     return [value] if isinstance(value, str) else []
 
 
+def _tokens(text: str) -> list[str]:
+    return text.replace(",", " , ").split()
+
+
+def _span(tokens: list[str], words: list[str]) -> tuple[int, int] | None:
+    """Where `words` stand together in `tokens` (any case): (start, end), or None."""
+    lowered, wanted = [t.lower() for t in tokens], [w.lower() for w in words]
+    for start in range(len(tokens) - len(words) + 1):
+        if wanted and lowered[start : start + len(wanted)] == wanted:
+            return start, start + len(wanted)
+    return None
+
+
+def _cut(tokens: list[str], start: int, end: int) -> list[str]:
+    """Tokens without [start, end), and without the joining word just before it ("in" navy)."""
+    if start > 0 and tokens[start - 1].lower() in JOINERS:
+        start -= 1
+    return tokens[:start] + tokens[end:]
+
+
 def text_without(text: str, words: str) -> str:
-    """`text` without `words` (a constraint's from_text), and without the joining words that
-    this leaves dangling: "in navy with short sleeves" without "short sleeves" is "in navy"."""
-    pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words.split()) + r"(?!\w)"
-    rest, found = re.subn(pattern, " ", text, count=1, flags=re.IGNORECASE)
-    if not found:  # the words were not together: take each out once
-        rest = text
-        for word in words.split():
-            rest = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", " ", rest, count=1, flags=re.IGNORECASE)
-    tokens = rest.replace(",", " , ").split()
-    kept: list[str] = []
-    for token in tokens:
-        if token.lower() in CONNECTORS and kept and kept[-1].lower() in CONNECTORS:
-            kept.pop()  # two joining words in a row: the first joined what was removed
-        kept.append(token)
-    while kept and kept[0].lower() in CONNECTORS - {"a", "an"}:
-        kept.pop(0)
-    while kept and kept[-1].lower() in CONNECTORS:
-        kept.pop()
-    return " ".join(kept).replace(" ,", ",")
+    """`text` without `words` (a constraint's from_text) and the joining word that led to them:
+    "in navy with short sleeves" without "short sleeves" is "in navy", without "navy" it is
+    "with short sleeves"."""
+    tokens, wanted = _tokens(text), _tokens(words)
+    span = _span(tokens, wanted)
+    if span is not None:
+        tokens = _cut(tokens, *span)
+    else:  # the words were not together: take each out once
+        for word in wanted:
+            single = _span(tokens, [word])
+            if single is not None:
+                tokens = _cut(tokens, *single)
+    while tokens and tokens[0].lower() in LEADING_JOINERS:
+        tokens.pop(0)
+    while tokens and tokens[-1].lower() in TRAILING:
+        tokens.pop()
+    return " ".join(tokens).replace(" ,", ",")
 
 
 def chips(request: PageRequest, recommendation: services.Recommendation) -> list[Chip]:

@@ -61,7 +61,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj: ModelVersion) -> str:
         ready = obj.status == ModelVersion.Status.READY
-        label = "ready: waiting for review" if ready else obj.get_status_display()
+        label = "ready for review" if ready else obj.get_status_display()
         return format_html('<span class="mv-status mv-{}">{}</span>', obj.status, label)
 
     @admin.display(description="progress")

@@ -124,10 +124,10 @@ def admin_pages(page: Page, base: str, out: Path) -> None:
         shoot(page, out, "admin-review-desktop", full_page=True)
     else:
         print("  (no version waits for review: skipped admin-review-desktop.png)")
-    first = page.locator("#result_list tbody tr th a").first
-    first.click()
+    page.goto(f"{base}/admin/recommender/modelversion/?status__exact=active")
+    page.locator("#result_list tbody tr th a").first.click()
     page.wait_for_load_state()
-    shoot(page, out, "admin-version-metrics-desktop")
+    shoot(page, out, "admin-version-metrics-desktop", full_page=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -78,20 +78,29 @@ def log_in(page, base: str, username: str, password: str) -> None:
     page.wait_for_load_state()
 
 
-def type_slowly_and_count(page, text: str) -> tuple[int, int]:
-    """Type like a slow typist (120 ms a key), wait past the pause; (requests, redraws)."""
+PAUSE_MS = 600  # like_this.js: the box asks after this long without a keystroke
+
+
+def type_slowly_and_count(page, text: str) -> tuple[int, int, int]:
+    """Type like a slow typist (120 ms a key) and wait past the pause: (pauses the page saw —
+    one at the end, plus any gap of PAUSE_MS between keys on a busy machine —, requests, redraws)."""
     requests: list[str] = []
     listener = lambda r: "fragment=1" in r.url and requests.append(r.url)  # noqa: E731
     page.on("request", listener)
     page.evaluate(
-        """() => { window.redraws = 0; new MutationObserver(() => window.redraws++)
-             .observe(document.querySelector('[data-like-this-results]'), {childList: true}); }"""
+        """() => { window.redraws = 0; window.keys = [];
+             new MutationObserver(() => window.redraws++)
+               .observe(document.querySelector('[data-like-this-results]'), {childList: true});
+             document.querySelector('form[data-like-this] input[name=text]')
+               .addEventListener('input', () => window.keys.push(performance.now())); }"""
     )
     page.locator("form[data-like-this] input[name=text]").press_sequentially(text, delay=120)
     page.locator("[data-like-this-grid] article").first.wait_for(timeout=20000)
     page.wait_for_timeout(1200)  # past another pause: nothing more may be asked or drawn
     page.remove_listener("request", listener)
-    return len(requests), page.evaluate("window.redraws")
+    keys = page.evaluate("window.keys")
+    pauses = 1 + sum(1 for a, b in zip(keys, keys[1:], strict=False) if b - a >= PAUSE_MS)
+    return pauses, len(requests), page.evaluate("window.redraws")
 
 
 def shopper_refines(page, base: str, shirt: Product) -> None:
@@ -100,8 +109,8 @@ def shopper_refines(page, base: str, shirt: Product) -> None:
     assert_product_first(page)
     assert_no_sideways_scroll(page)
 
-    requests, redraws = type_slowly_and_count(page, "in navy with short sleeves")
-    assert (requests, redraws) == (1, 1), "one request and one redraw per pause in typing"
+    pauses, requests, redraws = type_slowly_and_count(page, "in navy with short sleeves")
+    assert 1 <= requests <= pauses and redraws <= requests, "at most one request and redraw per pause"
     cards = page.locator("[data-like-this-grid] article")
     assert cards.count() == 20
     assert page.locator(".like-this-reference img").is_visible()  # the reference beside its results

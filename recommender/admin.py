@@ -26,8 +26,7 @@ def _recall(metrics: dict, method: str) -> float | None:
 class ModelVersionAdmin(admin.ModelAdmin):
     change_list_template = "admin/recommender/modelversion/change_list.html"
     change_form_template = "admin/recommender/modelversion/change_form.html"
-    list_display = ["name", "status_badge", "progress_bar", "recall_vs_baselines", "created_by", "created_at",
-                    "activated_at"]  # fmt: skip
+    list_display = ["name", "status_badge", "progress_bar", "recall_vs_baselines", "history"]
     list_filter = ["status"]
     actions = ["activate_selected"]
     fields = [
@@ -82,6 +81,13 @@ class ModelVersionAdmin(admin.ModelAdmin):
         if values[0] is None:
             return "—"
         return " / ".join(dashboard.recall(v) for v in values)
+
+    @admin.display(description="created / served", ordering="created_at")
+    def history(self, obj: ModelVersion) -> str:
+        created = f"{timezone.localtime(obj.created_at):%d %b %H:%M}"
+        by = f" by {obj.created_by}" if obj.created_by else ""
+        served = f"{timezone.localtime(obj.activated_at):%d %b %H:%M}" if obj.activated_at else "never served"
+        return format_html("{}{}<br><span class='mv-detail'>{}</span>", created, by, served)
 
     @admin.action(description="Activate the selected version (the current one is retired)")
     def activate_selected(self, request: HttpRequest, queryset):

@@ -25,7 +25,7 @@ from shop.models import AgeGroup, Gender, Product
 from shop.params import is_id
 from shop.selectors import ProductFilters, Sort, parse_product_filters, parse_sort
 
-PRICE_CHOICES = (500, 1000, 2000, 5000)  # the "under ₹…" filter chip
+PRICE_CHOICES = (500, 1000, 2000, 5000)  # the "up to ₹…" filter chip
 # Category chips that go together: the catalog's age groups name the gender ("Adults-Men"),
 # so not keeping the gender means not keeping the age group either.
 RELAXES = {"article_type": ("article_type",), "gender": ("gender", "age_group"), "age_group": ("age_group",)}

@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test venv browser stop lint bench-retrieval bench-serving bench-scale bench-indexing
+.PHONY: demo test venv browser stop lint screenshots bench-retrieval bench-serving bench-scale bench-indexing
 
 venv: $(VENV)/.installed
 
@@ -44,6 +44,10 @@ test: venv browser lint
 stop:
 	-@test -f var/worker.pid && kill $$(cat var/worker.pid) 2>/dev/null && echo "worker stopped"; rm -f var/worker.pid
 	-@$(PY) -m config.startup stop
+
+# Screenshots of the main pages into docs/screenshots/ (needs the store running: make demo).
+screenshots: venv browser
+	$(PY) docs/screenshots/take.py --url http://$(HOST):$(PORT)
 
 # Style and the dependency direction (shop <- recommender -> ml), both part of `make test`.
 lint: venv

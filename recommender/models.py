@@ -37,7 +37,9 @@ class ModelVersion(models.Model):
     error = models.TextField(blank=True)
     activate_when_ready = models.BooleanField(default=True)
     task_id = models.CharField(max_length=64, blank=True)
-    worker = models.CharField(max_length=200, blank=True, help_text="the worker running the current step")
+    worker = models.CharField(
+        max_length=200, blank=True, help_text="the Celery worker running the current step"
+    )
     attempts = models.PositiveSmallIntegerField(default=0, help_text="starts of the current step")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

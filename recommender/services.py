@@ -133,7 +133,7 @@ def candidate_products(
 ) -> QuerySet[Product]:
     """Products that may be recommended: filters and exclusions (cancelled orders don't count)."""
     # Results are shown as cards: the long text columns stay in the database.
-    qs = filter_products(filters).defer("description", "attributes")
+    qs = filter_products(filters).defer("description", "attributes", "search_vector")
     if exclude_ids:
         qs = qs.exclude(pk__in=exclude_ids)
     if exclude_purchased_by is not None:
@@ -146,6 +146,7 @@ def candidate_products(
 def overridden_category(filters: ProductFilters) -> set[str]:
     """Category fields the shopper's explicit filters decide (their implied 'keep' goes)."""
     fields = {"gender", "age_group"} if filters.gender else set()
+    fields |= {"age_group"} if filters.age_group else set()
     return fields | ({"article_type"} if filters.article_type else set())
 
 
@@ -159,10 +160,12 @@ def recommend(
     exclude_purchased: bool = True,
     relax: tuple[str, ...] = (),
     scope: SearchScope = SHOPPERS,
+    version: ModelVersion | None = None,
 ) -> Recommendation:
     """Products like `reference` (or the shopper's last purchase) changed as `text` asks.
     `relax` drops the implied "same category" conditions it names (article_type, gender,
-    age_group); text the store does not understand at all gives "more like this"."""
+    age_group); text the store does not understand at all gives "more like this".
+    `version`: a model version other than the active one (staff reviewing a candidate)."""
     text = clean_text(text)
     if not 1 <= limit <= MAX_LIMIT:
         raise RecommendationError(f"limit must be between 1 and {MAX_LIMIT}.")
@@ -172,7 +175,7 @@ def recommend(
             f"relax takes {', '.join(understanding.CATEGORY_FIELDS)}, not {', '.join(unknown)}."
         )
     clock = Stopwatch()
-    version = active_version()
+    version = version or active_version()
     product, is_last_purchase = resolve_reference(reference, user)
     ref = reference_vector(version, product)
     filters = filters or ProductFilters()

@@ -33,6 +33,10 @@ class ProductAdmin(admin.ModelAdmin):
     list_per_page = 50
     readonly_fields = ("preview", "created_at", "updated_at")
     inlines = [ProductSizeInline]
+
+    class Media:
+        css = {"all": ("shop/admin.css",)}  # styles in a file: the CSP allows no style attributes
+
     fieldsets = (
         (None, {"fields": ("name", "brand", "gender", "age_group", "is_active")}),
         ("Category", {"fields": ("master_category", "sub_category", "article_type", "usage", "season")}),
@@ -51,7 +55,7 @@ class ProductAdmin(admin.ModelAdmin):
         if not obj.image:
             return "—"
         return format_html(
-            '<img src="{}" alt="" class="product-thumb" width="48" height="48" style="object-fit:contain">',
+            '<img src="{}" alt="" class="product-thumb" width="48" height="48">',
             obj.image.url,
         )
 

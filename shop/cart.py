@@ -1,11 +1,19 @@
-"""The shopping cart, kept in the session so anonymous shoppers can fill it before logging in."""
+"""The shopping cart, kept in the session so anonymous shoppers can fill it before logging in.
+
+A signed-in shopper's cart is also kept with the account (``SavedCart``): every change is
+written there, and logging in merges it with what the session holds, so the cart follows the
+shopper to another browser and survives logging out.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from shop.models import Product
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import HttpRequest
+
+from shop.models import Product, SavedCart
 from shop.services import MAX_QUANTITY_PER_LINE, OrderItem
 
 SESSION_KEY = "cart"
@@ -22,10 +30,27 @@ class CartLine:
         return self.product.selling_price * self.quantity
 
 
+def _valid_items(items: object) -> dict[str, int]:
+    """Cart items as stored ({"<product id>|<size>": quantity}), anything malformed dropped."""
+    if not isinstance(items, dict):
+        return {}
+    valid = {}
+    for key, quantity in items.items():
+        product_id = key.split("|", 1)[0] if isinstance(key, str) and "|" in key else ""
+        if product_id.isascii() and product_id.isdigit() and isinstance(quantity, int) and quantity > 0:
+            valid[key] = min(quantity, MAX_QUANTITY_PER_LINE)
+    return valid
+
+
 class Cart:
-    def __init__(self, session):
+    def __init__(self, session, user: AbstractBaseUser | AnonymousUser | None = None):
         self.session = session
-        self.items: dict[str, int] = dict(session.get(SESSION_KEY, {}))
+        self.user = user if user is not None and user.is_authenticated else None
+        self.items: dict[str, int] = _valid_items(session.get(SESSION_KEY, {}))
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> Cart:
+        return cls(request.session, getattr(request, "user", None))
 
     @staticmethod
     def _key(product_id: int, size: str) -> str:
@@ -67,3 +92,17 @@ class Cart:
     def _save(self) -> None:
         self.session[SESSION_KEY] = self.items
         self.session.modified = True
+        if self.user is not None:
+            SavedCart.objects.update_or_create(user=self.user, defaults={"items": self.items})
+
+
+def merge_saved_cart(session, user: AbstractBaseUser) -> None:
+    """At login: the session's cart and the account's saved cart become one, in both places.
+    A line in both keeps the larger quantity (the same item added twice is not bought twice)."""
+    saved = SavedCart.objects.filter(user=user).values_list("items", flat=True).first()
+    merged = _valid_items(saved)
+    for key, quantity in _valid_items(session.get(SESSION_KEY, {})).items():
+        merged[key] = max(merged.get(key, 0), quantity)
+    cart = Cart(session, user)
+    cart.items = merged
+    cart._save()

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, TextChoices
 from django.db.models.functions import Coalesce
 
-from shop.models import Gender, Order, OrderLine, Product, ProductSize
+from shop import search
+from shop.models import AgeGroup, Gender, Order, OrderLine, Product, ProductSize
 from shop.params import ParamError, parse_bool, parse_decimal
 
 MAX_QUERY_LENGTH = 200
@@ -28,6 +29,7 @@ class FilterError(ValueError):
 class ProductFilters:
     q: str = ""
     gender: str | None = None
+    age_group: str | None = None  # an AgeGroup: "Adults" or "Kids"
     article_type: str | None = None
     colour: str | None = None
     min_price: Decimal | None = None
@@ -57,6 +59,17 @@ def _parse(parser, params: Mapping[str, object], name: str, errors: dict[str, st
         return default
 
 
+def _choice(value: str | None, choices: list[str], name: str, errors: dict[str, str]) -> str | None:
+    """One of `choices`, matched case-insensitively (an error for `name` otherwise)."""
+    if value is None:
+        return None
+    by_lower = {c.lower(): c for c in choices}
+    if value.lower() not in by_lower:
+        errors[name] = f"must be one of {', '.join(choices)}."
+        return None
+    return by_lower[value.lower()]
+
+
 def parse_product_filters(params: Mapping[str, object]) -> ProductFilters:
     """Validate raw filter values (query string or JSON); raise FilterError on bad input."""
     errors: dict[str, str] = {}
@@ -77,17 +90,10 @@ def parse_product_filters(params: Mapping[str, object]) -> ProductFilters:
             return None
         return value or None
 
-    gender = text("gender")
-    if gender is not None:
-        by_lower = {g.lower(): g for g in Gender.values}
-        if gender.lower() not in by_lower:
-            errors["gender"] = f"must be one of {', '.join(Gender.values)}."
-        else:
-            gender = by_lower[gender.lower()]
-
     filters = ProductFilters(
         q=text("q", MAX_QUERY_LENGTH) or "",
-        gender=gender,
+        gender=_choice(text("gender"), Gender.values, "gender", errors),
+        age_group=_choice(text("age_group"), AgeGroup.values, "age_group", errors),
         article_type=text("article_type"),
         colour=text("colour"),
         min_price=_parse(parse_decimal, params, "min_price", errors),
@@ -115,15 +121,12 @@ def active_products() -> QuerySet[Product]:
 def filter_products(filters: ProductFilters, queryset: QuerySet[Product] | None = None) -> QuerySet[Product]:
     """Apply keyword search and filters; prices compare against what the shopper pays."""
     qs = active_products() if queryset is None else queryset
-    for word in filters.q.split():
-        qs = qs.filter(
-            Q(name__icontains=word)
-            | Q(brand__icontains=word)
-            | Q(article_type__icontains=word)
-            | Q(base_colour__iexact=word)
-        )
+    if filters.q:
+        qs = search.matching(qs, filters.q)
     if filters.gender:
         qs = qs.filter(gender=filters.gender)
+    if filters.age_group:
+        qs = qs.filter(age_group__istartswith=filters.age_group)
     if filters.article_type:
         qs = qs.filter(article_type__iexact=filters.article_type)
     if filters.colour:
@@ -145,11 +148,54 @@ def filter_products(filters: ProductFilters, queryset: QuerySet[Product] | None 
     return qs
 
 
+class Sort(TextChoices):
+    """How a list of products is ordered (catalog and recommendation results)."""
+
+    RELEVANCE = "relevance", "Relevance"
+    PRICE = "price", "Price: low to high"
+    PRICE_DESC = "-price", "Price: high to low"
+    NEWEST = "newest", "Newest"
+
+
+def parse_sort(raw: object) -> Sort:
+    """A sort order from a query string; anything unknown is relevance (like an unknown parameter)."""
+    return Sort(raw) if isinstance(raw, str) and raw in Sort.values else Sort.RELEVANCE
+
+
+def sort_products(products: QuerySet[Product], sort: Sort) -> QuerySet[Product]:
+    """Order products; relevance is the keyword search's rank when there is one, else catalog order."""
+    if sort == Sort.PRICE:
+        return products.order_by(Coalesce("discounted_price", "price"), "id")
+    if sort == Sort.PRICE_DESC:
+        return products.order_by(Coalesce("discounted_price", "price").desc(), "id")
+    if sort == Sort.NEWEST:
+        return products.order_by("-created_at", "-id")
+    if "search_rank" in products.query.annotations:
+        return products.order_by("-search_rank", "id")
+    return products.order_by("id")
+
+
+def keyword_results(filters: ProductFilters) -> tuple[QuerySet[Product], ProductFilters, str | None]:
+    """Products for a catalog page: (products, the filters used, what was corrected).
+
+    When the words match nothing and the catalog has close words ("shrt" -> "shirt"), the
+    corrected words are searched instead and returned as the third value."""
+    products = filter_products(filters)
+    if not filters.q or products.exists():
+        return products, filters, None
+    suggestion = search.did_you_mean(filters.q)
+    if suggestion is None:
+        return products, filters, None
+    corrected = replace(filters, q=suggestion)
+    return filter_products(corrected), corrected, suggestion
+
+
 def filter_choices() -> dict[str, list[str]]:
     """Values offered by the catalog filter form, from the products that exist."""
     base = Product.objects.filter(is_active=True)
     return {
         "genders": list(Gender.values),
+        "age_groups": list(AgeGroup.values),
         "article_types": list(
             base.order_by("article_type").values_list("article_type", flat=True).distinct()
         ),

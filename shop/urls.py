@@ -9,6 +9,8 @@ urlpatterns = [
     path("cart/", views.cart_view, name="cart"),
     path("cart/add/<int:pk>/", views.cart_add, name="cart_add"),
     path("cart/remove/", views.cart_remove, name="cart_remove"),
+    path("checkout/address/", views.checkout_address, name="checkout_address"),
     path("checkout/", views.checkout, name="checkout"),
+    path("orders/<int:pk>/placed/", views.order_placed, name="order_placed"),
     path("purchases/", views.purchases, name="purchases"),
 ]

@@ -1,4 +1,8 @@
-"""Storefront pages. Thin views: queries live in shop.selectors, writes in shop.services."""
+"""Storefront pages. Thin views: queries live in shop.selectors, writes in shop.services.
+
+Every form posts, then redirects (post/redirect/get): a reload never posts twice, and a refused
+form comes back as a message on the page it came from.
+"""
 
 from __future__ import annotations
 
@@ -16,14 +20,35 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from shop.cart import Cart
-from shop.forms import AddToCartForm, RemoveFromCartForm, SignupForm
-from shop.models import OrderLine, Product, ProductSize
-from shop.selectors import FilterError, ProductFilters, filter_choices, filter_products, parse_product_filters
-from shop.services import OrderError, place_order
+from shop.forms import AddressForm, AddToCartForm, RemoveFromCartForm, SignupForm
+from shop.models import Order, OrderLine, Product, ProductSize
+from shop.selectors import (
+    FilterError,
+    ProductFilters,
+    Sort,
+    filter_choices,
+    keyword_results,
+    parse_product_filters,
+    parse_sort,
+    sort_products,
+)
+from shop.services import OrderError, Shipping, place_order, send_order_confirmation
 
 PAGE_SIZE = 24
-GRID_FIELDS = ("id", "name", "brand", "gender", "article_type", "price", "discounted_price", "image")
-FILTER_PARAMS = ("q", "gender", "article_type", "colour", "min_price", "max_price", "size", "in_stock")
+GRID_FIELDS = (
+    "id", "name", "brand", "gender", "age_group", "article_type", "price", "discounted_price", "image",
+)  # fmt: skip
+FILTER_PARAMS = (
+    "q", "gender", "age_group", "article_type", "colour", "min_price", "max_price", "size", "in_stock",
+)  # fmt: skip
+ADDRESS_SESSION_KEY = "checkout_address"
+
+
+def safe_next(request: HttpRequest, url: str | None) -> str | None:
+    """`url` when it points into this site (a `next` parameter), else None."""
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return url
+    return None
 
 
 def _parse_filters(params) -> tuple[ProductFilters, dict[str, str]]:
@@ -50,18 +75,25 @@ def _size_labels() -> list[str]:
 
 
 def catalog(request: HttpRequest) -> HttpResponse:
-    filters, filter_errors = _parse_filters(request.GET)
-    products = filter_products(filters).only(*GRID_FIELDS).order_by("id")
+    asked, filter_errors = _parse_filters(request.GET)
+    products, filters, corrected = keyword_results(asked)
+    sort = parse_sort(request.GET.get("sort"))
+    products = sort_products(products.only(*GRID_FIELDS).prefetch_related("sizes"), sort)
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = urlencode(filters.as_query_params())
+    query = {**filters.as_query_params(), **({"sort": sort.value} if sort != Sort.RELEVANCE else {})}
     return render(
         request,
         "shop/catalog.html",
         {
             "page": page,
             "filters": filters,
+            "asked_q": asked.q,
+            "corrected": corrected,
             "filter_errors": filter_errors,
-            "filter_query": query,
+            "filter_query": urlencode(query),
+            "active_filter_count": len(set(filters.as_query_params()) - {"q"}),
+            "sort": sort,
+            "sorts": Sort.choices,
             "choices": filter_choices(),
             "size_labels": _size_labels(),
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
@@ -75,13 +107,10 @@ def _active_product(pk: int) -> Product:
 
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     product = _active_product(pk)
-    return render(request, "shop/product.html", _product_context(product, AddToCartForm(product=product)))
-
-
-def _product_context(product: Product, form: AddToCartForm) -> dict:
+    form = AddToCartForm(product=product)
     details = [
         ("Brand", product.brand),
-        ("Gender", product.gender),
+        ("For", product.audience),
         ("Type", product.article_type),
         ("Colour", ", ".join(c for c in (product.base_colour, product.colour1, product.colour2) if c)),
         ("Season", product.season),
@@ -89,56 +118,103 @@ def _product_context(product: Product, form: AddToCartForm) -> dict:
         ("Usage", product.usage),
     ]
     details += sorted((product.attributes or {}).items())
-    return {"product": product, "form": form, "sizes": form.sizes, "details": [d for d in details if d[1]]}
+    context = {"product": product, "form": form, "sizes": form.sizes, "details": [d for d in details if d[1]]}
+    return render(request, "shop/product.html", context)
 
 
 @require_POST
 def cart_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add to the cart from the product page or a card's quick add; back to `next` (or the
+    cart), or to the product page with the reason when the form is refused."""
     product = _active_product(pk)
     form = AddToCartForm(request.POST, product=product)
+    back = safe_next(request, request.POST.get("next"))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
-        return render(request, "shop/product.html", _product_context(product, form), status=400)
+                messages.error(request, f"{product.name}: {error}")
+        return redirect(back or product.get_absolute_url())
     size, quantity = form.cleaned_data["size"], form.cleaned_data["quantity"]
-    Cart(request.session).add(product.pk, size, quantity)
+    Cart.of(request).add(product.pk, size, quantity)
     sized = f" (size {size})" if size else ""
     messages.success(request, f"Added {quantity} × {product.name}{sized} to your cart.")
-    return redirect("shop:cart")
+    return redirect(back or "shop:cart")
 
 
 @require_POST
 def cart_remove(request: HttpRequest) -> HttpResponse:
     form = RemoveFromCartForm(request.POST)
     if form.is_valid():
-        Cart(request.session).remove(form.cleaned_data["product_id"], form.cleaned_data["size"])
+        Cart.of(request).remove(form.cleaned_data["product_id"], form.cleaned_data["size"])
         messages.info(request, "Removed from your cart.")
     return redirect("shop:cart")
 
 
 def cart_view(request: HttpRequest) -> HttpResponse:
-    cart = Cart(request.session)
-    lines = cart.lines()
-    return render(request, "shop/cart.html", {"lines": lines, "total": cart.total()})
+    cart = Cart.of(request)
+    return render(request, "shop/cart.html", {"lines": cart.lines(), "total": cart.total()})
+
+
+def _last_address(request: HttpRequest) -> dict[str, str]:
+    """The address of this checkout, else of the shopper's last order (to fill the form in)."""
+    if request.session.get(ADDRESS_SESSION_KEY):
+        return request.session[ADDRESS_SESSION_KEY]
+    last = request.user.orders.exclude(ship_line1="").first()
+    if last is None:
+        return {"email": request.user.email}
+    names = ("name", "line1", "line2", "city", "postcode", "phone")
+    return {**{name: getattr(last, f"ship_{name}") for name in names}, "email": last.email}
+
+
+@login_required
+def checkout_address(request: HttpRequest) -> HttpResponse:
+    """Checkout, step 1: where it goes."""
+    if not Cart.of(request).count():
+        messages.info(request, "Your cart is empty.")
+        return redirect("shop:cart")
+    form = AddressForm(request.POST or None, initial=_last_address(request))
+    if request.method == "POST" and form.is_valid():
+        request.session[ADDRESS_SESSION_KEY] = {name: form.cleaned_data[name] for name in form.fields}
+        return redirect("shop:checkout")
+    return render(request, "shop/checkout_address.html", {"form": form, "step": 1})
+
+
+def _checkout_shipping(request: HttpRequest) -> Shipping | None:
+    """The address of step 1, when this session has a valid one."""
+    form = AddressForm(request.session.get(ADDRESS_SESSION_KEY) or None)
+    return form.shipping() if form.is_bound and form.is_valid() else None
 
 
 @login_required
 def checkout(request: HttpRequest) -> HttpResponse:
-    cart = Cart(request.session)
+    """Checkout, step 2: review and place the order (pay on delivery)."""
+    cart = Cart.of(request)
     if not cart.count():
         messages.info(request, "Your cart is empty.")
         return redirect("shop:cart")
+    shipping = _checkout_shipping(request)
+    if shipping is None:
+        return redirect("shop:checkout_address")
     if request.method == "POST":
         try:
-            order = place_order(request.user, cart.order_items())
+            order = place_order(request.user, cart.order_items(), shipping)
         except OrderError as exc:
             messages.error(request, str(exc))
             return redirect("shop:cart")
         cart.clear()
-        messages.success(request, f"Thank you! Order #{order.pk} is placed.")
-        return redirect("shop:purchases")
-    return render(request, "shop/checkout.html", {"lines": cart.lines(), "total": cart.total()})
+        request.session.pop(ADDRESS_SESSION_KEY, None)
+        send_order_confirmation(order)
+        return redirect("shop:order_placed", pk=order.pk)
+    context = {"lines": cart.lines(), "total": cart.total(), "shipping": shipping, "step": 2}
+    return render(request, "shop/checkout.html", context)
+
+
+@login_required
+def order_placed(request: HttpRequest, pk: int) -> HttpResponse:
+    """Checkout, done: the confirmation of one of the shopper's own orders."""
+    lines = Prefetch("lines", queryset=OrderLine.objects.select_related("product"))
+    order = get_object_or_404(request.user.orders.prefetch_related(lines), pk=pk)
+    return render(request, "shop/order_placed.html", {"order": order, "step": 3})
 
 
 @login_required
@@ -148,14 +224,12 @@ def purchases(request: HttpRequest) -> HttpResponse:
         "product__image", "product__brand", "product__is_active",
     )  # fmt: skip
     orders = list(request.user.orders.prefetch_related(Prefetch("lines", queryset=lines)))
-    has_purchases = any(o.status != o.Status.CANCELLED for o in orders)
+    has_purchases = any(o.status != Order.Status.CANCELLED for o in orders)
     return render(request, "shop/purchases.html", {"orders": orders, "has_purchases": has_purchases})
 
 
 def signup(request: HttpRequest) -> HttpResponse:
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = ""
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next")) or ""
     if request.user.is_authenticated:
         return redirect(next_url or "shop:catalog")
     form = SignupForm(request.POST or None)

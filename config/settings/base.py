@@ -6,7 +6,7 @@ them starts nothing: the embedded PostgreSQL and Redis are only *described* here
 
 Variables (README.md, "Configuration"): DATABASE_URL, REDIS_URL, REDIS_FALLBACK, SECRET_KEY,
 DEBUG, ALLOWED_HOSTS, VAR_DIR, MEDIA_ROOT, STATIC_ROOT, CATALOG_DIR, ML_CACHE_DIR, MODEL_DIR,
-TORCH_THREADS, CELERY_TASK_ALWAYS_EAGER, CACHE_KEY_PREFIX, LOG_LEVEL.
+TORCH_THREADS, CELERY_TASK_ALWAYS_EAGER, CACHE_KEY_PREFIX, LOG_LEVEL, EMAIL_URL, DEFAULT_FROM_EMAIL.
 """
 
 from datetime import timedelta
@@ -150,6 +150,11 @@ AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "shop:catalog"
 LOGOUT_REDIRECT_URL = "shop:catalog"
+
+# --- Email: order confirmations. EMAIL_URL like smtp+tls://user:password@host:587; the default
+# prints mails on the console (development and demos).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Fashion Store <orders@fashion-store.local>")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -1,18 +1,23 @@
 from django.db.models import Q
 from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from recommender import versions
 from recommender.models import ModelVersion
 from recommender.services import MAX_LIMIT, MAX_TEXT_LENGTH, RecommendationError, clean_text
 from recommender.understanding import CATEGORY_FIELDS
-from shop.api.serializers import ProductSummarySerializer
-from shop.models import Gender, Product
+from shop.api.serializers import ProductListSerializer, ProductSummarySerializer
+from shop.models import AgeGroup, Gender, Product
 from shop.selectors import FilterError, parse_product_filters
 
 
+@extend_schema_serializer(component_name="RecommendationFilters")
 class RecommendationFiltersSerializer(serializers.Serializer):
     gender = serializers.ChoiceField(choices=Gender.choices, required=False)
+    age_group = serializers.ChoiceField(
+        choices=AgeGroup.choices, required=False, help_text="Adults or Kids (of any gender)."
+    )
     article_type = serializers.CharField(required=False, max_length=60)
     min_price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
     max_price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
@@ -44,6 +49,7 @@ class ClosedFiltersSchema(OpenApiSerializerExtension):
         return {**auto_schema._map_basic_serializer(self.target, direction), "additionalProperties": False}
 
 
+@extend_schema_serializer(component_name="Recommendation")
 class RecommendationRequestSerializer(serializers.Serializer):
     reference_product = serializers.IntegerField(
         required=False, allow_null=True, help_text="Product id; default: the caller's last purchase."
@@ -117,7 +123,7 @@ class InterpretationSerializer(serializers.Serializer):
 
 
 class RecommendationResultSerializer(serializers.Serializer):
-    product = ProductSummarySerializer()
+    product = ProductListSerializer(help_text="The product with its sizes and their stock.")
     score = serializers.FloatField(help_text="Cosine similarity to the composed query (higher is closer).")
 
 
@@ -155,6 +161,7 @@ class RetrainConflictSerializer(serializers.Serializer):
     job = ModelVersionSerializer()
 
 
+@extend_schema_serializer(component_name="Retrain")
 class RetrainRequestSerializer(serializers.Serializer):
     config = serializers.DictField(
         required=False,

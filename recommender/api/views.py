@@ -2,8 +2,9 @@
 
 import time
 
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,12 +18,46 @@ from recommender.api.serializers import (
     RetrainRequestSerializer,
 )
 from recommender.models import ModelVersion
-from shop.api.serializers import ErrorSerializer, ProductSummarySerializer
+from shop.api.serializers import ErrorSerializer, ProductListSerializer, ProductSummarySerializer
+from shop.api.views import EXAMPLE_PRODUCT
 
 ERROR = OpenApiResponse(ErrorSerializer, description='JSON error: {"error": "...", "detail": {...}}')
 ERROR_401 = OpenApiResponse(ErrorSerializer, description="Not authenticated.")
 ERROR_403 = OpenApiResponse(ErrorSerializer, description="Staff only.")
 CONFLICT = OpenApiResponse(RetrainConflictSerializer, description="A run is already queued or running.")
+
+# Request bodies the API docs offer ("Try it out" sends the first one): real demo products.
+RECOMMENDATION_EXAMPLES = [
+    OpenApiExample(
+        "In navy with short sleeves",
+        value={"reference_product": EXAMPLE_PRODUCT, "text": "in navy with short sleeves", "limit": 5},
+        request_only=True,
+    ),
+    OpenApiExample(
+        "Cheaper and not black in size 40",
+        value={
+            "reference_product": EXAMPLE_PRODUCT,
+            "text": "cheaper, not black",
+            "limit": 10,
+            "filters": {"size": "40", "in_stock": True},
+        },
+        request_only=True,
+    ),
+    OpenApiExample(
+        "As a t-shirt of any gender",
+        value={"reference_product": EXAMPLE_PRODUCT, "text": "as a t-shirt", "relax": ["gender"], "limit": 5},
+        request_only=True,
+    ),
+    OpenApiExample(
+        "Like my last purchase when logged in", value={"text": "in black", "limit": 5}, request_only=True
+    ),
+]
+RETRAIN_EXAMPLES = [
+    OpenApiExample(
+        "Five epochs, wait for review", value={"config": {"epochs": 5}, "activate_when_ready": False},
+        request_only=True,
+    )
+]
 
 
 class RecommendationView(APIView):
@@ -35,6 +70,7 @@ class RecommendationView(APIView):
         request=RecommendationRequestSerializer,
         responses={200: RecommendationResponseSerializer, 400: ERROR, 429: ERROR, 503: ERROR},
         tags=["recommendations"],
+        examples=RECOMMENDATION_EXAMPLES,
     )
     def post(self, request):
         params = RecommendationRequestSerializer(data=request.data)
@@ -54,10 +90,11 @@ class RecommendationView(APIView):
             return Response({"error": str(exc)}, status=exc.status_code)
         started = time.perf_counter()
         context = {"request": request}
-        # One many=True serializer: DRF builds the fields once, not once per product.
-        products = ProductSummarySerializer(
-            [p for p, _ in recommendation.results], many=True, context=context
-        )
+        # Sizes with stock come with every result (one query for all of them), and one
+        # many=True serializer: DRF builds the fields once, not once per product.
+        found = [p for p, _ in recommendation.results]
+        prefetch_related_objects(found, "sizes")
+        products = ProductListSerializer(found, many=True, context=context)
         body = {
             "reference": ProductSummarySerializer(recommendation.reference, context=context).data,
             "reference_is_last_purchase": recommendation.reference_is_last_purchase,
@@ -92,6 +129,7 @@ class RetrainView(APIView):
             202: ModelVersionSerializer, 400: ERROR, 401: ERROR_401, 403: ERROR_403, 409: CONFLICT, 503: ERROR
         },
         tags=["admin"],
+        examples=RETRAIN_EXAMPLES,
     )
     def post(self, request):
         params = RetrainRequestSerializer(data=request.data)

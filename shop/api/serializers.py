@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from shop.models import Order, OrderLine, Product, ProductSize
@@ -71,8 +71,9 @@ class ProductSizeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(component_name="CatalogProduct")
 class ProductListSerializer(ProductSummarySerializer):
-    """A catalog list entry: the summary plus its sizes (prefetched by the view)."""
+    """A catalog list entry: the summary plus its sizes with stock (prefetched by the view)."""
 
     sizes = ProductSizeSerializer(many=True, read_only=True)
 
@@ -81,6 +82,7 @@ class ProductListSerializer(ProductSummarySerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(component_name="ProductDetail")
 class ProductDetailSerializer(ProductListSerializer):
     """Everything about one product: sizes with stock, attributes, description."""
 
@@ -146,6 +148,7 @@ class PurchaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(component_name="OrderLineInput")
 class OrderLineInputSerializer(serializers.Serializer):
     product = serializers.IntegerField(min_value=1, help_text="Product id.")
     size = serializers.CharField(

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, permissions, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -22,7 +28,7 @@ from shop.api.serializers import (
     PurchaseSerializer,
 )
 from shop.api.throttles import AnonRateThrottle
-from shop.models import Gender, Order, OrderLine
+from shop.models import AgeGroup, Gender, Order, OrderLine
 from shop.security import is_locked_out, lockout_response
 from shop.selectors import (
     FilterError,
@@ -40,9 +46,16 @@ ERROR_429 = OpenApiResponse(
     ErrorSerializer, description="Too many requests; retry after `Retry-After` seconds."
 )
 
+# A product of the demo catalog (a white striped men's shirt, sizes 39, 40, 42): the examples
+# of the API docs use it, so "Try it out" answers with real data.
+EXAMPLE_PRODUCT = 10184
+
 PRODUCT_FILTER_PARAMETERS = [
     OpenApiParameter("q", str, description="Keywords matched against name, brand, type and colour."),
     OpenApiParameter("gender", str, enum=list(Gender.values), description="Case-insensitive."),
+    OpenApiParameter(
+        "age_group", str, enum=list(AgeGroup.values), description="Adults or Kids (of any gender)."
+    ),
     OpenApiParameter("article_type", str, description="e.g. Tshirts, Jeans (case-insensitive)."),
     OpenApiParameter("colour", str, description="Base colour, e.g. Blue (case-insensitive)."),
     OpenApiParameter("min_price", OpenApiTypes.DECIMAL, description="Lowest selling price."),
@@ -70,6 +83,11 @@ class TokenView(ObtainAuthToken):
         request=AuthTokenSerializer,
         responses={200: AuthTokenResponseSerializer, 400: ERROR_400, 429: ERROR_429},
         auth=[],
+        examples=[
+            OpenApiExample(
+                "Demo shopper", value={"username": "bob", "password": "shopper-bob"}, request_only=True
+            )
+        ],
     )
     def post(self, request, *args, **kwargs):
         username = request.data.get("username") if isinstance(request.data, dict) else None
@@ -151,6 +169,13 @@ class CallerOrdersMixin:
         summary="Place an order",
         request=OrderCreateSerializer,
         responses={201: OrderSerializer, 400: ERROR_400, 401: ERROR_401},
+        examples=[
+            OpenApiExample(
+                "One shirt in size 40",
+                value={"lines": [{"product": EXAMPLE_PRODUCT, "size": "40", "quantity": 1}]},
+                request_only=True,
+            )
+        ],
     ),
 )
 class OrderListView(CallerOrdersMixin, generics.ListCreateAPIView):

@@ -113,3 +113,40 @@ def test_sidecar_assets_are_served_by_staticfiles_in_debug():
     assert response.status_code == 200
     body = b"".join(response.streaming_content)
     assert b"SwaggerUIBundle" in body
+
+
+def test_component_names_are_clean():
+    """No doubled words (RecommendationRequestRequest, PaginatedProductListList)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    names = set(SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"])
+    expected = {"RecommendationRequest", "RetrainRequest", "PaginatedCatalogProductList", "CatalogProduct"}
+    assert expected <= names
+    for name in names:
+        words = re.findall(r"[A-Z][a-z0-9]*", name)
+        assert all(a != b for a, b in zip(words, words[1:], strict=False)), name
+        assert not re.search(r"(Request|List)(Request|List)$", name), name
+
+
+def test_examples_use_a_product_of_the_demo_catalog():
+    """The docs' examples name a product the demo catalog has (so "Try it out" answers 200)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from shop.api.views import EXAMPLE_PRODUCT
+
+    lines = (Path(str(settings.CATALOG_DIR)) / "products.jsonl").read_text().splitlines()
+    ids = {json.loads(line)["id"] for line in lines if line.strip()}
+    assert EXAMPLE_PRODUCT in ids
+
+
+@pytest.mark.django_db
+def test_token_endpoint_takes_json_first(api, django_user_model):
+    schema = yaml.safe_load(api.get("/api/schema/").content)
+    body = schema["paths"]["/api/v1/auth/token/"]["post"]["requestBody"]["content"]
+    assert next(iter(body)) == "application/json"  # what Swagger offers first
+    django_user_model.objects.create_user("bob", password="shopper-bob")
+    example = body["application/json"]["examples"]
+    response = api.post("/api/v1/auth/token/", next(iter(example.values()))["value"], format="json")
+    assert response.status_code == 200 and response.json()["token"]

@@ -173,3 +173,49 @@ def test_session_posts_need_the_csrf_token(active_model):
     browser.get("/")  # the page sets the csrftoken cookie, as a browser visit does
     token = browser.cookies["csrftoken"].value
     assert browser.post(URL, body, format="json", HTTP_X_CSRFTOKEN=token).status_code == 200
+
+
+def _schema() -> dict:
+    import yaml
+
+    return yaml.safe_load(APIClient().get("/api/schema/").content)
+
+
+def test_the_docs_examples_answer_200(client, active_model, django_user_model):
+    """What Swagger's "Try it out" sends: every request example of the schema, on real data."""
+    operation = _schema()["paths"]["/api/v1/recommendations/"]["post"]
+    examples = operation["requestBody"]["content"]["application/json"]["examples"]
+    shopper = django_user_model.objects.create_user("tryout", password="pw-12345678")
+    place_order(shopper, [OrderItem(_shirt().pk, _shirt().sizes.filter(stock__gt=0).first().label, 1)])
+    client.force_authenticate(shopper)  # the "last purchase" example needs a logged-in shopper
+    assert len(examples) >= 3
+    for name, example in examples.items():
+        response = client.post(URL, example["value"], format="json")
+        assert response.status_code == 200, (name, response.json())
+        assert response.json()["results"], name
+
+
+def test_results_carry_sizes_with_stock_in_a_bounded_number_of_queries(
+    client, active_model, django_assert_max_num_queries
+):
+    body = {"reference_product": _shirt().pk, "text": "in blue", "limit": 30}
+    client.post(URL, body, format="json")  # warm the vocabulary and the model cache
+    with django_assert_max_num_queries(12):
+        response = client.post(URL, body, format="json")
+    rows = response.json()["results"]
+    assert len(rows) == 30
+    for row in rows:
+        product = Product.objects.get(pk=row["product"]["id"])
+        sizes = [{"label": s.label, "stock": s.stock, "in_stock": s.stock > 0} for s in product.sizes.all()]
+        assert row["product"]["sizes"] == sizes
+
+
+def test_age_group_filter(client, active_model):
+    dress = Product.objects.filter(article_type="Dresses").order_by("pk").first()
+    body = {"reference_product": dress.pk, "limit": 5, "filters": {"age_group": "Kids"}}
+    response = client.post(URL, body, format="json")
+    assert response.status_code == 200, response.json()
+    ids = [row["product"]["id"] for row in response.json()["results"]]
+    assert ids and all(Product.objects.get(pk=i).age_group.startswith("Kids-") for i in ids)
+    bad = client.post(URL, {**body, "filters": {"age_group": "Teens"}}, format="json")
+    assert bad.status_code == 400

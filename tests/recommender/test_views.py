@@ -1,5 +1,6 @@
 """The shopper's results page (no JavaScript needed) and the staff admin for model versions."""
 
+import pytest
 from django.contrib.auth.models import User
 
 from recommender.models import ModelVersion
@@ -19,18 +20,38 @@ def test_results_page_without_javascript(client, active_model):
     html = response.content.decode()
     assert html.count('class="card"') == 20
     assert f'/products/{shirt.pk}/"' not in html.split("like-this-grid")[1]  # the reference is not a result
-    assert "?like=in+black" in html  # each result keeps the request for the next refinement
+    # Each result carries the trail (this reference and request) to its page, for the next step.
+    assert f"?step={shirt.pk}%3Ain+black" in html
+    assert 'class="like-this-reference"' in html and shirt.image.url in html  # the reference beside
 
 
 def test_fragment_for_instant_results(client, active_model):
-    response = client.get("/recommendations/", {"reference": _shirt().pk, "text": "in red", "fragment": 1})
+    params = {"reference": _shirt().pk, "text": "in red", "fragment": 1}
+    response = client.get("/recommendations/", params)
+    html = response.content.decode()
     assert response.status_code == 200
-    assert "<html" not in response.content.decode() and "data-like-this-grid" in response.content.decode()
+    assert "<html" not in html and "data-like-this-grid" in html and "data-signature=" in html
+    again = client.get("/recommendations/", params)
+    other = client.get("/recommendations/", {**params, "text": "in white"})
+    # The box redraws only when the answer changed: same request, same signature.
+    assert again.context["signature"] == response.context["signature"] != other.context["signature"]
 
 
-def test_product_page_box_prefills_the_kept_request(client, active_model):
-    response = client.get(f"/products/{_shirt().pk}/", {"like": "now in red"})
-    assert 'value="now in red"' in response.content.decode()
+def test_product_page_after_a_refinement_shows_the_trail_and_an_empty_box(client, active_model):
+    shirt, second = Product.objects.filter(article_type="Shirts").order_by("pk")[:2]
+    response = client.get(f"/products/{second.pk}/", {"step": f"{shirt.pk}:now in red"})
+    html = response.content.decode()
+    assert 'class="like-this-trail"' in html
+    assert f'href="/products/{shirt.pk}/"' in html  # the first step, clickable
+    assert f"/recommendations/?reference={shirt.pk}&amp;text=now+in+red" in html
+    assert 'name="text" type="search" maxlength="500"\n           value=""' in html  # emptied
+    assert f'name="step" value="{shirt.pk}:now in red"' in html  # the trail goes on
+
+
+@pytest.mark.parametrize("step", ["abc", "1", ":x", "99999999999999999999:x", "0:x", "5:" + "x" * 600])
+def test_a_broken_trail_is_ignored(client, active_model, step):
+    response = client.get(f"/products/{_shirt().pk}/", {"step": step})
+    assert response.status_code == 200 and 'class="like-this-trail"' not in response.content.decode()
 
 
 def test_last_purchase_box_for_a_shopper(client, active_model):

@@ -1,4 +1,5 @@
-"""Cart -> checkout -> order -> My purchases, with real stock on the real small catalog."""
+"""Cart -> address -> review -> order -> confirmation and My purchases, with real stock on the
+real small catalog; every form posts and redirects (a reload never posts twice)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from django.urls import reverse
 from shop.cart import SESSION_KEY
 from shop.models import Order, OrderLine, ProductSize
 from shop.services import OrderItem, place_order
+from tests.shop.conftest import ADDRESS, give_address
 
 PASSWORD = "a-long-test-password-42"
 CART = reverse("shop:cart")
 CHECKOUT = reverse("shop:checkout")
+ADDRESS_STEP = reverse("shop:checkout_address")
 PURCHASES = reverse("shop:purchases")
 
 
@@ -65,27 +68,49 @@ def test_bad_quantities_are_refused(client, catalog, quantity):
     response = client.post(
         reverse("shop:cart_add", args=[size.product_id]), {"size": size.label, "quantity": quantity}
     )
-    assert response.status_code == 400
+    # Back to the product page with the reason (post/redirect/get), nothing in the cart.
+    assert response.status_code == 302 and response.url == size.product.get_absolute_url()
     assert not client.session.get(SESSION_KEY)
+    page = client.get(response.url)
+    assert page.status_code == 200 and 'class="message error"' in page.content.decode()
 
 
 def test_sold_out_and_unknown_sizes_are_refused(client, catalog):
     sold_out = ProductSize.objects.filter(product__in=catalog, stock=0).first()
     response = add(client, sold_out)
-    assert response.status_code == 400
-    assert "sold out" in response.content.decode()
+    assert response.status_code == 302
+    assert "sold out" in client.get(response.url).content.decode()
     response = client.post(
-        reverse("shop:cart_add", args=[sold_out.product_id]), {"size": "XXXXL-NOPE", "quantity": 1}
+        reverse("shop:cart_add", args=[sold_out.product_id]),
+        {"size": "XXXXL-NOPE", "quantity": 1},
+        follow=True,
     )
-    assert response.status_code == 400
+    assert "Please choose a size" in response.content.decode()
     assert not client.session.get(SESSION_KEY)
 
 
-def test_more_than_the_stock_is_refused(client, catalog):
+def test_more_than_the_stock_is_refused_and_a_reload_posts_nothing(client, catalog):
     size = stocked_size(catalog, minimum=1)
     ProductSize.objects.filter(pk=size.pk).update(stock=2)
     response = add(client, size, 3)
-    assert response.status_code == 400 and "Only 2 left" in response.content.decode()
+    # The shopper lands on the product page (GET), not on /cart/add/…: a reload re-posts nothing.
+    assert response.status_code == 302 and response.url == size.product.get_absolute_url()
+    assert "Only 2 left" in client.get(response.url).content.decode()
+
+
+def test_quick_add_returns_to_the_page_it_came_from(client, catalog):
+    size = stocked_size(catalog)
+    back = "/?article_type=Shirts&page=2"
+    response = client.post(
+        reverse("shop:cart_add", args=[size.product_id]), {"size": size.label, "quantity": 1, "next": back}
+    )
+    assert response.status_code == 302 and response.url == back
+    assert client.session[SESSION_KEY] == {f"{size.product_id}|{size.label}": 1}
+    elsewhere = client.post(
+        reverse("shop:cart_add", args=[size.product_id]),
+        {"size": size.label, "quantity": 1, "next": "https://evil.example/"},
+    )
+    assert elsewhere.url == CART  # never to another site
 
 
 def test_anonymous_checkout_redirects_to_login(client, catalog):
@@ -97,19 +122,31 @@ def test_anonymous_checkout_redirects_to_login(client, catalog):
     assert client.get(PURCHASES).status_code == 302
 
 
-def test_checkout_creates_order_takes_stock_and_shows_on_purchases(client, catalog, alice):
+def test_checkout_creates_order_takes_stock_and_shows_on_purchases(client, catalog, alice, mailoutbox):
     first, second = stocked_size(catalog), stocked_size(catalog, skip=5)
     stock_before = {s.pk: s.stock for s in (first, second)}
     add(client, first, 2)
     add(client, second, 1)
     client.force_login(alice)
+    assert client.get(CHECKOUT).url == ADDRESS_STEP  # the address comes first
+    assert client.get(ADDRESS_STEP).status_code == 200
+    assert give_address(client).url == CHECKOUT
     review = client.get(CHECKOUT)
-    assert review.status_code == 200 and first.product.name in review.content.decode()
+    html = review.content.decode()
+    assert review.status_code == 200 and first.product.name in html
+    assert ADDRESS["line1"] in html and "Pay on delivery" in html
 
     response = client.post(CHECKOUT)
-    assert response.status_code == 302 and response.url == PURCHASES
-
     order = Order.objects.get(user=alice)
+    assert response.status_code == 302 and response.url == reverse("shop:order_placed", args=[order.pk])
+    confirmation = client.get(response.url).content.decode()
+    assert f"Order #{order.pk} is placed" in confirmation and ADDRESS["city"] in confirmation
+    assert (order.ship_name, order.ship_postcode) == (ADDRESS["name"], ADDRESS["postcode"])
+    assert order.email == ADDRESS["email"]
+    assert order.payment == Order.Payment.ON_DELIVERY
+    [mail] = mailoutbox
+    assert mail.to == [ADDRESS["email"]] and f"#{order.pk}" in mail.subject
+    assert first.product.name in mail.body and ADDRESS["line1"] in mail.body
     lines = {(line.product_id, line.size): line for line in order.lines.all()}
     assert lines[(first.product_id, first.label)].quantity == 2
     assert lines[(second.product_id, second.label)].quantity == 1
@@ -133,6 +170,7 @@ def test_checkout_refuses_stock_sold_meanwhile_and_keeps_the_cart(client, catalo
     add(client, size, 2)
     ProductSize.objects.filter(pk=size.pk).update(stock=1)
     client.force_login(alice)
+    give_address(client)
     response = client.post(CHECKOUT, follow=True)
     assert response.redirect_chain[-1][0] == CART
     assert "Only 1 left" in response.content.decode()
@@ -176,3 +214,64 @@ def test_no_like_this_box_without_purchases(client, alice):
     client.force_login(alice)
     html = client.get(PURCHASES).content.decode()
     assert "not bought anything yet" in html and "Like my last purchase" not in html
+
+
+def test_address_step_refuses_bad_input_and_prefills_from_the_last_order(client, catalog, alice):
+    add(client, stocked_size(catalog))
+    client.force_login(alice)
+    response = give_address(client, postcode="12", phone="call me", email="nope")
+    assert response.status_code == 200  # the form again, with the reasons
+    html = response.content.decode()
+    assert "6-digit PIN code" in html and "phone number" in html and "valid email" in html
+    assert client.get(CHECKOUT).url == ADDRESS_STEP  # no valid address: no review
+    give_address(client)
+    client.post(CHECKOUT)
+    add(client, stocked_size(catalog, skip=3))
+    form = client.get(ADDRESS_STEP).context["form"]
+    assert form.initial["line1"] == ADDRESS["line1"]  # the next checkout starts from it
+
+
+def test_confirmation_pages_are_private(client, catalog, alice, bob):
+    size = stocked_size(catalog)
+    order = place_order(alice, [OrderItem(size.product_id, size.label, 1)])
+    client.force_login(bob)
+    assert client.get(reverse("shop:order_placed", args=[order.pk])).status_code == 404
+    client.force_login(alice)
+    assert client.get(reverse("shop:order_placed", args=[order.pk])).status_code == 200
+
+
+def test_signup_from_the_cart_comes_back_to_checkout(client, catalog):
+    add(client, stocked_size(catalog))
+    cart = client.get(CART).content.decode()
+    signup_link = f"{reverse('signup')}?next={CHECKOUT}"
+    assert signup_link in cart and f"{reverse('login')}?next={CHECKOUT}" in cart
+    response = client.post(
+        signup_link, {"username": "newbie", "password1": PASSWORD, "password2": PASSWORD, "next": CHECKOUT}
+    )
+    assert response.status_code == 302 and response.url == CHECKOUT
+    assert client.get(CHECKOUT).url == ADDRESS_STEP  # logged in, cart kept, on to the address
+
+
+def test_cart_follows_the_shopper_to_another_browser(client, catalog, alice):
+    first, second = stocked_size(catalog), stocked_size(catalog, skip=4)
+    add(client, first, 2)  # anonymous in browser A
+    client.post(reverse("login"), {"username": alice.username, "password": PASSWORD})
+    other = type(client)()  # browser B
+    add(other, second, 1)  # anonymous there
+    other.post(reverse("login"), {"username": alice.username, "password": PASSWORD})
+    keys = {f"{first.product_id}|{first.label}": 2, f"{second.product_id}|{second.label}": 1}
+    assert other.session[SESSION_KEY] == keys  # merged: what A saved and what B held
+    other.post(reverse("logout"))
+    assert client.get(CART).context["cart_count"] == 2  # A's session is its own until it logs in
+    third = type(client)()
+    third.post(reverse("login"), {"username": alice.username, "password": PASSWORD})
+    assert third.get(CART).context["cart_count"] == 3  # the account keeps it after logging out
+
+
+def test_checkout_forms_need_csrf(catalog, alice):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(alice)
+    assert strict.post(ADDRESS_STEP, ADDRESS).status_code == 403
+    assert strict.post(CHECKOUT).status_code == 403

@@ -109,7 +109,7 @@ def test_catalog_query_count_is_bounded(client, catalog, django_assert_max_num_q
         client.get(CATALOG, {"in_stock": "1", "min_price": "100"})
 
 
-def test_product_page_shows_like_this_box_sizes_and_details(client, catalog):
+def test_product_page_shows_the_product_first_then_like_this(client, catalog):
     size = ProductSize.objects.filter(product__in=catalog, stock=0).select_related("product").first()
     product = size.product
     response = client.get(product.get_absolute_url())
@@ -118,7 +118,9 @@ def test_product_page_shows_like_this_box_sizes_and_details(client, catalog):
     assert product.name in html
     assert "Like this, but" in html and 'class="like-this"' in html
     assert f'name="reference" value="{product.pk}"' in html
-    assert html.index('class="like-this"') < html.index("Add to cart")
+    # The product comes first: image, price and Add to cart, then "Like this, but …", then details.
+    assert html.index('class="product-image"') < html.index("Add to cart") < html.index('class="like-this"')
+    assert html.index('class="like-this"') < html.index('class="details"')
     for s in product.sizes.all():
         assert f'value="{s.label}"' in html
     assert "sold out" in html and "disabled" in html

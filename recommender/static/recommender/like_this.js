@@ -1,40 +1,108 @@
-// Instant results for the "Like this, but …" box. Without JavaScript the form submits
-// to the results page; with it, results appear under the box as the shopper types.
+// Instant answers for the "Like this, but …" box. Without JavaScript the box is a form that
+// opens the results page, and every chip is a link; with it, the answer appears under the box.
+//
+// Typing asks once per pause (PAUSE_MS without a keystroke), never for a text it just asked
+// for, and not for one or two letters; a newer request cancels an older one; and the answer is
+// redrawn only when it differs from the one on screen (its data-signature).
 (function () {
   "use strict";
-  function wire(form) {
-    if (form.dataset.wired) return;
+  var PAUSE_MS = 600;
+  var MIN_LETTERS = 3;
+
+  function wire(panel) {
+    var form = panel.querySelector("form[data-like-this]");
+    var target = panel.querySelector("[data-like-this-results]");
+    if (!form || !target || form.dataset.wired) return;
     form.dataset.wired = "1";
     var input = form.querySelector("input[name=text]");
-    var target = form.querySelector("[data-like-this-results]");
-    var timer = null, latest = 0;
-    function load() {
+    var timer = null, controller = null, lastQuery = null;
+
+    function query() {
       var params = new URLSearchParams(new FormData(form));
-      var ticket = ++latest;
-      fetch(form.dataset.fragmentUrl + "&" + params.toString(), { headers: { "X-Requested-With": "fetch" } })
-        .then(function (r) { return r.text(); })
-        .then(function (html) { if (ticket === latest) target.innerHTML = html; })
-        .catch(function () { if (ticket === latest) target.textContent = "Could not load suggestions."; });
+      params.delete("fragment");
+      return params.toString();
     }
+
+    function shown() {
+      var answer = target.querySelector("[data-signature]");
+      return answer ? answer.dataset.signature : null;
+    }
+
+    function draw(html) {
+      var box = document.createElement("div");
+      box.innerHTML = html;
+      var answer = box.querySelector("[data-signature]");
+      if (answer && answer.dataset.signature === shown()) return;  // same answer: no redraw
+      target.replaceChildren.apply(target, Array.prototype.slice.call(box.childNodes));
+    }
+
+    function load(force) {
+      clearTimeout(timer);
+      var text = input.value.trim();
+      if ("instant" in form.dataset && !text && !force) {
+        lastQuery = null;
+        target.replaceChildren();
+        return;
+      }
+      if (text && text.length < MIN_LETTERS && !force) return;
+      var q = query();
+      if (q === lastQuery && !force) return;
+      lastQuery = q;
+      if (controller) controller.abort();
+      controller = new AbortController();
+      panel.classList.add("is-loading");
+      fetch(form.dataset.fragmentUrl + "&" + q, { signal: controller.signal, headers: { "X-Requested-With": "fetch" } })
+        .then(function (r) { return r.text(); })
+        .then(function (html) { draw(html); panel.classList.remove("is-loading"); })
+        .catch(function (error) {
+          if (error.name === "AbortError") return;
+          panel.classList.remove("is-loading");
+          target.textContent = "Could not load suggestions. Press “Show me” to try again.";
+        });
+    }
+
+    // Put the parameters of a chip's link (the request without that chip) into the form.
+    function applyLink(href) {
+      var params = new URL(href, location.href).searchParams;
+      input.value = params.get("text") || "";
+      form.querySelectorAll("input[type=hidden][name=relax]").forEach(function (el) { el.remove(); });
+      params.getAll("relax").forEach(function (name) {
+        var hidden = document.createElement("input");
+        hidden.type = "hidden"; hidden.name = "relax"; hidden.value = name;
+        form.insertBefore(hidden, form.firstChild);
+      });
+      form.querySelectorAll("select").forEach(function (select) { select.value = params.get(select.name) || ""; });
+      var sort = form.querySelector("select[name=sort]");
+      if (sort && !sort.value) sort.selectedIndex = 0;
+    }
+
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      clearTimeout(timer);
-      load();
+      load(true);
     });
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(load, 350);
+      timer = setTimeout(load, PAUSE_MS);
+    });
+    form.querySelectorAll("select").forEach(function (select) {
+      select.addEventListener("change", function () { load(true); });
     });
     form.querySelectorAll("[data-example]").forEach(function (button) {
       button.addEventListener("click", function (event) {
         event.preventDefault();
         input.value = button.value;
-        clearTimeout(timer);
-        load();
+        load(true);
       });
     });
-    // Arriving from a result link (?like=...): show the refined results straight away.
-    if ("autoload" in form.dataset && input.value.trim()) load();
+    target.addEventListener("click", function (event) {
+      var chip = event.target.closest("a[data-chip]");
+      if (!chip) return;
+      event.preventDefault();
+      applyLink(chip.href);
+      load(true);
+    });
+    if (!("instant" in form.dataset)) lastQuery = query();  // the results page shows this answer
   }
-  document.querySelectorAll("form[data-like-this]").forEach(wire);
+
+  document.querySelectorAll("[data-like-this-panel]").forEach(wire);
 })();

@@ -1,4 +1,4 @@
-// Model versions page: while a version trains or embeds, reload every 5 s to show progress.
+// Model versions pages: while a version trains or embeds, reload every 5 s to show progress.
 (function () {
   "use strict";
   var running = document.querySelector("[data-version-running]");

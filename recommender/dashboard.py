@@ -1,0 +1,159 @@
+"""What the staff's Model versions pages show of a run: progress, metrics and a recall plot.
+
+Plain functions of a ModelVersion (its progress message and metrics JSON, as ``ml.train`` and
+``recommender.training`` write them), so the admin's templates only lay them out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from recommender.models import ModelVersion
+
+# (key in metrics["val"], what the table calls it); the model first, then the baselines.
+METHODS = (
+    ("composed", "this model"),
+    ("image_only", "image only (nearest neighbours)"),
+    ("seed", "seed report's method"),
+    ("text_only", "text only"),
+    ("image_only_raw", "raw image features, no training"),
+)
+BASELINES_PLOTTED = ("image_only", "seed")
+KS = ("R@1", "R@10", "R@50")
+
+_EPOCH = re.compile(r"epoch (\d+) of (\d+), step (\d+) of (\d+)")
+_EPOCH_DONE = re.compile(r"epoch (\d+) of (\d+) done")
+_EMBEDDED = re.compile(r"embedded (\d+) of (\d+) products")
+_FEATURES = re.compile(r"(image|text) features (\d+)/(\d+)")
+
+
+def recall(value: float | None) -> str:
+    """A recall as every page shows it: three decimals (— when unknown)."""
+    return "—" if value is None else f"{float(value):.3f}"
+
+
+@dataclass(frozen=True)
+class RunProgress:
+    stage: str  # features, training, embedding, indexing, queued, or the raw message
+    percent: int  # of the stage
+    detail: str  # "epoch 3 of 5 · step 100 of 1625"
+    seconds_left: float | None
+
+    @property
+    def time_left(self) -> str:
+        if self.seconds_left is None:
+            return ""
+        if self.seconds_left < 60:
+            return "under a minute left"
+        return f"about {round(self.seconds_left / 60)} min left"
+
+
+def _stage(message: str) -> tuple[str, float | None, str]:
+    """(stage, fraction of the stage, detail) read from a progress message."""
+    if match := _EPOCH.search(message):
+        epoch, epochs, step, steps = (int(g) for g in match.groups())
+        fraction = (epoch - 1 + step / max(steps, 1)) / max(epochs, 1)
+        return "training", fraction, f"epoch {epoch} of {epochs} · step {step} of {steps}"
+    if match := _EPOCH_DONE.search(message):
+        epoch, epochs = int(match.group(1)), int(match.group(2))
+        return "training", epoch / max(epochs, 1), f"epoch {epoch} of {epochs} done"
+    if match := _EMBEDDED.search(message):
+        done, total = int(match.group(1)), int(match.group(2))
+        return "embedding", done / max(total, 1), f"{done:,} of {total:,} products"
+    if match := _FEATURES.search(message):
+        done, total = int(match.group(2)), int(match.group(3))
+        return "features", done / max(total, 1), f"{match.group(1)} features {done:,} of {total:,}"
+    if "index" in message:
+        return "indexing", None, message
+    return "", None, message
+
+
+def run_progress(version: ModelVersion, now: datetime) -> RunProgress:
+    """Where a running version is, and an estimate of the time its current stage still needs
+    (from how long the stage has run: training counts from the start of the run, embedding
+    from the end of training)."""
+    if version.status == ModelVersion.Status.QUEUED:
+        return RunProgress("queued", 0, "waiting for a worker", None)
+    stage, fraction, detail = _stage(version.progress_message or "")
+    if fraction is None:
+        return RunProgress(stage or version.status, round(100 * version.progress), detail, None)
+    seconds_left = None
+    started = version.started_at
+    if stage == "embedding" and started is not None:
+        trained = (version.metrics or {}).get("seconds", {}).get("total")
+        started = started + timedelta(seconds=float(trained)) if trained else None
+    if started is not None and fraction > 0.02:
+        elapsed = (now - started).total_seconds()
+        seconds_left = max(0.0, elapsed * (1 - fraction) / fraction)
+    return RunProgress(stage, round(100 * fraction), detail, seconds_left)
+
+
+def metrics_rows(metrics: dict) -> list[dict]:
+    """One row per method measured on val: name, R@1, R@10, R@50 (formatted)."""
+    val = (metrics or {}).get("val", {})
+    rows = []
+    for key, name in METHODS:
+        if key in val:
+            r1, r10, r50 = (recall(val[key].get(k)) for k in KS)
+            rows.append({"key": key, "name": name, "r1": r1, "r10": r10, "r50": r50})
+    return rows
+
+
+def change_rows(metrics: dict) -> tuple[list[str], list[dict]]:
+    """R@10 per kind of change (colour, pattern, …): the columns (methods), one row per change."""
+    val = (metrics or {}).get("val", {})
+    methods = [key for key, _ in METHODS[:3] if key in val]
+    changes = sorted(val.get("composed", {}).get("by_change", {}))
+    rows = []
+    for change in changes:
+        cells = [recall(val[m].get("by_change", {}).get(change, {}).get("R@10")) for m in methods]
+        n = val["composed"]["by_change"][change].get("n")
+        rows.append({"change": change.replace("_", " "), "n": n, "cells": cells})
+    names = dict(METHODS)
+    return [names[m] for m in methods], rows
+
+
+@dataclass(frozen=True)
+class Plot:
+    """An SVG line chart of val R@10 per epoch with the baselines as flat lines."""
+
+    width: int
+    height: int
+    points: str  # "x,y x,y …" of the model's curve
+    dots: list[tuple[float, float, str]]  # (x, y, tooltip)
+    baselines: list[tuple[str, float, str]]  # (name, y, value)
+    y_ticks: list[tuple[float, str]]
+    x_ticks: list[tuple[float, str]]
+
+
+def recall_plot(metrics: dict, width: int = 420, height: int = 220) -> Plot | None:
+    history = [h for h in (metrics or {}).get("history", []) if h.get("val_R@10") is not None]
+    if not history:
+        return None
+    val = metrics.get("val", {})
+    baselines = {k: val[k]["R@10"] for k in BASELINES_PLOTTED if val.get(k, {}).get("R@10") is not None}
+    values = [h["val_R@10"] for h in history] + list(baselines.values())
+    low = max(0.0, min(values) - 0.05)
+    high = min(1.0, max(values) + 0.05)
+    left, right, top, bottom = 44, 12, 10, 28
+
+    def x(i: int) -> float:
+        return left + (width - left - right) * (i / max(len(history) - 1, 1))
+
+    def y(value: float) -> float:
+        return round(top + (height - top - bottom) * (1 - (value - low) / max(high - low, 1e-9)), 1)
+
+    dots = [(round(x(i), 1), y(h["val_R@10"]), f"epoch {h['epoch']}: {recall(h['val_R@10'])}")
+            for i, h in enumerate(history)]  # fmt: skip
+    names = dict(METHODS)
+    return Plot(
+        width=width,
+        height=height,
+        points=" ".join(f"{dx},{dy}" for dx, dy, _ in dots),
+        dots=dots,
+        baselines=[(names[k], y(v), recall(v)) for k, v in baselines.items()],
+        y_ticks=[(y(low + (high - low) * t / 4), recall(low + (high - low) * t / 4)) for t in range(5)],
+        x_ticks=[(round(x(i), 1), str(h["epoch"])) for i, h in enumerate(history)],
+    )

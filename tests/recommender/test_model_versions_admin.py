@@ -1,0 +1,118 @@
+"""The staff's Model versions pages: progress, metrics and plot, review before activation
+(candidate beside the serving version on fixed sample requests), activate, discard, rollback."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from recommender import dashboard, review
+from recommender.models import ModelVersion
+from tests.conftest import make_version
+
+LIST = "/admin/recommender/modelversion/"
+
+
+def _page(version: ModelVersion) -> str:
+    return f"{LIST}{version.pk}/change/"
+
+
+def test_progress_reads_epochs_and_estimates_the_time_left(db):
+    now = timezone.now()
+    version = ModelVersion(
+        status=ModelVersion.Status.TRAINING,
+        progress=0.61,
+        progress_message="epoch 3 of 5, step 100 of 1625",
+        started_at=now - timedelta(minutes=10),
+    )
+    run = dashboard.run_progress(version, now)
+    fraction = (2 + 100 / 1625) / 5
+    assert run.stage == "training" and run.percent == round(100 * fraction)
+    assert run.detail == "epoch 3 of 5 · step 100 of 1625"
+    assert run.seconds_left == pytest.approx(600 * (1 - fraction) / fraction)
+    assert run.time_left == f"about {round(600 * (1 - fraction) / fraction / 60)} min left"
+    version.progress_message = "embedded 512 of 9583 products"
+    version.status = ModelVersion.Status.EMBEDDING
+    version.metrics = {"seconds": {"total": 300}}
+    embedding = dashboard.run_progress(version, now)
+    assert embedding.stage == "embedding" and embedding.detail == "512 of 9,583 products"
+    assert embedding.seconds_left is not None  # counted from the end of training (5 min in)
+
+
+def test_list_shows_a_progress_bar_not_a_float(admin_client, catalog):
+    ModelVersion.objects.create(
+        status=ModelVersion.Status.TRAINING,
+        progress=0.6081101301810564,
+        progress_message="epoch 2 of 4, step 50 of 200",
+        started_at=timezone.now() - timedelta(minutes=3),
+    )
+    html = admin_client.get(LIST).content.decode()
+    assert "<progress" in html and "epoch 2 of 4 · step 50 of 200" in html and "left" in html
+    assert "0.6081101301810564" not in html
+    assert "disabled" in html.split("Retrain model")[0].rsplit("<button", 1)[1]  # one run at a time
+
+
+def test_version_page_shows_metrics_table_and_plot_without_save(admin_client, active_model):
+    html = admin_client.get(_page(active_model)).content.decode()
+    val = active_model.metrics["val"]
+    assert "Validation recall" in html and 'class="mv-table"' in html
+    for method in ("composed", "image_only", "seed"):
+        assert dashboard.recall(val[method]["R@10"]) in html  # one rounding everywhere
+    assert "<svg" in html and "<polyline" in html and 'class="baseline' in html
+    assert html.count('class="dot"') == len(active_model.metrics["history"])
+    assert 'name="_save"' not in html and 'name="_continue"' not in html  # a record, read only
+    assert '"history":' not in html  # no wall of JSON
+
+
+def test_rollback_is_disabled_without_a_previous_version(admin_client, catalog, trained_checkpoint):
+    first = make_version(trained_checkpoint)
+    html = admin_client.get(LIST).content.decode()
+    assert 'disabled title="No version has served before the current one">Roll back' in html
+    second = make_version(trained_checkpoint)  # activates: first is retired, with activated_at
+    html = admin_client.get(LIST).content.decode()
+    assert f"Roll back to {first.name}" in html
+    admin_client.post(f"{LIST}rollback/")
+    second.refresh_from_db()
+    assert ModelVersion.objects.get(status="active") == first and second.status == "retired"
+
+
+def test_retrain_can_wait_for_review(admin_client, catalog, settings):
+    admin_client.post(f"{LIST}retrain/", {"review": "1"})
+    assert ModelVersion.objects.get().activate_when_ready is False
+
+
+def test_review_shows_candidate_and_serving_side_by_side_then_activates(
+    admin_client, catalog, trained_checkpoint
+):
+    serving = make_version(trained_checkpoint)
+    candidate = make_version(trained_checkpoint, activate=False)
+    assert candidate.status == ModelVersion.Status.READY  # waits for review
+    listing = admin_client.get(LIST).content.decode()
+    assert "waits for your review" in listing and _page(candidate) in listing
+
+    html = admin_client.get(_page(candidate)).content.decode()
+    samples = review.sample_references()
+    assert len(samples) >= 4
+    assert html.count('<th scope="row">\n              <img') == len(samples)  # each request with its image
+    for reference, text in samples:
+        assert f"“{text}”" in html and reference.image.url in html
+    assert f"{candidate.name} (candidate)" in html and f"{serving.name} (serving)" in html
+    assert f"Activate {candidate.name}" in html and f"Discard {candidate.name}" in html
+
+    response = admin_client.post(f"{LIST}{candidate.pk}/activate/")
+    assert response.status_code == 302
+    assert ModelVersion.objects.get(status="active") == candidate
+
+
+def test_discard_removes_a_candidate_but_never_the_serving_version(admin_client, catalog, trained_checkpoint):
+    serving = make_version(trained_checkpoint)
+    candidate = make_version(trained_checkpoint, activate=False)
+    assert admin_client.get(f"{LIST}{candidate.pk}/discard/").status_code == 302  # GET changes nothing
+    assert ModelVersion.objects.filter(pk=candidate.pk).exists()
+    admin_client.post(f"{LIST}{serving.pk}/discard/")
+    assert ModelVersion.objects.filter(pk=serving.pk, status="active").exists()
+    admin_client.post(f"{LIST}{candidate.pk}/discard/")
+    assert list(ModelVersion.objects.all()) == [serving]
+    assert admin_client.post(f"{LIST}987654/discard/").status_code == 404

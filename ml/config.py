@@ -72,6 +72,7 @@ class TrainConfig:
     learn_temperature: bool = True
     symmetric: bool = True  # InfoNCE both query->target and target->query
     ref_negative: bool = True  # the reference is an extra (hard) negative for its query
+    category_batches: bool = False  # batches from one type/gender/age group: same-category negatives
     # --- data ----------------------------------------------------------------------------------
     triplets_per_product: int = 8  # mined targets per training reference product
     fashion_iq_dir: str | None = None  # Fashion IQ folder: its train captions on train products

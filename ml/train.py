@@ -86,16 +86,20 @@ class TripletBatchSource:
     captions: torch.Tensor
     reference_rows: torch.Tensor
     target_rows: torch.Tensor
+    groups: list[tuple[str, str, str]]  # each triplet's (article type, gender, age group)
 
     @classmethod
     def build(cls, table: FeatureTable, triplets: list[Triplet], captions: np.ndarray,
               device: str) -> TripletBatchSource:
+        product = {p.id: p for p in table.products}
+        references = [product[t.candidate] for t in triplets]
         return cls(
             image=torch.from_numpy(table.image).to(device),
             product_text=torch.from_numpy(table.ptext).to(device) if table.ptext is not None else None,
             captions=torch.from_numpy(captions).to(device),
             reference_rows=torch.tensor([table.row[t.candidate] for t in triplets], device=device),
             target_rows=torch.tensor([table.row[t.target] for t in triplets], device=device),
+            groups=[(p.article_type, p.gender, p.age_group) for p in references],
         )
 
 
@@ -216,6 +220,23 @@ class TunedImages:
         return batch_loss(model, config, features, texts, source.captions[idx], inverse[:n], inverse[n:])
 
 
+def epoch_order(source: TripletBatchSource, config: TrainConfig, generator: torch.Generator) -> torch.Tensor:
+    """The order triplets are seen in: shuffled; with config.category_batches, batches are
+    filled from one (type, gender, age group) at a time, so the other targets of a batch are
+    the hard negatives the store's search meets (same category) instead of easy ones."""
+    n = len(source.reference_rows)
+    perm = torch.randperm(n, generator=generator)
+    if not config.category_batches:
+        return perm
+    by_group: dict[tuple, list[int]] = {}
+    for i in perm.tolist():
+        by_group.setdefault(source.groups[i], []).append(i)
+    size = config.batch_size
+    batches = [rows[s:s + size] for rows in by_group.values() for s in range(0, len(rows), size)]
+    order = torch.randperm(len(batches), generator=generator).tolist()
+    return torch.tensor([i for b in order for i in batches[b]])
+
+
 def run_epoch(model: RetrievalModel, config: TrainConfig, source: TripletBatchSource,
               optimizer: torch.optim.Optimizer, generator: torch.Generator, epoch: int,
               say: Progress, tuned: TunedImages | None) -> float:
@@ -223,7 +244,7 @@ def run_epoch(model: RetrievalModel, config: TrainConfig, source: TripletBatchSo
     model.train()
     n = len(source.reference_rows)
     steps = math.ceil(n / config.batch_size)
-    perm = torch.randperm(n, generator=generator).to(source.captions.device)
+    perm = epoch_order(source, config, generator).to(source.captions.device)
     total = 0.0
     bar = tqdm(range(steps), desc=f"epoch {epoch}/{config.epochs}", leave=False, mininterval=1.0,
                disable=None)

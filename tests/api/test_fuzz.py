@@ -14,6 +14,7 @@ recommendations, the orders and the detail views are really exercised on the act
 
 from __future__ import annotations
 
+import copy
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -65,7 +66,11 @@ class Realistic:
 
 
 def _swap_ids(case, data: Realistic, rng: random.Random) -> None:
-    """Replace generated ids and credentials by real ones, keeping the rest of the request."""
+    """Replace generated ids and credentials by real ones, keeping the rest of the request. The
+    generated values are copied first: Hypothesis may hand the same objects to a later example,
+    and a changed one makes its generation inconsistent."""
+    case.path_parameters = copy.deepcopy(case.path_parameters)
+    case.body = copy.deepcopy(case.body)
     params = case.path_parameters or {}
     if "id" in params:
         ids = data.job_ids if "/admin/" in case.path else data.order_ids if "/orders/" in case.path else None

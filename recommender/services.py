@@ -150,6 +150,44 @@ def overridden_category(filters: ProductFilters) -> set[str]:
     return fields | ({"article_type"} if filters.article_type else set())
 
 
+def checked_request(text: str, limit: int, relax: tuple[str, ...]) -> str:
+    """The request's text as the model reads it; a limit or relax out of bounds is refused."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise RecommendationError(f"limit must be between 1 and {MAX_LIMIT}.")
+    unknown = set(relax) - set(understanding.CATEGORY_FIELDS)
+    if unknown:
+        raise RecommendationError(
+            f"relax takes {', '.join(understanding.CATEGORY_FIELDS)}, not {', '.join(unknown)}."
+        )
+    return clean_text(text)
+
+
+def search(
+    candidates: QuerySet[Product],
+    version: ModelVersion,
+    query: np.ndarray,
+    limit: int,
+    interpretation: Interpretation,
+    reference: Product,
+    exact: bool = False,
+) -> list[tuple[Product, float]]:
+    """The one SQL query: the request's conditions on the candidates, ordered by the wishes
+    met, then by distance to the query, products sharing the reference's other attributes brought
+    closer."""
+    constraints = interpretation.constraints
+    kept = understanding.kept_attributes(reference, interpretation)
+    return vectors.nearest(
+        candidates.filter(understanding.hard_conditions(constraints)),
+        version,
+        query,
+        limit,
+        exact=exact,
+        rank_first=understanding.wish_score(constraints) or Value(0),
+        look_first=understanding.all_wishes(constraints),
+        closer=(understanding.wish_score(kept) or Value(0), understanding.KEEP_WEIGHT),
+    )
+
+
 def recommend(
     *,
     reference: Product | None,
@@ -166,14 +204,7 @@ def recommend(
     `relax` drops the implied "same category" conditions it names (article_type, gender,
     age_group); text the store does not understand at all gives "more like this".
     `version`: a model version other than the active one (staff reviewing a candidate)."""
-    text = clean_text(text)
-    if not 1 <= limit <= MAX_LIMIT:
-        raise RecommendationError(f"limit must be between 1 and {MAX_LIMIT}.")
-    unknown = set(relax) - set(understanding.CATEGORY_FIELDS)
-    if unknown:
-        raise RecommendationError(
-            f"relax takes {', '.join(understanding.CATEGORY_FIELDS)}, not {', '.join(unknown)}."
-        )
+    text = checked_request(text, limit, relax)
     clock = Stopwatch()
     version = version or active_version()
     product, is_last_purchase = resolve_reference(reference, user)
@@ -189,19 +220,7 @@ def recommend(
     model_text = interpretation.wish_text if interpretation.understood else ""
     query = composed_query(runtime.load_model(version.checkpoint_path), ref, model_text)
     clock.lap("encode")
-    results = vectors.nearest(
-        candidates.filter(understanding.hard_conditions(interpretation.constraints)),
-        version,
-        query,
-        limit,
-        exact=scope.exact,
-        rank_first=understanding.wish_score(interpretation.constraints) or Value(0),
-        look_first=understanding.all_wishes(interpretation.constraints),
-        closer=(
-            understanding.wish_score(understanding.kept_attributes(product, interpretation)) or Value(0),
-            understanding.KEEP_WEIGHT,
-        ),
-    )
+    results = search(candidates, version, query, limit, interpretation, product, exact=scope.exact)
     clock.lap("search")
     return Recommendation(
         reference=product,

@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _run_bench(
-    name: str, *args: str, env: dict | None = None, timeout: int = 300
+    name: str, *args: str, env: dict | None = None, timeout: int = 900
 ) -> subprocess.CompletedProcess:
     """`python -m bench.<name> args` from the repository root; fails the test unless it exits 0.
     Without `env`: the test settings and their own database server (var/test), no test database."""

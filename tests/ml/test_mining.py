@@ -2,6 +2,7 @@ import json
 
 from ml.mining import (
     ATTRIBUTES,
+    attribute_value,
     join_captions,
     mine_split,
     mine_triplets,
@@ -41,10 +42,17 @@ def test_triplets_differ_in_one_or_two_attributes(catalog):
     assert {"colour", "pattern", "sleeve", "neck"} <= changes
     for t in val[:500]:
         a, b = by_id[t.candidate], by_id[t.target]
-        assert (a.article_type, a.gender) == (b.article_type, b.gender)
-        assert t.captions and all(c.strip() for c in t.captions)
+        assert (a.article_type, a.gender, a.age_group) == (b.article_type, b.gender, b.age_group)
+        assert len(t.captions) == 1 and t.captions[0].strip() == t.captions[0] != ""
         assert t.change in set(ATTRIBUTES) | {"two_changes"}
-        assert len(t.captions) == (2 if t.change == "two_changes" else 1)
+        differing = [
+            c
+            for c in ATTRIBUTES
+            if attribute_value(a, c)
+            and attribute_value(b, c)
+            and attribute_value(a, c).lower() != attribute_value(b, c).lower()
+        ]
+        assert len(differing) == (2 if t.change == "two_changes" else 1)
 
 
 def test_varied_phrasing(catalog):

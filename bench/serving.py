@@ -31,7 +31,7 @@ from pathlib import Path
 from bench.harness import log, percentiles, setup_django, write_results
 
 REPO = Path(__file__).resolve().parent.parent
-SCENARIOS = ("baseline", "composed", "new_text", "filters")
+SCENARIOS = ("baseline", "composed", "new_text", "filters", "new_text_filters")
 
 TEXTS = [
     "in navy", "in black", "in white with short sleeves", "with long sleeves", "striped instead of plain",
@@ -110,6 +110,16 @@ def store_sample(n: int, seed: int) -> dict:
     return {"version": version.name, "rows": [{**r, "price": float(r["price"])} for r in rows[:n]]}
 
 
+def _unique_word(n: int) -> str:
+    """A made-up word per request ("xqzbaf"): the text is new, and reads as nothing (not a price)."""
+    letters = ""
+    while True:
+        n, digit = divmod(n, 26)
+        letters += "abcdefghijklmnopqrstuvwxyz"[digit]
+        if not n:
+            return "xqz" + letters
+
+
 def build_jobs(sample: list[dict], n: int, kind: str, seed: int) -> list[tuple[str, str, str]]:
     rng = random.Random(seed)
     jobs = []
@@ -118,13 +128,13 @@ def build_jobs(sample: list[dict], n: int, kind: str, seed: int) -> list[tuple[s
         if kind == "baseline":
             jobs.append(("GET", f"/api/v1/products/{ref['id']}/", ""))
             continue
-        if kind == "new_text":  # a text this server process has never encoded (no cache hit)
+        if kind.startswith("new_text"):  # a text this server process has never encoded (no cache hit)
             a, b = divmod(i, len(TEXTS))
-            text = f"{TEXTS[a % len(TEXTS)]} and {TEXTS[b]} #{seed}-{i}"
+            text = f"{TEXTS[a % len(TEXTS)]} and {TEXTS[b]}, {_unique_word(seed * 100_000 + i)}"
         else:  # shoppers repeat themselves: a pool of common requests, mostly cached
             text = rng.choice(TEXTS)
         body = {"reference_product": ref["id"], "text": text, "limit": 20}
-        if kind == "filters":
+        if kind.endswith("filters"):
             body["filters"] = {
                 "gender": ref["gender"],
                 "article_type": ref["article_type"],

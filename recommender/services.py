@@ -184,7 +184,7 @@ def search(
         exact=exact,
         rank_first=understanding.wish_score(constraints) or Value(0),
         look_first=understanding.all_wishes(constraints),
-        closer=(understanding.wish_score(kept) or Value(0), understanding.KEEP_WEIGHT),
+        closer=(understanding.match_count(kept) or Value(0), understanding.KEEP_WEIGHT),
     )
 
 

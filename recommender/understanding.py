@@ -118,7 +118,7 @@ def all_wishes(constraints: Sequence[Constraint]) -> Q | None:
 # "Like this": what a product shares with the reference, among what the request leaves alone,
 # breaks near-ties in distance (a plain white shirt "in navy": plain navy before checked navy).
 KEEP_FIELDS = ("base_colour", "Pattern", "Sleeve Length", "Neck", "Fit", "usage")
-KEEP_WEIGHT = 0.05  # cosine distance one kept attribute is worth
+KEEP_WEIGHT = 0.08  # cosine distance one kept attribute is worth (chosen on the val sets)
 
 
 def kept_attributes(reference: Product, interpretation: Interpretation) -> list[Constraint]:
@@ -132,13 +132,40 @@ def kept_attributes(reference: Product, interpretation: Interpretation) -> list[
     return kept
 
 
+def named_colours(constraint: Constraint) -> tuple[str, ...]:
+    """The colours of a colour wish the shopper named as such ("blue" of blue, navy, teal, …)."""
+    if constraint.field != "base_colour" or constraint.op != "in" or len(constraint.value) < 2:
+        return ()
+    words = f" {' '.join(constraint.from_text.lower().replace('-', ' ').split())} "
+    return tuple(v for v in constraint.value if f" {v.lower()} " in words)
+
+
+def _points(q: Q, points: int) -> Combinable:
+    return Case(When(q, then=Value(points)), default=Value(0), output_field=IntegerField())
+
+
+def match_count(constraints: Sequence[Constraint]) -> Combinable | None:
+    """How many of the constraints a product meets (None when there are none)."""
+    terms = [_points(condition(c), 1) for c in constraints]
+    if not terms:
+        return None
+    score = terms[0]
+    for term in terms[1:]:
+        score = score + term
+    return score
+
+
 def wish_score(constraints: Sequence[Constraint]) -> Combinable | None:
-    """How many of the soft wishes a product meets (None when there are none)."""
-    terms = [
-        Case(When(condition(c), then=Value(1)), default=Value(0), output_field=IntegerField())
-        for c in constraints
-        if not c.hard
-    ]
+    """Points for the soft wishes a product meets (None when there are none): two per wish, and
+    one more for the very colour a colour wish named ("blue": Blue before navy or teal)."""
+    terms = []
+    for c in constraints:
+        if c.hard:
+            continue
+        terms.append(_points(condition(c), 2))
+        named = named_colours(c)
+        if named and len(named) < len(c.value):
+            terms.append(_points(Q(base_colour__in=named), 1))
     if not terms:
         return None
     score = terms[0]

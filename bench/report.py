@@ -1,0 +1,126 @@
+"""Write the benchmark tables into the docs from bench/results/*.json: no number typed by hand.
+
+    python -m bench.report            # rewrite the generated sections of docs and README
+
+A generated section sits between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` in a Markdown
+file; everything between the two markers is replaced. Sections: `language` and `language-test`
+(bench.language, dev and final), `language-summary` (the README's short table).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+REPO = RESULTS.parent.parent
+DOCS = (REPO / "docs" / "BENCHMARKS.md", REPO / "README.md", REPO / "docs" / "ML.md")
+METHOD_NAMES = {
+    "composed": "**production** (reading + learned vector)",
+    "vector_only": "learned vector only (no reading)",
+    "metadata_rule": "metadata rule (no learning)",
+    "image_only": "reference's nearest neighbours (text ignored)",
+}
+
+
+def _f(value) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def requests_table(name: str, methods: dict) -> str:
+    header = ["method", "Sat@10", "category kept", "real requests flagged", "nonsense flagged"]
+    if "two_or_more_attributes" in methods["composed"]:
+        header.insert(2, "Sat@10, 2+ attributes")
+    rows = []
+    for method, s in methods.items():
+        row = [METHOD_NAMES.get(method, method), _f(s["sat@10"]), _f(s["category_kept"]),
+               str(s["real_requests_flagged"]), _f(s.get("nonsense_flagged"))]  # fmt: skip
+        if "two_or_more_attributes" in s:
+            row.insert(2, _f(s["two_or_more_attributes"]["sat@10"]))
+        rows.append(row)
+    kinds = sorted(k for k in methods["composed"]["by_kind"] if not k.startswith("names "))
+    named = sorted(k for k in methods["composed"]["by_kind"] if k.startswith("names "))
+    per_kind = [
+        [f"{k} ({methods['composed']['by_kind'][k]['rows']})"]
+        + [_f(methods[m]["by_kind"][k]["sat@10"]) for m in methods]
+        for k in named + kinds
+    ]
+    title = f"**{name}** ({methods['composed']['rows']} rows)"
+    kind_header = ["kind (rows)", *(METHOD_NAMES.get(m, m).replace("**", "") for m in methods)]
+    return f"{title}\n\n{_table(header, rows)}\n\nSat@10 per kind:\n\n{_table(kind_header, per_kind)}"
+
+
+def triplets_table(sets: dict) -> str:
+    rows = []
+    for name, methods in sets.items():
+        for method, s in methods.items():
+            rows.append([name, METHOD_NAMES.get(method, method), str(s["n"]), _f(s["R@1"]), _f(s["R@10"]),
+                         _f(s["R@50"])])  # fmt: skip
+    return _table(["set", "method", "n", "R@1", "R@10", "R@50"], rows)
+
+
+def language_section(result: dict) -> str:
+    parts = [f"Model version `{result['model_version']}`; machine load "
+             f"{result['machine'].get('loadavg_1_5_15')} (1/5/15 min)."]  # fmt: skip
+    parts += [requests_table(name, methods) for name, methods in result["requests"].items()]
+    parts.append("Generated triplets (R@K, gallery: the split's products, reference excluded):\n\n"
+                 + triplets_table(result["triplets"]))  # fmt: skip
+    speed = result.get("parser")
+    if speed:
+        parts.append(
+            f"Reading a request (`ml.language.interpret`): p50 {speed['interpret_ms_p50']:.2f} ms, "
+            f"p99 {speed['interpret_ms_p99']:.2f} ms over {speed['requests']} requests; the catalog's "
+            f"vocabulary builds in {speed['vocabulary_build_s']:.2f} s "
+            "(once per process, then when the catalog changes)."
+        )
+    return "\n\n".join(parts)
+
+
+def language_summary(result: dict) -> str:
+    rows = []
+    for name, methods in result["requests"].items():
+        rows.append([name, "Sat@10", *(_f(methods[m]["sat@10"]) for m in METHOD_NAMES)])
+    for name, methods in result["triplets"].items():
+        rows.append([name, "R@10", *(_f(methods[m]["R@10"]) for m in METHOD_NAMES)])
+    return _table(["set", "score", *(METHOD_NAMES[m] for m in METHOD_NAMES)], rows)
+
+
+SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
+    "language": ("language.json", language_section),
+    "language-test": ("language_test.json", language_section),
+    "language-summary": ("language.json", language_summary),
+}
+
+
+def render(markdown: str) -> str:
+    """`markdown` with every generated section rewritten from its results file."""
+    for name, (results_file, make) in SECTIONS.items():
+        path = RESULTS / results_file
+        pattern = re.compile(rf"(<!-- bench:{name} -->\n).*?(<!-- /bench:{name} -->)", re.S)
+        if path.is_file() and pattern.search(markdown):
+            text = make(json.loads(path.read_text()))
+            markdown = pattern.sub(lambda m, t=text: f"{m.group(1)}{t}\n{m.group(2)}", markdown)
+    return markdown
+
+
+def main() -> int:
+    for doc in DOCS:
+        if doc.is_file():
+            before = doc.read_text()
+            after = render(before)
+            if after != before:
+                doc.write_text(after)
+                print(f"updated {doc.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

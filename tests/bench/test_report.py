@@ -1,0 +1,32 @@
+"""bench.report: generated sections are rewritten from results, the rest of a document is kept."""
+
+import json
+
+from bench import report
+
+RESULT = {
+    "model_version": "v9",
+    "machine": {"loadavg_1_5_15": [0.5, 0.5, 0.5]},
+    "requests": {
+        "shopper requests": {
+            m: {"rows": 2, "sat@10": 0.5 + i / 10, "category_kept": 1.0, "real_requests_flagged": 0,
+                "nonsense_flagged": 1.0, "by_kind": {"colour": {"rows": 2, "sat@10": 0.25 + i / 10}}}
+            for i, m in enumerate(report.METHOD_NAMES)
+        }
+    },
+    "triplets": {"generated val": {m: {"n": 3, "R@1": 0.1, "R@10": 0.2, "R@50": 0.3} for m in report.METHOD_NAMES}},
+    "parser": {"interpret_ms_p50": 0.1, "interpret_ms_p99": 0.4, "requests": 10, "vocabulary_build_s": 0.2},
+}  # fmt: skip
+
+
+def test_sections_are_rewritten_between_their_markers(tmp_path, monkeypatch):
+    (tmp_path / "language.json").write_text(json.dumps(RESULT))
+    monkeypatch.setattr(report, "RESULTS", tmp_path)
+    doc = "intro\n<!-- bench:language -->\nold 0.999\n<!-- /bench:language -->\nafter\n"
+    out = report.render(doc)
+    assert out.startswith("intro\n<!-- bench:language -->\n") and out.endswith(
+        "<!-- /bench:language -->\nafter\n"
+    )
+    assert "0.999" not in out and "`v9`" in out and "| colour (2) | 0.250 |" in out
+    assert report.render(out) == out  # idempotent
+    assert report.render("no markers here") == "no markers here"

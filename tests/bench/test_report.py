@@ -14,7 +14,9 @@ RESULT = {
             for i, m in enumerate(report.METHOD_NAMES)
         }
     },
-    "triplets": {"generated val": {m: {"n": 3, "R@1": 0.1, "R@10": 0.2, "R@50": 0.3} for m in report.METHOD_NAMES}},
+    "triplets": {
+        "generated val": {m: {"n": 3, "R@1": 0.1, "R@10": 0.2, "R@50": 0.3} for m in report.METHOD_NAMES}
+    },
     "parser": {"interpret_ms_p50": 0.1, "interpret_ms_p99": 0.4, "requests": 10, "vocabulary_build_s": 0.2},
 }  # fmt: skip
 

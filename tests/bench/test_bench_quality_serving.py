@@ -33,7 +33,8 @@ def test_retrieval_benchmark_smoke(
     result = json.loads(out.read_text())
     assert set(result["rows"]) >= {
         "production (composed)",
-        "seed method (seed scoring)",
+        "seed method (seed scoring), same inputs",
+        "seed method, no product text",
         "image_only",
         "text_only",
     }

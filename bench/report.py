@@ -3,8 +3,9 @@
     python -m bench.report            # rewrite the generated sections of docs and README
 
 A generated section sits between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` in a Markdown
-file; everything between the two markers is replaced. Sections: `language` and `language-test`
-(bench.language, dev and final), `language-summary` (the README's short table).
+file; everything between the two markers is replaced. Sections: `retrieval` (bench.retrieval),
+`language` and `language-test` (bench.language, dev and final), `language-summary` (the
+README's short table).
 """
 
 from __future__ import annotations
@@ -93,7 +94,44 @@ def language_summary(result: dict) -> str:
     return _table(["set", "score", *(METHOD_NAMES[m] for m in METHOD_NAMES)], rows)
 
 
+CHANGES = ("colour", "pattern", "sleeve", "neck", "fit", "two_changes")
+
+
+def retrieval_section(result: dict) -> str:
+    """bench.retrieval: the learned vectors of every variant, in memory, on the val triplets."""
+    header = ["variant / method", "R@1", "R@10", "R@50", *(f"R@10 {c}" for c in CHANGES)]
+    rows = [
+        [name, _f(r["R@1"]), f"**{r['R@10']:.3f}**", _f(r["R@50"]),
+         *(_f(r.get("by_change", {}).get(c, {}).get("R@10")) for c in CHANGES)]
+        for name, r in result["rows"].items()
+    ]  # fmt: skip
+    counts = result["rows"]["production (composed)"].get("by_change", {})
+    text = [
+        f"{result['triplets']} val triplets (training phrasings), gallery: every `val` product. "
+        "Queries per change: " + ", ".join(f"{c} {counts[c]['n']}" for c in CHANGES if c in counts) + ".",
+        _table(header, rows),
+        "Ratios: "
+        + "; ".join(f"{k} {v:.1f}x" for k, v in result["ratios"].items())
+        + ". Training seconds (cached features): "
+        + ", ".join(f"{k} {v:.0f}" for k, v in result["train_seconds"].items())
+        + ".",
+    ]
+    sql = result.get("sql_path")
+    if sql:
+        sql_rows = [
+            [m, f"{r['sql']['R@10']:.4f}", f"{r['in_memory']['R@10']:.4f}", f"{r['abs_diff_R@10']:.4f}"]
+            for m, r in sql["methods"].items()
+        ]
+        header = ["method", "SQL R@10", "in-memory R@10", "abs. difference"]
+        text.append(
+            "The store's SQL path (`evaluate_retrieval`, pgvector HNSW) against the in-memory "
+            f"evaluation of the same checkpoint, same triplets:\n\n{_table(header, sql_rows)}"
+        )
+    return "\n\n".join(text)
+
+
 SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
+    "retrieval": ("retrieval.json", retrieval_section),
     "language": ("language.json", language_section),
     "language-test": ("language_test.json", language_section),
     "language-summary": ("language.json", language_summary),

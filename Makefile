@@ -58,6 +58,13 @@ lint: venv
 bench-retrieval: venv
 	$(PY) -m bench.retrieval --sql
 
+bench-language: venv
+	$(PY) -m bench.language
+
+# The benchmark tables of docs/ and README.md, rewritten from bench/results/ (no number by hand).
+bench-report: venv
+	$(PY) -m bench.report
+
 bench-serving: venv
 	$(PY) -m bench.serving
 

@@ -16,7 +16,7 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "batch_size": (2, 65536), "epochs": (1, 1000), "projection_dim": (8, 4096), "projection_layers": (1, 16),
     "dropout": (0.0, 0.99), "lr": (1e-8, 10.0), "weight_decay": (0.0, 10.0), "temperature": (1e-4, 1e4),
     "contrastive_temperature": (1e-4, 10.0), "triplets_per_product": (0, 1000),
-    "fashion_iq_per_caption": (0, 100),
+    "fashion_iq_per_caption": (0, 100), "category_batches": (0.0, 1.0),
     "val_triplets_per_product": (1, 1000), "max_val_triplets": (1, 10**7), "seed": (0, 2**32 - 1),
 "finetune_lr": (1e-8, 10.0), "num_threads": (1, 1024),
 }  # fmt: skip
@@ -73,7 +73,7 @@ class TrainConfig:
     learn_temperature: bool = True
     symmetric: bool = True  # InfoNCE both query->target and target->query
     ref_negative: bool = True  # the reference is an extra (hard) negative for its query
-    category_batches: bool = False  # batches from one type/gender/age group: same-category negatives
+    category_batches: float = 0.0  # share of batches drawn from one type/gender/age group (hard negatives)
     # --- data ----------------------------------------------------------------------------------
     triplets_per_product: int = 8  # mined targets per training reference product
     fashion_iq_dir: str | None = None  # Fashion IQ folder: its train captions on train products

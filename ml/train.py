@@ -221,18 +221,18 @@ class TunedImages:
 
 
 def epoch_order(source: TripletBatchSource, config: TrainConfig, generator: torch.Generator) -> torch.Tensor:
-    """The order triplets are seen in: shuffled; with config.category_batches, batches are
-    filled from one (type, gender, age group) at a time, so the other targets of a batch are
-    the hard negatives the store's search meets (same category) instead of easy ones."""
+    """The order triplets are seen in, batch by batch: shuffled; a `config.category_batches` share
+    of the triplets is batched within one (type, gender, age group), so the other targets of such
+    a batch are the hard negatives the store's search meets (its category) instead of easy ones."""
     n = len(source.reference_rows)
-    perm = torch.randperm(n, generator=generator)
-    if not config.category_batches:
-        return perm
-    by_group: dict[tuple, list[int]] = {}
-    for i in perm.tolist():
-        by_group.setdefault(source.groups[i], []).append(i)
+    perm = torch.randperm(n, generator=generator).tolist()
+    grouped = round(n * config.category_batches)
     size = config.batch_size
+    by_group: dict[tuple, list[int]] = {}
+    for i in perm[:grouped]:
+        by_group.setdefault(source.groups[i], []).append(i)
     batches = [rows[s:s + size] for rows in by_group.values() for s in range(0, len(rows), size)]
+    batches += [perm[s:s + size] for s in range(grouped, n, size)]
     order = torch.randperm(len(batches), generator=generator).tolist()
     return torch.tensor([i for b in order for i in batches[b]])
 

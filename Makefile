@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test venv browser stop lint screenshots bench-retrieval bench-serving bench-scale bench-indexing
+.PHONY: demo test venv browser stop lint screenshots bench-retrieval bench-language bench-report bench-serving bench-scale bench-indexing
 
 venv: $(VENV)/.installed
 

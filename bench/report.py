@@ -4,8 +4,8 @@
 
 A generated section sits between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` in a Markdown
 file; everything between the two markers is replaced. Sections: `retrieval` (bench.retrieval),
-`language` and `language-test` (bench.language, dev and final), `language-summary` (the
-README's short table).
+`serving` (bench.serving), `language` and `language-test` (bench.language, dev and final),
+`language-summary` (the README's short table).
 """
 
 from __future__ import annotations
@@ -130,7 +130,33 @@ def retrieval_section(result: dict) -> str:
     return "\n\n".join(text)
 
 
+SCENARIOS = {
+    "baseline": "`GET /api/v1/products/{id}/` (no recommender)",
+    "composed": "common texts (the text cache answers most)",
+    "new_text": "a new text every request",
+    "filters": "common texts with filters",
+    "new_text_filters": "**a new text with filters every request**",
+}
+
+
+def serving_section(result: dict) -> str:
+    """bench.serving: latency one request at a time, throughput as concurrency grows."""
+    rows = [
+        [SCENARIOS.get(r["scenario"], r["scenario"]), str(r["concurrency"]), str(r["requests"]),
+         f"{r['p50_ms']:.1f}", f"{r['p99_ms']:.1f}", f"{r['throughput_rps']:.0f}",
+         ", ".join(f"{k} {v:.1f}" for k, v in r.get("server_timing_median_ms", {}).items())]
+        for r in result["results"]
+    ]  # fmt: skip
+    header = ["request", "concurrency", "n", "p50 ms", "p99 ms", "requests/s", "server time, median ms"]
+    load = result["machine"].get("loadavg_1_5_15")
+    return (
+        f"`POST /api/v1/recommendations/` over HTTP, gunicorn with {result['workers']} workers, "
+        f"model `{result['model_version']}`, machine load {load} (1/5/15 min):\n\n{_table(header, rows)}"
+    )
+
+
 SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
+    "serving": ("serving.json", serving_section),
     "retrieval": ("retrieval.json", retrieval_section),
     "language": ("language.json", language_section),
     "language-test": ("language_test.json", language_section),

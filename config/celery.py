@@ -14,6 +14,8 @@ app.autodiscover_tasks()
 @signals.worker_init.connect
 def _start_services(**_kwargs) -> None:
     """A worker starting up starts the embedded servers it uses (before it connects)."""
+    from config.db_router import use_primary_only
     from config.startup import start_services
 
+    use_primary_only()  # a worker's reads decide its writes: no replica lag (config/db_router.py)
     start_services()

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models import QuerySet, Value
 
 from ml.inference import composed_query, normalise_text
 from ml.language import Interpretation
 from recommender import runtime, understanding, vectors, versions
-from recommender.models import ModelVersion
+from recommender.models import ModelVersion, ProductEmbedding
 from shop.models import Product
 from shop.selectors import ProductFilters, filter_products, last_purchased_product, purchased_product_ids
 
@@ -91,8 +92,9 @@ def clean_text(text: str | None) -> str:
     return text
 
 
-def active_version() -> ModelVersion:
-    version = ModelVersion.objects.filter(status=ModelVersion.Status.ACTIVE).first()
+def active_version(using: str = DEFAULT_DB_ALIAS) -> ModelVersion:
+    """The active version as the database `using` sees it (a replica: as far as it has replayed)."""
+    version = ModelVersion.objects.using(using).filter(status=ModelVersion.Status.ACTIVE).first()
     if version is None:
         raise NoActiveModel(
             "Recommendations are not available yet: no model has been trained and activated. "
@@ -101,8 +103,27 @@ def active_version() -> ModelVersion:
     return version
 
 
-def reference_vector(version: ModelVersion, product: Product) -> np.ndarray:
-    vector = vectors.stored_vector(version, product)
+def serving_version(version: ModelVersion | None = None) -> tuple[ModelVersion, str]:
+    """The version a request is answered with and the database that answers it.
+
+    Shoppers read where the router sends vector reads (a replica when there are some), and the
+    active version is read *there*: a replica replays the primary's WAL in order, so it shows a
+    newly activated version only after that version's vectors and index, and until then keeps
+    answering with the previous one. Should that database lack the version's index all the same,
+    the request falls back to the primary. A version given explicitly (staff reviewing a
+    candidate) is read on the primary, where it was just written.
+    """
+    if version is not None:
+        return version, DEFAULT_DB_ALIAS
+    using = router.db_for_read(ProductEmbedding)
+    version = active_version(using)
+    if using != DEFAULT_DB_ALIAS and not vectors.index_exists(version, using):
+        return active_version(), DEFAULT_DB_ALIAS
+    return version, using
+
+
+def reference_vector(version: ModelVersion, product: Product, using: str = DEFAULT_DB_ALIAS) -> np.ndarray:
+    vector = vectors.stored_vector(version, product, using=using)
     if vector is None:
         raise RecommendationError(f"Product {product.pk} has no vector yet; try again in a minute.")
     return vector
@@ -137,7 +158,9 @@ def candidate_products(
     if exclude_ids:
         qs = qs.exclude(pk__in=exclude_ids)
     if exclude_purchased_by is not None:
-        qs = qs.exclude(pk__in=purchased_product_ids(exclude_purchased_by))
+        # The shopper's own orders are read on the primary (a replica may not have the last one).
+        bought = purchased_product_ids(exclude_purchased_by).using(DEFAULT_DB_ALIAS)
+        qs = qs.exclude(pk__in=list(bought.values_list("product_id", flat=True)))
     if within is not None:
         qs = qs.filter(pk__in=within.values("pk"))
     return qs
@@ -206,14 +229,14 @@ def recommend(
     `version`: a model version other than the active one (staff reviewing a candidate)."""
     text = checked_request(text, limit, relax)
     clock = Stopwatch()
-    version = version or active_version()
+    version, using = serving_version(version)
     product, is_last_purchase = resolve_reference(reference, user)
-    ref = reference_vector(version, product)
+    ref = reference_vector(version, product, using)
     filters = filters or ProductFilters()
     shopper = user if (exclude_purchased and user is not None and user.is_authenticated) else None
     candidates = candidate_products(
         filters, exclude_ids=(product.pk,), exclude_purchased_by=shopper, within=scope.within
-    )
+    ).using(using)
     clock.lap("lookup")
     interpretation = understanding.understand(text, product, relax=set(relax) | overridden_category(filters))
     clock.lap("understand")

@@ -64,9 +64,7 @@ def embed_new_products(product_ids: list[int]) -> int:
 
     A version still embedding picks them up itself: it embeds every product lacking a vector.
     """
-    from shop.models import Product
-
-    products = list(Product.objects.filter(pk__in=product_ids, is_active=True).order_by("pk"))
+    products = list(training.store_products().filter(pk__in=product_ids, is_active=True).order_by("pk"))
     if not products:
         return 0
     serving = ModelVersion.objects.filter(status__in=[ModelVersion.Status.ACTIVE, ModelVersion.Status.READY])

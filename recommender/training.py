@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 
 from ml.data import CatalogProduct
@@ -25,6 +26,14 @@ logger = logging.getLogger(__name__)
 
 # Who runs a step outside Celery (ensure_model --sync, tests): this process.
 LOCAL_WORKER = f"{socket.gethostname()}:{os.getpid()}"
+# The pipeline reads what it writes (which vectors are missing): always on the primary, never on
+# a read replica that may not have replayed the last batch yet.
+PRIMARY = DEFAULT_DB_ALIAS
+
+
+def store_products():
+    """The store's products as the pipeline reads them: on the primary."""
+    return Product.objects.using(PRIMARY)
 
 
 def catalog_products(products: Iterable[Product]) -> list[CatalogProduct]:
@@ -72,7 +81,7 @@ def train_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
                 {**store_paths(), **version.config, "cache_dir": str(settings.ML_CACHE_DIR)}
             )
             products = catalog_products(
-                Product.objects.filter(is_active=True, split__in=["train", "val"]).order_by("pk")
+                store_products().filter(is_active=True, split__in=["train", "val"]).order_by("pk")
             )
             metrics = train(products, config, out_dir, progress=versions.progress_reporter(version))
     except Exception as exc:  # any failure ends this version, never the active one
@@ -126,7 +135,7 @@ def embed_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
 def _embed_missing(version: ModelVersion) -> tuple[int, list[int]]:
     """Embed, batch by batch, the active products without a vector of this version, including
     products added meanwhile (their own task found no ready version to embed them into)."""
-    missing = Product.objects.filter(is_active=True).exclude(embeddings__model_version=version)
+    missing = store_products().filter(is_active=True).exclude(embeddings__model_version=version)
     attempted: list[int] = []
     skipped: list[int] = []
     ids = list(missing.order_by("pk").values_list("pk", flat=True))
@@ -134,7 +143,7 @@ def _embed_missing(version: ModelVersion) -> tuple[int, list[int]]:
     while ids:
         size = settings.EMBED_BATCH_SIZE
         for start in range(0, len(ids), size):
-            batch = list(Product.objects.filter(pk__in=ids[start : start + size]).order_by("pk"))
+            batch = list(store_products().filter(pk__in=ids[start : start + size]).order_by("pk"))
             skipped += embed_products(version, batch)
             attempted += [p.pk for p in batch]
             versions.set_progress(

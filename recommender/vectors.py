@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q, QuerySet, Value
 from django.db.models.expressions import Combinable
 from pgvector.django import CosineDistance
@@ -76,10 +76,29 @@ def drop_index(version: ModelVersion) -> None:
         cursor.execute(f"DROP INDEX IF EXISTS {index_name(version)}")
 
 
-def stored_vector(version: ModelVersion, product: Product) -> np.ndarray | None:
+# (database, version id) pairs whose index was seen: an index, once there, stays while it serves.
+_indexes_seen: set[tuple[str, int]] = set()
+
+
+def index_exists(version: ModelVersion, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether database `using` (a replica, say) has the version's HNSW index."""
+    if (using, version.pk) in _indexes_seen:
+        return True
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [index_name(version)])
+        exists = bool(cursor.fetchone()[0])
+    if exists:
+        _indexes_seen.add((using, version.pk))
+    return exists
+
+
+def stored_vector(
+    version: ModelVersion, product: Product, using: str = DEFAULT_DB_ALIAS
+) -> np.ndarray | None:
     """The stored vector of a product under a version (never recomputed at query time)."""
     row = (
-        ProductEmbedding.objects.filter(model_version=version, product=product)
+        ProductEmbedding.objects.using(using)
+        .filter(model_version=version, product=product)
         .values_list("embedding", flat=True)
         .first()
     )
@@ -103,7 +122,8 @@ def nearest(
     closer: tuple[Combinable, float] | None = None,
 ) -> list[tuple[Product, float]]:
     """ONE SQL query: `products` (with their conditions) ordered by cosine distance of their
-    vector of `version` to `query`; (product, cosine similarity) pairs, closest first.
+    vector of `version` to `query`; (product, cosine similarity) pairs, closest first. It runs
+    on the database `products` reads from (a replica, or the primary).
 
     With `rank_first` (a score per product: how many of a shopper's wishes it meets), the
     RERANK_POOL nearest, and the `limit` nearest of those matching `look_first` (every wish: rare
@@ -116,7 +136,8 @@ def nearest(
         .annotate(distance=CosineDistance("embeddings__embedding", np.asarray(query, dtype=np.float32)))
         .order_by("distance")
     )
-    with transaction.atomic(), connection.cursor() as cursor:
+    using = nearest_first.db
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
         # Iterative scan: when conditions reject rows, the HNSW scan continues instead of
         # returning fewer than `limit` results. strict_order keeps exact distance order.
         cursor.execute("SET LOCAL hnsw.iterative_scan = strict_order")
@@ -128,11 +149,11 @@ def nearest(
         else:
             closer_score, weight = closer or (Value(0), 0.0)
             scored = nearest_first.annotate(rank_first=rank_first, closer=closer_score)
-            rows = list(_reranked(scored, limit, look_first, weight))
+            rows = list(_reranked(scored, limit, look_first, weight, using))
         return [(p, 1.0 - float(p.distance)) for p in rows]
 
 
-def _reranked(scored: QuerySet[Product], limit: int, look_first: Q | None, weight: float):
+def _reranked(scored: QuerySet[Product], limit: int, look_first: Q | None, weight: float, using: str):
     """The pool of nearest products (and the nearest meeting `look_first`), best score first."""
     parts = [scored[: max(RERANK_POOL, 4 * limit)].query.sql_with_params()]
     if look_first is not None:
@@ -140,4 +161,4 @@ def _reranked(scored: QuerySet[Product], limit: int, look_first: Q | None, weigh
     union = " UNION ".join(f"({sql})" for sql, _ in parts)
     params = [p for _, part_params in parts for p in part_params]
     ranked = f"SELECT * FROM ({union}) AS pool ORDER BY rank_first DESC, distance - %s * closer LIMIT %s"
-    return Product.objects.raw(ranked, (*params, weight, limit))
+    return Product.objects.raw(ranked, (*params, weight, limit), using=using)

@@ -4,9 +4,10 @@
 them starts nothing: the embedded PostgreSQL and Redis are only *described* here
 (``SERVICES``) and started by the commands that need them (see ``config.startup``).
 
-Variables (README.md, "Configuration"): DATABASE_URL, REDIS_URL, REDIS_FALLBACK, SECRET_KEY,
-DEBUG, ALLOWED_HOSTS, VAR_DIR, MEDIA_ROOT, STATIC_ROOT, CATALOG_DIR, ML_CACHE_DIR, MODEL_DIR,
-TORCH_THREADS, CELERY_TASK_ALWAYS_EAGER, CACHE_KEY_PREFIX, LOG_LEVEL, EMAIL_URL, DEFAULT_FROM_EMAIL.
+Variables (README.md, "Configuration"): DATABASE_URL, DATABASE_REPLICA_URLS, REDIS_URL,
+REDIS_FALLBACK, SECRET_KEY, DEBUG, ALLOWED_HOSTS, VAR_DIR, MEDIA_ROOT, STATIC_ROOT, CATALOG_DIR,
+ML_CACHE_DIR, MODEL_DIR, TORCH_THREADS, CELERY_TASK_ALWAYS_EAGER, CACHE_KEY_PREFIX, LOG_LEVEL,
+EMAIL_URL, DEFAULT_FROM_EMAIL.
 """
 
 from datetime import timedelta
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.db_router.PrimaryForStaffMiddleware",  # staff pages read from the primary
     # Last: turns a lockout flagged during the view into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -98,7 +100,22 @@ def database_settings(services: Services) -> dict:
     return config
 
 
-DATABASES = {"default": database_settings(SERVICES)}
+def replica_settings(urls: list[str]) -> dict[str, dict]:
+    """Django's settings of each read replica (``replica1``, ``replica2``, ...). Tests mirror the
+    primary's test database instead of creating one per replica."""
+    replicas = {}
+    for number, url in enumerate(urls, start=1):
+        config = database_settings(Services(var_dir=Path(VAR_DIR), database_url=url))
+        replicas[f"replica{number}"] = {**config, "TEST": {"MIRROR": "default"}}
+    return replicas
+
+
+# Read replicas (streaming standbys of DATABASE_URL): catalog and recommendation reads go there,
+# writes and a shopper's own data to the primary (config/db_router.py, docs/SCALING.md).
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+DATABASES = {"default": database_settings(SERVICES), **replica_settings(DATABASE_REPLICA_URLS)}
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

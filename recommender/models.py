@@ -99,3 +99,35 @@ class ProductEmbedding(models.Model):
 
     def __str__(self) -> str:
         return f"product {self.product_id} @ v{self.model_version_id}"
+
+
+class EmbeddingChunk(models.Model):
+    """A slice of the catalog (consecutive product ids) that one worker embeds for a version.
+
+    A version's embedding is planned as chunks; any worker claims one that is not done and that no
+    live worker holds, writes its vectors batch by batch (each batch with the chunk's count, in one
+    transaction), and marks it done. Once every chunk is done the version is indexed and activated
+    (recommender.training). `updated_at` is the holder's heartbeat: a silent holder's chunk is
+    taken over and resumes from the vectors already written.
+    """
+
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    first_product_id = models.BigIntegerField()
+    last_product_id = models.BigIntegerField()
+    products = models.PositiveIntegerField(help_text="products planned in this chunk")
+    embedded = models.PositiveIntegerField(default=0, help_text="products embedded (or skipped) so far")
+    skipped = models.JSONField(default=list, blank=True, help_text="ids whose image could not be read")
+    worker = models.CharField(max_length=200, blank=True, help_text="the worker process holding it")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="claims of this chunk")
+    done = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True, help_text="the holder's heartbeat")
+
+    class Meta:
+        ordering = ["model_version", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["model_version", "number"], name="one_chunk_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.model_version_id} chunk {self.number}"

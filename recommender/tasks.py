@@ -1,21 +1,25 @@
 """Celery tasks: training and bulk embedding on the `gpu` queue, small jobs on `default`.
 
 Thin wrappers over ``recommender.training``; the routing lives in settings.CELERY_TASK_ROUTES.
+Embedding a version is a group of chunk tasks (``embed_chunk``) that any number of workers take;
+the one that lands the last chunk indexes and activates the version.
 Faults: tasks are acknowledged late and re-queued when their worker process dies; a worker that
-starts re-queues the runs a dead worker left behind (its own, or any whose heartbeat stopped),
-and each step resumes where it stopped (training restarts on cached features, embedding writes
-only the missing vectors). A duplicate delivery finds the step claimed or done and does nothing.
+starts re-queues the runs and chunks a dead worker left behind (its own, or any whose heartbeat
+stopped), a chunk task with nothing left to take waits for the others and takes over a chunk
+whose worker went silent, and each step resumes where it stopped (training restarts on cached
+features, a chunk writes only its missing vectors). A duplicate delivery finds the step or the
+chunk claimed or done and does nothing.
 """
 
 from __future__ import annotations
 
 import logging
 
-from celery import shared_task
+from celery import group, shared_task
 from celery.signals import worker_ready
 from kombu.exceptions import OperationalError
 
-from recommender import training, versions
+from recommender import chunks, training, versions
 from recommender.models import ModelVersion
 
 logger = logging.getLogger(__name__)
@@ -48,14 +52,36 @@ def train_model_version(self, version_id: int) -> int | None:
         return None
 
 
+def embed_in_chunks(version_id: int, numbers: list[int]) -> bool:
+    """Queue one embed_chunk task per chunk (a group); False when the broker is unreachable."""
+    try:
+        tasks = group(embed_chunk.s(version_id, number) for number in numbers)
+        tasks.apply_async(retry=True, retry_policy=QUICK_PUBLISH)
+    except BROKER_ERRORS:
+        logger.warning("could not queue the chunks of v%s; embedding them in this task", version_id)
+        return False
+    return True
+
+
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
 def embed_catalog(self, version_id: int) -> int | None:
-    """Write every product's vector of the version into pgvector; activate when asked."""
+    """Plan the version's embedding in chunks and queue them for every gpu worker."""
     try:
-        return training.embed_version(version_id, self.request.hostname).pk
+        return training.embed_version(version_id, self.request.hostname, dispatch=embed_in_chunks).pk
     except versions.NotClaimed as exc:
         logger.info("%s", exc)
         return None
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+def embed_chunk(self, version_id: int, number: int) -> int | None:
+    """Write one chunk's vectors (then help with the rest); the last one indexes and activates."""
+    try:
+        version = training.embed_chunks(version_id, self.request.hostname, number)
+    except versions.NotClaimed as exc:
+        logger.info("%s", exc)
+        return None
+    return version.pk if version is not None else None
 
 
 @shared_task
@@ -75,13 +101,17 @@ def embed_new_products(product_ids: list[int]) -> int:
 
 
 def resume_orphaned_runs(worker: str) -> list[str]:
-    """Re-queue the runs no live worker holds; returns what was done, one line per version."""
+    """Re-queue the runs and chunks no live worker holds; returns what was done, one line each."""
     done = []
     for version in versions.orphaned_versions(worker):
         versions.release(version)
         step = embed_catalog if version.status == ModelVersion.Status.EMBEDDING else train_model_version
         enqueue(step, version.pk)
         done.append(f"{version.name}: {version.status} re-queued")
+    for chunk in chunks.orphaned(worker):
+        chunks.release(chunk)
+        enqueue(embed_chunk, chunk.model_version_id, chunk.number)
+        done.append(f"{chunk}: re-queued")
     return done
 
 

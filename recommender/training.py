@@ -1,8 +1,9 @@
 """The train -> embed chain of a model version, shared by the Celery tasks and ``ensure_model``.
 
 ``train_version`` trains a checkpoint on the store's train/val products (test never used);
-``embed_version`` writes every product's vector, builds the version's index and activates it
-when asked. ``run_pipeline`` runs both, or hands the embedding to a task.
+``embed_version`` plans every product's vector as chunks that any number of workers embed
+(``embed_chunks``); the last chunk to land builds the version's index and activates it when asked
+(``finish_embedding``). ``run_pipeline`` runs both, or hands the embedding to a task.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -18,8 +20,8 @@ from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 
 from ml.data import CatalogProduct
-from recommender import runtime, vectors, versions
-from recommender.models import ModelVersion
+from recommender import chunks, runtime, vectors, versions
+from recommender.models import EmbeddingChunk, ModelVersion
 from shop.models import Product
 
 logger = logging.getLogger(__name__)
@@ -97,32 +99,109 @@ def train_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
     return version
 
 
-def embed_products(version: ModelVersion, products: list[Product]) -> list[int]:
+def embed_products(version: ModelVersion, products: list[Product], *, replace: bool = True) -> list[int]:
     """Compute and store vectors of `products`; returns the ids skipped for a bad image."""
     model = runtime.load_model(version.checkpoint_path)
     embedded, failed = model.embed_products(catalog_products(products))
     bad = set(failed)
-    vectors.write_embeddings(version, [p.pk for p in products if p.pk not in bad], embedded)
+    ids = [p.pk for p in products if p.pk not in bad]
+    vectors.write_embeddings(version, ids, embedded, replace=replace)
     return failed
 
 
-def embed_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
-    """Embed every active product missing a vector of this version (so a restarted run resumes
-    where it stopped), then index; activate when the version asked for it. A failure marks it
-    failed; the active version serves on. Raises versions.NotClaimed like train_version."""
+def embed_version(
+    version_id: int, worker: str = LOCAL_WORKER, dispatch: Callable[[int, list[int]], bool] | None = None
+) -> ModelVersion:
+    """Plan the version's embedding as chunks (recommender.chunks) and hand them to `dispatch`
+    (the Celery chunk tasks, any number of workers), or embed them here when there is none or it
+    could not hand them over (False: the broker is down). Whoever lands the last chunk indexes the
+    version and activates it when asked. A failure marks it failed; the active version serves on.
+    Raises versions.NotClaimed when another live worker plans it or it is past embedding."""
     version = versions.claim(
         version_id, ModelVersion.Status.EMBEDDING, (ModelVersion.Status.EMBEDDING,), worker
     )
     try:
+        planned = chunks.plan(version, settings.EMBED_CHUNK_SIZE)
+    except Exception as exc:
+        logger.exception("planning the embedding of %s failed", version.name)
+        versions.mark_failed(version, f"Embedding failed: {exc}")
+        raise
+    versions.hand_over(version)
+    pending = [chunk.number for chunk in planned if not chunk.done]
+    if pending and dispatch is not None and dispatch(version.pk, pending):
+        chunks.report_progress(version.pk)
+        return ModelVersion.objects.get(pk=version.pk)
+    return embed_chunks(version.pk, worker) or ModelVersion.objects.get(pk=version.pk)
+
+
+def embed_chunks(
+    version_id: int, worker: str = LOCAL_WORKER, number: int | None = None
+) -> ModelVersion | None:
+    """Embed chunk `number`, then every chunk nobody holds or whose worker went silent; while
+    other workers still embed, wait and take over any of theirs that goes silent. Whoever sees
+    every chunk done finishes the version (None: another worker finishes it). Raises
+    versions.NotClaimed once the version is no longer embedding."""
+    while True:
+        chunk = chunks.claim(version_id, worker, number)
+        number = None
+        if chunk is not None:
+            _embed_chunk(chunk)
+        elif chunks.pending(version_id):
+            time.sleep(min(1.0, settings.RUN_HEARTBEAT_SECONDS))  # others embed theirs
+        else:
+            try:
+                return finish_embedding(version_id, worker)
+            except versions.NotClaimed:  # another worker finishes it
+                return None
+
+
+def _embed_chunk(chunk: EmbeddingChunk) -> None:
+    """The chunk's missing vectors, batch by batch; an error fails the version."""
+    version = chunk.model_version
+    try:
+        with versions.heartbeat(version, chunk):
+            model = runtime.load_model(version.checkpoint_path)
+            ids = chunks.missing_ids(chunk)
+            for start in range(0, len(ids), settings.EMBED_BATCH_SIZE):
+                batch = list(store_products().filter(pk__in=ids[start : start + settings.EMBED_BATCH_SIZE]))
+                batch.sort(key=lambda product: product.pk)
+                embedded, failed = model.embed_products(catalog_products(batch))
+                chunks.land(chunk, [p.pk for p in batch], embedded, failed)
+                chunks.report_progress(version.pk)
+            chunks.finish(chunk)
+            chunks.report_progress(version.pk)
+    except versions.NotClaimed:
+        raise
+    except Exception as exc:
+        logger.exception("embedding %s failed", chunk)
+        versions.mark_failed(version, f"Embedding failed ({chunk}): {exc}")
+        raise
+
+
+def finish_embedding(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
+    """Once every chunk is done: embed products added meanwhile, build the version's index, mark
+    it ready and activate it when it asked for it. Runs once (a claim of the version)."""
+    version = versions.claim(
+        version_id, ModelVersion.Status.EMBEDDING, (ModelVersion.Status.EMBEDDING,), worker
+    )
+    if chunks.pending(version.pk):
+        versions.hand_over(version)
+        raise versions.NotClaimed(f"{version.name} still has chunks to embed.")
+    planned = list(version.chunks.all())
+    skipped = [pid for chunk in planned for pid in chunk.skipped]
+    try:
         with versions.heartbeat(version):
-            total, skipped = _embed_missing(version)
+            added, added_skipped = _embed_missing(version, skipped)
             versions.set_progress(version, 1.0, "building the vector index")
             vectors.build_index(version)
     except Exception as exc:
         logger.exception("embedding %s failed", version.name)
         versions.mark_failed(version, f"Embedding failed: {exc}")
         raise
-    version.metrics = {**version.metrics, "embedding": {"products": total, "skipped_images": skipped}}
+    total, skipped = sum(chunk.products for chunk in planned) + added, skipped + added_skipped
+    version.metrics = {
+        **version.metrics, "embedding": {"products": total, "skipped_images": skipped, "chunks": len(planned)}
+    }  # fmt: skip
     version.status, version.worker = ModelVersion.Status.READY, ""
     version.finished_at = timezone.now()
     version.progress_message = f"{total - len(skipped)} products embedded"
@@ -132,26 +211,18 @@ def embed_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
     return version
 
 
-def _embed_missing(version: ModelVersion) -> tuple[int, list[int]]:
-    """Embed, batch by batch, the active products without a vector of this version, including
+def _embed_missing(version: ModelVersion, skipped: list[int]) -> tuple[int, list[int]]:
+    """Embed the active products still without a vector of this version once its chunks are done:
     products added meanwhile (their own task found no ready version to embed them into)."""
     missing = store_products().filter(is_active=True).exclude(embeddings__model_version=version)
-    attempted: list[int] = []
-    skipped: list[int] = []
-    ids = list(missing.order_by("pk").values_list("pk", flat=True))
-    total = len(ids)
-    while ids:
-        size = settings.EMBED_BATCH_SIZE
-        for start in range(0, len(ids), size):
-            batch = list(store_products().filter(pk__in=ids[start : start + size]).order_by("pk"))
-            skipped += embed_products(version, batch)
-            attempted += [p.pk for p in batch]
-            versions.set_progress(
-                version, len(attempted) / max(total, 1), f"embedded {len(attempted)} of {total} products"
-            )
-        ids = list(missing.exclude(pk__in=attempted).order_by("pk").values_list("pk", flat=True))
-        total += len(ids)
-    return total, skipped
+    ids = list(missing.exclude(pk__in=skipped).order_by("pk").values_list("pk", flat=True))
+    failed: list[int] = []
+    for start in range(0, len(ids), settings.EMBED_BATCH_SIZE):
+        batch = list(
+            store_products().filter(pk__in=ids[start : start + settings.EMBED_BATCH_SIZE]).order_by("pk")
+        )
+        failed += embed_products(version, batch, replace=False)
+    return len(ids), failed
 
 
 def run_pipeline(

@@ -29,8 +29,11 @@ def vector_literal(vector: np.ndarray) -> str:
     return "[" + ",".join(f"{x:.7g}" for x in np.asarray(vector).tolist()) + "]"
 
 
-def write_embeddings(version: ModelVersion, ids: list[int], vectors: np.ndarray) -> None:
-    """Bulk-write vectors with COPY into a staging table, then upsert (one transaction)."""
+def write_embeddings(
+    version: ModelVersion, ids: list[int], vectors: np.ndarray, *, replace: bool = True
+) -> None:
+    """Bulk-write vectors with COPY into a staging table, then upsert (one transaction). Without
+    `replace` a product's vector already there is kept (a resumed chunk writes each vector once)."""
     if not ids:
         return
     with transaction.atomic(), connection.cursor() as cursor:
@@ -49,8 +52,9 @@ def write_embeddings(version: ModelVersion, ids: list[int], vectors: np.ndarray)
             """
             INSERT INTO recommender_productembedding (product_id, model_version_id, embedding, created_at)
             SELECT product_id, %s, embedding, now() FROM embedding_stage
-            ON CONFLICT (model_version_id, product_id) DO UPDATE SET embedding = EXCLUDED.embedding
-            """,
+            ON CONFLICT (model_version_id, product_id) DO
+            """
+            + ("UPDATE SET embedding = EXCLUDED.embedding" if replace else "NOTHING"),
             [version.pk],
         )
 

@@ -21,14 +21,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from recommender import vectors
-from recommender.models import EMBEDDING_DIM, ModelVersion, ProductEmbedding
+from recommender.models import EMBEDDING_DIM, EmbeddingChunk, ModelVersion, ProductEmbedding
 
 logger = logging.getLogger(__name__)
 
-# A running step beats every HEARTBEAT_EVERY (a thread beside the work, so a long step without
-# progress reports still beats); a step silent for HEARTBEAT_TIMEOUT lost its worker.
-HEARTBEAT_EVERY = timedelta(seconds=10)
-HEARTBEAT_TIMEOUT = timedelta(seconds=45)
+# A running step beats every settings.RUN_HEARTBEAT_SECONDS (a thread beside the work, so a long
+# step without progress reports still beats); a step silent for RUN_HEARTBEAT_TIMEOUT_SECONDS
+# (45 s by default) lost its worker.
 # A step that killed its worker this many times is given up (e.g. out of memory every time).
 MAX_ATTEMPTS = 3
 # A retrain request fails a run silent this long (no worker came back for it).
@@ -129,49 +128,61 @@ def mark_failed(version: ModelVersion, error: str) -> None:
         status=ModelVersion.Status.FAILED, error=error[:5000], finished_at=timezone.now(), worker=""
     )
     ProductEmbedding.objects.filter(model_version_id=version.pk).delete()
+    EmbeddingChunk.objects.filter(model_version_id=version.pk).delete()  # a chunk still running stops
 
 
-def _silent_since() -> timezone.datetime:
-    return timezone.now() - HEARTBEAT_TIMEOUT
+def silent_since() -> timezone.datetime:
+    """Holders not heard of since then lost their worker."""
+    return timezone.now() - timedelta(seconds=settings.RUN_HEARTBEAT_TIMEOUT_SECONDS)
 
 
-@transaction.atomic
 def claim(version_id: int, step: str, allowed: tuple[str, ...], worker: str) -> ModelVersion:
     """Move a version into `step` (training or embedding) for `worker`: when its status allows
     it and no other live worker holds it (raises NotClaimed otherwise). A step started more
     than MAX_ATTEMPTS times (its worker died each time) fails the version instead."""
+    version, gave_up = _claim(version_id, step, allowed, worker)
+    if gave_up:  # failed outside the claim's transaction, which ends without a claim
+        mark_failed(
+            version, f"{step.capitalize()} stopped {MAX_ATTEMPTS} times without finishing (the worker died)."
+        )
+        raise NotClaimed(f"{version.name} failed: {step} gave up after {MAX_ATTEMPTS} attempts.")
+    return version
+
+
+@transaction.atomic
+def _claim(version_id: int, step: str, allowed: tuple[str, ...], worker: str) -> tuple[ModelVersion, bool]:
     version = ModelVersion.objects.select_for_update().get(pk=version_id)
-    held = version.worker and version.worker != worker and version.updated_at > _silent_since()
+    held = version.worker and version.worker != worker and version.updated_at > silent_since()
     if version.status not in allowed or (version.status == step and held):
         raise NotClaimed(
             f"{version.name} is {version.status} ({version.worker or 'no worker'}); not claimed."
         )
     attempts = version.attempts + 1 if version.status == step else 1
     if attempts > MAX_ATTEMPTS:
-        mark_failed(
-            version, f"{step.capitalize()} stopped {MAX_ATTEMPTS} times without finishing (the worker died)."
-        )
-        raise NotClaimed(f"{version.name} failed: {step} gave up after {MAX_ATTEMPTS} attempts.")
+        return version, True
     version.status, version.worker, version.attempts, version.error = step, worker, attempts, ""
     version.started_at = version.started_at or timezone.now()
     version.save(update_fields=["status", "worker", "attempts", "error", "started_at", "updated_at"])
-    return version
+    return version, False
 
 
 @contextmanager
-def heartbeat(version: ModelVersion) -> Iterator[None]:
-    """Beat (touch updated_at) every HEARTBEAT_EVERY while the block runs, from a thread with
-    its own database connection; the beats stop with the block, or with the process."""
+def heartbeat(version: ModelVersion, chunk: EmbeddingChunk | None = None) -> Iterator[None]:
+    """Beat (touch updated_at of the version, and of the chunk being embedded) every
+    RUN_HEARTBEAT_SECONDS while the block runs, from a thread with its own database connection;
+    the beats stop with the block, or with the process."""
     stop = threading.Event()
 
     def beat() -> None:
         from django.db import connections
 
         try:
-            while not stop.wait(HEARTBEAT_EVERY.total_seconds()):
-                ModelVersion.objects.filter(pk=version.pk, status__in=ModelVersion.RUNNING).update(
-                    updated_at=timezone.now()
-                )
+            while not stop.wait(settings.RUN_HEARTBEAT_SECONDS):
+                now = timezone.now()
+                running = ModelVersion.objects.filter(pk=version.pk, status__in=ModelVersion.RUNNING)
+                running.update(updated_at=now)
+                if chunk is not None:
+                    EmbeddingChunk.objects.filter(pk=chunk.pk, done=False).update(updated_at=now)
         except Exception:  # a missed beat must never break the work itself
             logger.warning("heartbeat of %s failed", version.name, exc_info=True)
         finally:
@@ -188,15 +199,21 @@ def heartbeat(version: ModelVersion) -> Iterator[None]:
 
 def orphaned_versions(worker: str) -> QuerySet[ModelVersion]:
     """Running versions nobody works on: held by `worker` (which is only starting now, so it
-    holds nothing), or silent for longer than HEARTBEAT_TIMEOUT."""
+    holds nothing), or silent for longer than RUN_HEARTBEAT_TIMEOUT_SECONDS."""
     return ModelVersion.objects.filter(status__in=ModelVersion.RUNNING).filter(
-        Q(worker=worker) | Q(updated_at__lt=_silent_since())
+        Q(worker=worker) | Q(updated_at__lt=silent_since())
     )
 
 
 def release(version: ModelVersion) -> None:
     """Let any worker claim this version's step again (its worker is gone)."""
     ModelVersion.objects.filter(pk=version.pk).update(worker="")
+
+
+def hand_over(version: ModelVersion) -> None:
+    """The step's work now lies in chunks any worker takes: no worker holds the version, and the
+    claim that finishes it counts its attempts from one."""
+    ModelVersion.objects.filter(pk=version.pk).update(worker="", attempts=0, updated_at=timezone.now())
 
 
 @transaction.atomic

@@ -7,7 +7,8 @@ them starts nothing: the embedded PostgreSQL and Redis are only *described* here
 Variables (README.md, "Configuration"): DATABASE_URL, DATABASE_REPLICA_URLS, REDIS_URL,
 REDIS_FALLBACK, SECRET_KEY, DEBUG, ALLOWED_HOSTS, VAR_DIR, MEDIA_ROOT, STATIC_ROOT, CATALOG_DIR,
 ML_CACHE_DIR, MODEL_DIR, TORCH_THREADS, CELERY_TASK_ALWAYS_EAGER, CACHE_KEY_PREFIX, LOG_LEVEL,
-EMAIL_URL, DEFAULT_FROM_EMAIL.
+EMAIL_URL, DEFAULT_FROM_EMAIL, EMBED_BATCH_SIZE, EMBED_CHUNK_SIZE, RUN_HEARTBEAT_SECONDS,
+RUN_HEARTBEAT_TIMEOUT_SECONDS.
 """
 
 from datetime import timedelta
@@ -136,6 +137,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "recommender.tasks.train_model_version": {"queue": "gpu"},
     "recommender.tasks.embed_catalog": {"queue": "gpu"},
+    "recommender.tasks.embed_chunk": {"queue": "gpu"},
 }
 # Long GPU tasks: acknowledge after the task ran so a killed worker's job is not silently lost,
 # and fetch one task at a time so a short task never waits behind a prefetched training run.
@@ -225,6 +227,11 @@ ML_CACHE_DIR = env.path("ML_CACHE_DIR", default=str(Path(VAR_DIR) / "cache" / "m
 MODEL_DIR = env.path("MODEL_DIR", default=str(Path(VAR_DIR) / "models"))
 TORCH_THREADS = env.int("TORCH_THREADS", default=None)
 EMBED_BATCH_SIZE = env.int("EMBED_BATCH_SIZE", default=512)  # products per embedding write (resume unit)
+# Products per chunk task: the unit of embedding that any worker of the gpu queue takes.
+EMBED_CHUNK_SIZE = env.int("EMBED_CHUNK_SIZE", default=4096)
+# A running step (or chunk) beats this often; one silent for the timeout lost its worker.
+RUN_HEARTBEAT_SECONDS = env.float("RUN_HEARTBEAT_SECONDS", default=10.0)
+RUN_HEARTBEAT_TIMEOUT_SECONDS = env.float("RUN_HEARTBEAT_TIMEOUT_SECONDS", default=45.0)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

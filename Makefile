@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test venv browser stop lint screenshots bench-retrieval bench-language bench-report bench-serving bench-scale bench-indexing
+.PHONY: demo test venv browser stop lint screenshots bench-retrieval bench-language bench-report bench-serving bench-scale bench-indexing bench-embedding
 
 venv: $(VENV)/.installed
 
@@ -73,3 +73,6 @@ bench-scale: venv
 
 bench-indexing: venv
 	$(PY) -m bench.indexing
+
+bench-embedding: venv
+	$(PY) -m bench.embedding --repeats 2

@@ -5,7 +5,7 @@
 A generated section sits between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` in a Markdown
 file; everything between the two markers is replaced. Sections: `retrieval` (bench.retrieval),
 `serving` (bench.serving), `language` and `language-test` (bench.language, dev and final),
-`language-summary` (the README's short table).
+`language-summary` (the README's short table), `embedding` (bench.embedding, docs/SCALING.md).
 """
 
 from __future__ import annotations
@@ -17,7 +17,12 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
 REPO = RESULTS.parent.parent
-DOCS = (REPO / "docs" / "BENCHMARKS.md", REPO / "README.md", REPO / "docs" / "ML.md")
+DOCS = (
+    REPO / "docs" / "BENCHMARKS.md",
+    REPO / "README.md",
+    REPO / "docs" / "ML.md",
+    REPO / "docs" / "SCALING.md",
+)
 METHOD_NAMES = {
     "composed": "**production** (reading + learned vector)",
     "vector_only": "learned vector only (no reading)",
@@ -155,7 +160,30 @@ def serving_section(result: dict) -> str:
     )
 
 
+def embedding_section(result: dict) -> str:
+    """bench.embedding: a version embedded in chunks by 1 or 2 workers, cold and warm features."""
+    rows = [
+        [r["features"], str(r["workers"]), f"{r['seconds']:.1f}", f"{r['products_per_s']:.1f}",
+         f"{r['index_and_finish_s']:.2f}", f"{r['load_1min']:.1f}"]
+        for r in result["runs"]
+    ]  # fmt: skip
+    header = ["features", "workers", "seconds", "products/s", "index + finish s", "load (1 min)"]
+    summary = result["summary"]
+    divide = summary.get("speedup_if_only_encoders_divide", {})
+    amdahl = _table(["workers (devices)", *divide], [["speed-up", *(f"{v:.2f}" for v in divide.values())]])
+    return (
+        f"{result['products']} products in chunks of {result['chunk_size']}, "
+        f"{result['machine'].get('cores')} cores ({result['machine'].get('cpu')}):\n\n"
+        f"{_table(header, rows)}\n\n"
+        f"Encoders' share of a 1-worker run: {summary.get('encoder_share_1_worker')}; "
+        f"2 workers vs 1: {summary.get('cold', {}).get('speedup_2')} (cold), "
+        f"{summary.get('warm', {}).get('speedup_2')} (warm). If only the encoders divide over N "
+        f"devices:\n\n{amdahl}"
+    )
+
+
 SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
+    "embedding": ("embedding.json", embedding_section),
     "serving": ("serving.json", serving_section),
     "retrieval": ("retrieval.json", retrieval_section),
     "language": ("language.json", language_section),

@@ -32,3 +32,20 @@ def test_sections_are_rewritten_between_their_markers(tmp_path, monkeypatch):
     assert "0.999" not in out and "`v9`" in out and "| colour (2) | 0.250 |" in out
     assert report.render(out) == out  # idempotent
     assert report.render("no markers here") == "no markers here"
+
+
+def test_the_embedding_section_has_every_run_and_the_projection(tmp_path, monkeypatch):
+    runs = [
+        {"features": f, "workers": w, "seconds": 10.0 / w, "products_per_s": 30.0 * w,
+         "index_and_finish_s": 0.05, "load_1min": 1.0}
+        for f in ("cold", "warm") for w in (1, 2)
+    ]  # fmt: skip
+    result = {
+        "products": 300, "chunk_size": 25, "runs": runs, "machine": {"cores": 2, "cpu": "x"},
+        "summary": {"encoder_share_1_worker": 0.8, "cold": {"speedup_2": 2.0}, "warm": {"speedup_2": 2.0},
+                    "speedup_if_only_encoders_divide": {"2": 1.67, "4": 2.5}},
+    }  # fmt: skip
+    (tmp_path / "embedding.json").write_text(json.dumps(result))
+    monkeypatch.setattr(report, "RESULTS", tmp_path)
+    out = report.render("<!-- bench:embedding -->\n<!-- /bench:embedding -->\n")
+    assert "| cold | 2 | 5.0 | 60.0 | 0.05 | 1.0 |" in out and "| speed-up | 1.67 | 2.50 |" in out

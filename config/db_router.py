@@ -10,25 +10,33 @@ A replica lags the primary by its replay delay, so reads that must see a write g
 reads inside a transaction on the primary, reads in a ``primary_reads()`` block, and every read of
 a process that called ``use_primary_only()`` (the Celery workers: their reads decide writes).
 One thread keeps the replica it picked until the next request starts, so the queries of one
-request see one consistent replica (the active version and its vectors from the same place).
+request see one consistent replica (the active version and its vectors from the same place). A
+replica that cannot be reached is left out for DOWN_FOR_SECONDS (reads go to another one, or to
+the primary), so a replica going down costs shoppers no errors.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.signals import request_started
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 # Models whose reads a replica may serve: the catalog and the product vectors.
 REPLICA_MODELS = frozenset({"shop.product", "shop.productsize", "recommender.productembedding"})
 
+DOWN_FOR_SECONDS = 30.0
+
+logger = logging.getLogger(__name__)
 _state = threading.local()
 _primary_only = False
+_down_until: dict[str, float] = {}  # replica alias -> monotonic time it may be tried again
 
 
 def replicas() -> list[str]:
@@ -72,8 +80,28 @@ def read_alias() -> str:
         return DEFAULT_DB_ALIAS
     pinned = getattr(_state, "pinned", None)
     if pinned not in available:
-        pinned = _state.pinned = random.choice(available)
+        pinned = _state.pinned = _reachable(random.sample(available, len(available)))
     return pinned
+
+
+def _reachable(aliases: list[str]) -> str:
+    """The first replica that answers, else the primary."""
+    for alias in aliases:
+        if _down_until.get(alias, 0.0) <= time.monotonic() and answers(alias):
+            return alias
+    return DEFAULT_DB_ALIAS
+
+
+def answers(alias: str) -> bool:
+    """Whether this thread has, or can open, a connection to the replica; one that cannot is
+    left out for DOWN_FOR_SECONDS."""
+    try:
+        connections[alias].ensure_connection()
+    except DatabaseError:
+        logger.warning("read replica %s is unreachable; not used for %.0f s", alias, DOWN_FOR_SECONDS)
+        _down_until[alias] = time.monotonic() + DOWN_FOR_SECONDS
+        return False
+    return True
 
 
 class ReplicaRouter:

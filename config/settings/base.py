@@ -107,6 +107,8 @@ def replica_settings(urls: list[str]) -> dict[str, dict]:
     replicas = {}
     for number, url in enumerate(urls, start=1):
         config = database_settings(Services(var_dir=Path(VAR_DIR), database_url=url))
+        # A replica that does not answer within seconds is left out (config/db_router.py).
+        config["OPTIONS"] = {"connect_timeout": 3, **config.get("OPTIONS", {})}
         replicas[f"replica{number}"] = {**config, "TEST": {"MIRROR": "default"}}
     return replicas
 

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, router
 from django.db.backends.signals import connection_created
 from rest_framework.test import APIClient
 
@@ -139,3 +139,14 @@ def test_a_replica_without_the_version_index_is_not_read(
         vectors.build_index(version)
         assert services.serving_version() == (version, "without_index")
         assert len(services.recommend(reference=catalog.first(), text="in black", limit=5).results) == 5
+
+
+def test_an_unreachable_replica_is_left_out_and_the_primary_answers(catalog, settings, django_db_blocker):
+    dead = Replica(folder=Path("/nonexistent"), port=1, database="nothing")
+    with replica_alias("down", dead, django_db_blocker):
+        settings.DATABASE_REPLICAS = ["down"]
+        unpin()
+        assert router.db_for_read(Product) == "default"
+        assert Product.objects.filter(article_type="Shirts").exists()  # read on the primary, no error
+        unpin()
+        assert router.db_for_read(Product) == "default"  # not tried again for a while

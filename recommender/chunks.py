@@ -125,7 +125,7 @@ def report_progress(version_id: int) -> None:
     )  # fmt: skip
     embedded, products = totals["embedded"] or 0, totals["products"] or 0
     ModelVersion.objects.filter(pk=version_id, status=ModelVersion.Status.EMBEDDING).update(
-        progress=embedded / max(products, 1),
+        progress=min(1.0, embedded / max(products, 1)),
         progress_message=(
             f"embedded {embedded} of {products} products ({totals['done']} of {totals['chunks']} chunks)"
         ),

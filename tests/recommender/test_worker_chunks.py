@@ -3,6 +3,7 @@ Postgres): two workers share a version's chunks, one is killed mid-chunk and nev
 the other takes its chunk over once its heartbeat stops. Every vector is written exactly once
 (a trigger in the database counts the writes) and the version is active at the end."""
 
+import socket
 from collections import Counter
 
 import pytest
@@ -13,9 +14,10 @@ from recommender.models import EmbeddingChunk, ModelVersion, ProductEmbedding
 from tests.recommender.conftest import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-# 16 chunks of 25 products, written 5 at a time; a holder silent for 4 s is taken over.
+# 16 chunks of 25 products, written one at a time (time to catch a worker mid-chunk); a holder
+# silent for 4 s is taken over.
 SMALL_CHUNKS = {
-    "EMBED_CHUNK_SIZE": "25", "EMBED_BATCH_SIZE": "5",
+    "EMBED_CHUNK_SIZE": "25", "EMBED_BATCH_SIZE": "1",
     "RUN_HEARTBEAT_SECONDS": "0.5", "RUN_HEARTBEAT_TIMEOUT_SECONDS": "4",
 }  # fmt: skip
 
@@ -50,17 +52,24 @@ def vector_writes(catalog):
 def test_two_workers_share_the_chunks_and_a_killed_one_is_taken_over(
     catalog, trained_checkpoint, workers, vector_writes
 ):
-    version = ModelVersion.objects.create(status="embedding", checkpoint_path=str(trained_checkpoint))
+    from config.celery import app
+
     first = workers.start("chunks-a@%h", **SMALL_CHUNKS)
     second = workers.start("chunks-b@%h", **SMALL_CHUNKS)
+    names = {f"chunks-{x}@{socket.gethostname()}" for x in "ab"}
+    answering = lambda: names <= {name for reply in app.control.ping(timeout=0.5) for name in reply}  # noqa: E731
+    wait_for(answering, 120, "both workers", second.log)
+    version = ModelVersion.objects.create(status="embedding", checkpoint_path=str(trained_checkpoint))
     tasks.enqueue(tasks.embed_catalog, version.pk)
 
     def second_is_mid_chunk():
-        return EmbeddingChunk.objects.filter(
+        held = EmbeddingChunk.objects.filter(
             model_version=version, done=False, worker__startswith="chunks-b@", embedded__gt=0
         ).first()
+        return held or not ModelVersion.objects.filter(pk=version.pk, status="embedding").exists()
 
     killed = wait_for(second_is_mid_chunk, 120, "the second worker mid-chunk", second.log)
+    assert killed is not True, "the version was embedded before the second worker was seen mid-chunk"
     workers.kill(second)  # a machine lost: it never comes back
     wait_for(
         lambda: ModelVersion.objects.get(pk=version.pk).status in ("active", "failed"),

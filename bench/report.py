@@ -5,7 +5,8 @@
 A generated section sits between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` in a Markdown
 file; everything between the two markers is replaced. Sections: `retrieval` (bench.retrieval),
 `serving` (bench.serving), `language` and `language-test` (bench.language, dev and final),
-`language-summary` (the README's short table), `embedding` (bench.embedding, docs/SCALING.md).
+`language-summary` (the README's short table), `selection` (one bench.language run per
+candidate in bench/results/selection/), `embedding` (bench.embedding, docs/SCALING.md).
 """
 
 from __future__ import annotations
@@ -182,8 +183,25 @@ def embedding_section(result: dict) -> str:
     )
 
 
+def selection_section(candidates: dict) -> str:
+    """bench.language --json bench/results/selection/NAME.json per candidate: the production
+    method of each trained variant on the dev sets, the numbers the default was chosen by."""
+    first = next(iter(candidates.values()))
+    request_sets, triplet_sets = list(first["requests"]), list(first["triplets"])
+    header = ["candidate", "model version", *(f"{s}: Sat@10" for s in request_sets),
+              *(f"{s}: R@10" for s in triplet_sets), "category kept"]  # fmt: skip
+    rows = []
+    for name, result in candidates.items():
+        requests = [result["requests"][s]["composed"] for s in request_sets]
+        rows.append([name, f"`{result['model_version']}`", *(_f(r["sat@10"]) for r in requests),
+                     *(_f(result["triplets"][s]["composed"]["R@10"]) for s in triplet_sets),
+                     _f(min(r["category_kept"] for r in requests))])  # fmt: skip
+    return _table(header, rows)
+
+
 SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
     "embedding": ("embedding.json", embedding_section),
+    "selection": ("selection", selection_section),
     "serving": ("serving.json", serving_section),
     "retrieval": ("retrieval.json", retrieval_section),
     "language": ("language.json", language_section),
@@ -192,13 +210,20 @@ SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
 }
 
 
+def _load(path: Path) -> dict | None:
+    """A results file, or a folder of them as {file stem: results}; None when absent."""
+    if path.is_dir():
+        return {p.stem: json.loads(p.read_text()) for p in sorted(path.glob("*.json"))} or None
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
 def render(markdown: str) -> str:
     """`markdown` with every generated section rewritten from its results file."""
     for name, (results_file, make) in SECTIONS.items():
-        path = RESULTS / results_file
         pattern = re.compile(rf"(<!-- bench:{name} -->\n).*?(<!-- /bench:{name} -->)", re.S)
-        if path.is_file() and pattern.search(markdown):
-            text = make(json.loads(path.read_text()))
+        results = _load(RESULTS / results_file)
+        if results and pattern.search(markdown):
+            text = make(results)
             markdown = pattern.sub(lambda m, t=text: f"{m.group(1)}{t}\n{m.group(2)}", markdown)
     return markdown
 

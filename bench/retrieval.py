@@ -28,6 +28,7 @@ through ``evaluate_checkpoint`` like ``run_quality`` does.
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 from pathlib import Path
 
@@ -44,6 +45,9 @@ def variants(epochs: int | None, fashion_iq: Path | None) -> dict[str, TrainConf
     fiq = {"fashion_iq_dir": str(fashion_iq)} if fashion_iq and (fashion_iq / "captions").is_dir() else {}
     return {
         "production": TrainConfig(**fiq, **extra),
+        # The default draws a share of its batches from one category (hard negatives); this is
+        # the same model with every batch drawn at random, which the default was chosen against.
+        "random batches": TrainConfig(category_batches=0.0, **fiq, **extra),
         "seed method": TrainConfig.seed_report(fuse_product_text=True, **fiq, **extra),
         "no product text": TrainConfig(fuse_product_text=False, **fiq, **extra),
         "seed, no product text": TrainConfig.seed_report(**fiq, **extra),
@@ -74,20 +78,45 @@ def evaluate_checkpoint(checkpoint: Path, products, triplets, methods) -> dict:
     return evaluate_features(model, [p.id for p in gallery], img, ptext, triplets, captions, methods)
 
 
+# Fields that say where a run kept its files, not what it learned.
+PLACE_FIELDS = ("cache_dir", "num_threads", "device")
+
+
+def _trained_with(checkpoint: Path, config: TrainConfig) -> float | None:
+    """Training seconds of an existing checkpoint trained with `config`, else None."""
+    metrics_file = checkpoint / "metrics.json"
+    if not metrics_file.is_file():
+        return None
+    metrics = json.loads(metrics_file.read_text())
+    same = _learning(metrics["config"]) == _learning(config.to_dict())
+    return metrics["seconds"]["train"] if same else None
+
+
+def _learning(config: dict) -> dict:
+    out = {k: v for k, v in config.items() if k not in PLACE_FIELDS}
+    if out.get("fashion_iq_dir"):
+        out["fashion_iq_dir"] = str(Path(out["fashion_iq_dir"]).resolve())
+    return out
+
+
 def train_variants(
-    products, epochs: int | None, out_dir: Path, fashion_iq: Path | None
+    products, epochs: int | None, out_dir: Path, fashion_iq: Path | None, reuse: bool = False
 ) -> tuple[dict[str, Path], dict[str, float]]:
-    """Train every variant into out_dir/<name>; (checkpoints, training seconds)."""
+    """Train every variant into out_dir/<name>; (checkpoints, training seconds). With `reuse`, a
+    checkpoint already there with the very same training config is kept (its recorded seconds)."""
     from ml.train import train
 
     checkpoints: dict[str, Path] = {}
     train_seconds: dict[str, float] = {}
     for name, config in variants(epochs, fashion_iq).items():
         checkpoints[name] = out_dir / name.replace(" ", "_")
-        with timed() as clock:
-            train(products, config, checkpoints[name])
-        train_seconds[name] = round(clock.seconds, 1)
-        print(f"trained {name} in {train_seconds[name]} s")
+        seconds = _trained_with(checkpoints[name], config) if reuse else None
+        if seconds is None:
+            with timed() as clock:
+                train(products, config, checkpoints[name])
+            seconds = clock.seconds
+        train_seconds[name] = round(seconds, 1)
+        print(f"{name}: {train_seconds[name]} s of training")
     return checkpoints, train_seconds
 
 
@@ -100,10 +129,12 @@ def quality_rows(checkpoints: dict[str, Path], products, triplets) -> dict[str, 
         ["composed", "image_only", "image_only_raw", "text_only"],
     )
     seed = evaluate_checkpoint(checkpoints["seed method"], products, triplets, ["seed"])
+    random_batches = evaluate_checkpoint(checkpoints["random batches"], products, triplets, ["composed"])
     no_text = evaluate_checkpoint(checkpoints["no product text"], products, triplets, ["composed"])
     seed_no_text = evaluate_checkpoint(checkpoints["seed, no product text"], products, triplets, ["seed"])
     return {
         "production (composed)": production["composed"],
+        "production, every batch random (composed)": random_batches["composed"],
         "seed method (seed scoring), same inputs": seed["seed"],
         "no product text (composed)": no_text["composed"],
         "seed method, no product text": seed_no_text["seed"],
@@ -125,7 +156,9 @@ def run_quality(args) -> dict:
     write_triplets_jsonl(triplets, triplet_file)
     print(f"{len(triplets)} val triplets, gallery = {sum(p.split == 'val' for p in products)} val products")
 
-    checkpoints, train_seconds = train_variants(products, args.epochs, out_dir, Path(args.fashion_iq))
+    checkpoints, train_seconds = train_variants(
+        products, args.epochs, out_dir, Path(args.fashion_iq), reuse=args.reuse
+    )
     rows = quality_rows(checkpoints, products, triplets)
     production_r10 = rows["production (composed)"]["R@10"]
     result = {
@@ -281,6 +314,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--sql", action="store_true", help="also evaluate the active model through the SQL path"
     )
+    parser.add_argument(
+        "--reuse", action="store_true",
+        help="keep a checkpoint already in --work-dir when it was trained with the same config",
+    )  # fmt: skip
     parser.add_argument("--json", default=None, help="results file (default bench/results/retrieval.json)")
     parser.add_argument("--plot", default=None, help="bar chart (default bench/results/retrieval.png)")
     parser.add_argument("--fashion-iq", help="Fashion IQ folder (default: fashion-iq beside CATALOG_DIR)")

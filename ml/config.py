@@ -73,7 +73,7 @@ class TrainConfig:
     learn_temperature: bool = True
     symmetric: bool = True  # InfoNCE both query->target and target->query
     ref_negative: bool = True  # the reference is an extra (hard) negative for its query
-    category_batches: float = 0.0  # share of batches drawn from one type/gender/age group (hard negatives)
+    category_batches: float = 0.5  # share of batches drawn from one type/gender/age group (hard negatives)
     # --- data ----------------------------------------------------------------------------------
     triplets_per_product: int = 8  # mined targets per training reference product
     fashion_iq_dir: str | None = None  # Fashion IQ folder: its train captions on train products
@@ -126,7 +126,10 @@ class TrainConfig:
 
     @classmethod
     def seed_report(cls, **overrides: Any) -> TrainConfig:
-        """The seed report's method: difference loss, image-only product vectors, val-loss selection."""
-        base = dict(objective="seed", fuse_product_text=False, select_by="val_loss", epochs=5)
+        """The seed report's method: difference loss, image-only product vectors, val-loss selection,
+        batches drawn at random."""
+        base = dict(
+            objective="seed", fuse_product_text=False, select_by="val_loss", epochs=5, category_batches=0.0
+        )
         base.update(overrides)
         return cls(**base)

@@ -55,7 +55,7 @@ def test_retrieval_benchmark_smoke(
     fiq = tmp_path / "fiq.json"
     run_bench(
         "retrieval", "fashion-iq", "--images", str(images), "--categories", "dress",
-        "--checkpoint", str(tmp_path / "seed_method"), "--json", str(fiq),
+        "--checkpoint", str(tmp_path / "seed,_no_product_text"), "--json", str(fiq),
         "--catalog", str(small_catalog_dir),
     )  # fmt: skip
     assert "dress" in json.loads(fiq.read_text())
@@ -73,7 +73,7 @@ def test_serving_benchmark_smoke(catalog, trained_checkpoint, tmp_path, run_benc
     )  # fmt: skip
     report = json.loads(out.read_text())
     rows = {(r["scenario"], r["concurrency"]): r for r in report["results"]}
-    assert set(rows) == {(s, c) for s in ("baseline", "composed", "new_text", "filters") for c in (1, 2)}
+    assert set(rows) == {(s, c) for s in ("baseline", "composed", "new_text", "filters", "new_text_filters") for c in (1, 2)}
     assert all(r["statuses"] == [200] for r in rows.values())
     assert all(0 < r["p50_ms"] <= r["p99_ms"] for r in rows.values())
     assert {"lookup", "encode", "search", "serialize"} <= set(

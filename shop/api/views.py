@@ -32,10 +32,12 @@ from shop.models import AgeGroup, Gender, Order, OrderLine
 from shop.security import is_locked_out, lockout_response
 from shop.selectors import (
     FilterError,
+    Sort,
     active_products,
     filter_products,
     parse_product_filters,
     purchase_lines,
+    sort_products,
 )
 from shop.services import OrderError, OrderItem, place_order
 
@@ -65,6 +67,13 @@ PRODUCT_FILTER_PARAMETERS = [
     OpenApiParameter("size", str, description="Only products offered in this size label, e.g. M."),
     OpenApiParameter("in_stock", bool, description="Only products with stock (in `size` when given)."),
 ]
+
+SORT_PARAMETER = OpenApiParameter(
+    "sort",
+    str,
+    enum=list(Sort.values),
+    description="relevance (default: keyword rank with `q`, else catalog order), price, -price, newest.",
+)
 
 
 class TokenView(ObtainAuthToken):
@@ -100,7 +109,7 @@ class TokenView(ObtainAuthToken):
 @extend_schema_view(
     get=extend_schema(
         summary="List active products",
-        parameters=PRODUCT_FILTER_PARAMETERS,
+        parameters=[*PRODUCT_FILTER_PARAMETERS, SORT_PARAMETER],
         responses={200: ProductListSerializer(many=True), 400: ERROR_400, 404: ERROR_404},
     )
 )
@@ -116,7 +125,10 @@ class ProductListView(generics.ListAPIView):
             filters = parse_product_filters(self.request.query_params)
         except FilterError as exc:
             raise ValidationError(exc.errors) from None
-        return filter_products(filters).prefetch_related("sizes").order_by("id")
+        sort = self.request.query_params.get("sort", Sort.RELEVANCE)
+        if sort not in Sort.values:  # the API says so, where a shop page falls back to relevance
+            raise ValidationError({"sort": f"Must be one of: {', '.join(Sort.values)}."})
+        return sort_products(filter_products(filters).prefetch_related("sizes"), Sort(sort))
 
 
 @extend_schema(tags=["catalog"])

@@ -71,7 +71,7 @@ def test_filters_match_the_pages(api, catalog, params):
 
 
 def test_unknown_query_params_are_ignored(api, catalog):
-    assert api.get(LIST, {"colour_of_sky": "x", "sort": "nope"}).json()["count"] == expected_count()
+    assert api.get(LIST, {"colour_of_sky": "x", "order_by": "nope"}).json()["count"] == expected_count()
 
 
 @pytest.mark.parametrize(
@@ -83,6 +83,7 @@ def test_unknown_query_params_are_ignored(api, catalog):
         ({"min_price": "100", "max_price": "50"}, "max_price"),
         ({"in_stock": "maybe"}, "in_stock"),
         ({"q": "x" * 201}, "q"),
+        ({"sort": "cheapest"}, "sort"),
     ],
 )
 def test_bad_filters_are_400_json(api, catalog, params, field):
@@ -90,6 +91,21 @@ def test_bad_filters_are_400_json(api, catalog, params, field):
     assert field in body["detail"]
     assert isinstance(body["detail"][field], str)
     assert body["error"].startswith(f"{field}: ")
+
+
+def test_sort_by_price_and_newest(api, catalog):
+    def listed(sort: str, **params) -> list[dict]:
+        return api.get(LIST, {"sort": sort, "page_size": 100, **params}).json()["results"]
+
+    prices = [Decimal(p["selling_price"]) for p in listed("price")]
+    assert prices == sorted(prices) and len(set(prices)) > 1
+    highest = [Decimal(p["selling_price"]) for p in listed("-price", gender="Men")]
+    assert highest == sorted(highest, reverse=True)
+    newest = [p["id"] for p in listed("newest")]
+    created = dict(Product.objects.filter(pk__in=newest).values_list("pk", "created_at"))
+    assert [created[i] for i in newest] == sorted(created.values(), reverse=True)
+    relevance = [p["id"] for p in listed("relevance")]
+    assert relevance == sorted(relevance)  # without keywords: catalog order
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from tests.conftest import make_version
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+WIDE = {"width": 1600, "height": 900}
 NARROW = 360
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -147,6 +148,27 @@ def test_product_first_then_like_this_with_chips_and_trail(
     shirt = Product.objects.filter(article_type="Shirts", gender="Men").order_by("pk").first()
     page = open_page(browser, viewport)
     shopper_refines(page, live_server.url, shirt)
+    assert not page.csp_errors, page.csp_errors
+
+
+def test_like_this_sits_beside_the_product_on_wide_screens(catalog, trained_checkpoint, live_server, browser):
+    make_version(trained_checkpoint)
+    shirt = Product.objects.filter(article_type="Shirts", gender="Men").order_by("pk").first()
+    page = open_page(browser, WIDE)
+    page.goto(f"{live_server.url}/products/{shirt.pk}/")
+    assert_product_first(page)
+    info, panel = (page.locator(s).first.bounding_box() for s in (".product-info", ".like-this-panel"))
+    assert panel["x"] >= info["x"] + info["width"], "the panel is beside the product"
+    assert in_view(page, "form[data-like-this] input[name=text]")
+    page.locator("form[data-like-this] input[name=text]").fill("in navy")
+    page.locator("[data-like-this-grid] article").first.wait_for(timeout=20000)
+    card = page.locator("[data-like-this-grid] article").first.bounding_box()
+    assert card["x"] >= info["x"] + info["width"], "its results stay in the panel's column"
+
+    page.set_viewport_size(DESKTOP)  # narrower: the panel goes below the product
+    page.wait_for_timeout(100)
+    info, panel = (page.locator(s).first.bounding_box() for s in (".product-info", ".like-this-panel"))
+    assert panel["y"] >= info["y"] + info["height"]
     assert not page.csp_errors, page.csp_errors
 
 

@@ -157,6 +157,8 @@ def start_server(port: int, workers: int, extra_env: dict[str, str] | None = Non
         "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback: no TLS proxy in front
         "TORCH_THREADS": "1",  # one thread per worker process: no oversubscription of the cores
         "HF_HUB_OFFLINE": "1",
+        # One load generator is one client; it measures capacity, not the per-client rate limit.
+        "RATE_RECOMMENDATIONS_ANON": "",
         **(extra_env or {}),
     }
     gunicorn = str(Path(sys.executable).parent / "gunicorn")

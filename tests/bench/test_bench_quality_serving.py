@@ -73,7 +73,8 @@ def test_serving_benchmark_smoke(catalog, trained_checkpoint, tmp_path, run_benc
     )  # fmt: skip
     report = json.loads(out.read_text())
     rows = {(r["scenario"], r["concurrency"]): r for r in report["results"]}
-    assert set(rows) == {(s, c) for s in ("baseline", "composed", "new_text", "filters", "new_text_filters") for c in (1, 2)}
+    scenarios = ("baseline", "composed", "new_text", "filters", "new_text_filters")
+    assert set(rows) == {(s, c) for s in scenarios for c in (1, 2)}
     assert all(r["statuses"] == [200] for r in rows.values())
     assert all(0 < r["p50_ms"] <= r["p99_ms"] for r in rows.values())
     assert {"lookup", "encode", "search", "serialize"} <= set(

@@ -19,8 +19,11 @@ from pgvector.django import CosineDistance
 from recommender.models import ModelVersion, ProductEmbedding
 from shop.models import Product
 
-# Candidates the HNSW scan keeps per step; 100 gives recall@20 ~ 1 against exact search here.
-EF_SEARCH = 100
+# Candidates the HNSW scan keeps per step, by the version's number of vectors: (up to, ef_search).
+# A larger graph needs a wider search for the same recall (bench.catalog_scale measured recall@20
+# per size; bench/results/catalog_scale.json). 100 is what the 9.6k-product store always used.
+EF_SEARCH_BY_SIZE: tuple[tuple[int, int], ...] = ((20_000, 100), (200_000, 200), (2_000_000, 400))
+EF_SEARCH_MAX = 800  # beyond the table: pgvector allows up to 1000
 # Nearest products re-ranked by a score (a shopper's wishes met) when a search asks for it.
 RERANK_POOL = 200
 
@@ -96,6 +99,34 @@ def index_exists(version: ModelVersion, using: str = DEFAULT_DB_ALIAS) -> bool:
     return exists
 
 
+def ef_search_for(vectors: int) -> int:
+    """The hnsw.ef_search for an index of `vectors` rows (EF_SEARCH_BY_SIZE)."""
+    for up_to, ef_search in EF_SEARCH_BY_SIZE:
+        if vectors <= up_to:
+            return ef_search
+    return EF_SEARCH_MAX
+
+
+# (database, version id) -> number of vectors in its index: a version's vectors never change once
+# its index is built, so it is read once per process.
+_index_rows: dict[tuple[str, int], int] = {}
+
+
+def index_rows(version: ModelVersion, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Rows in the version's HNSW index (its vectors), from the planner's statistics (no count)."""
+    key = (using, int(version.pk))
+    if key not in _index_rows:
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [index_name(version)]
+            )
+            row = cursor.fetchone()
+        if row is None or row[0] < 0:  # no index (yet), or never analysed: ask again next time
+            return 0
+        _index_rows[key] = int(row[0])
+    return _index_rows[key]
+
+
 def stored_vector(
     version: ModelVersion, product: Product, using: str = DEFAULT_DB_ALIAS
 ) -> np.ndarray | None:
@@ -124,6 +155,7 @@ def nearest(
     rank_first: Combinable | None = None,
     look_first: Q | None = None,
     closer: tuple[Combinable, float] | None = None,
+    ef_search: int | None = None,
 ) -> list[tuple[Product, float]]:
     """ONE SQL query: `products` (with their conditions) ordered by cosine distance of their
     vector of `version` to `query`; (product, cosine similarity) pairs, closest first. It runs
@@ -134,6 +166,7 @@ def nearest(
     values are found even when they are not among the nearest), are re-ordered by that score
     first, then by distance, in the same statement. `closer` (a score, and the distance one
     point of it is worth) brings products with a higher score nearer in that order.
+    `ef_search` overrides the one chosen from the version's size (benchmarks sweep it).
     """
     nearest_first = (
         with_vector_of(products, version)
@@ -145,7 +178,8 @@ def nearest(
         # Iterative scan: when conditions reject rows, the HNSW scan continues instead of
         # returning fewer than `limit` results. strict_order keeps exact distance order.
         cursor.execute("SET LOCAL hnsw.iterative_scan = strict_order")
-        cursor.execute(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}")
+        ef_search = ef_search or ef_search_for(index_rows(version, using))
+        cursor.execute(f"SET LOCAL hnsw.ef_search = {int(ef_search)}")
         if exact:
             cursor.execute("SET LOCAL enable_indexscan = off")
         if rank_first is None:

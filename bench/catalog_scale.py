@@ -340,8 +340,12 @@ def store_recommend(text: str, exact: bool, products: dict) -> Callable[[int], l
     return run
 
 
-def end_to_end(rows: np.ndarray, texts: list[str]) -> list[dict]:
-    """recommend() with the store's own choices vs its exact mode, per text."""
+def end_to_end(rows: np.ndarray, texts: list[str], ef_values: list[int]) -> list[dict]:
+    """recommend() vs its exact mode, per text: with the store's own ef_search ("store"), and
+    with each of `ef_values` put in its place (what the store would answer with that choice)."""
+    from unittest import mock
+
+    from recommender import vectors
     from shop.models import Product
 
     products = Product.objects.in_bulk([int(r) + 1 for r in rows])
@@ -349,8 +353,13 @@ def end_to_end(rows: np.ndarray, texts: list[str]) -> list[dict]:
     for text in texts:
         exact_run = store_recommend(text, True, products)
         truth = [set(exact_run(int(r))) for r in rows]
-        out.append({"text": text, **measure(store_recommend(text, False, products), rows, truth)})
-        log(f"  recommend({text!r}): R {out[-1]['recall@20']:.3f} p50 {out[-1]['p50']:.1f} ms")
+        for ef in [None, *ef_values]:
+            table = vectors.EF_SEARCH_BY_SIZE if ef is None else ((10**12, ef),)
+            with mock.patch.object(vectors, "EF_SEARCH_BY_SIZE", table):
+                got = measure(store_recommend(text, False, products), rows, truth)
+            out.append({"text": text, "ef_search": "store" if ef is None else ef, **got})
+            log(f"  recommend({text!r}) ef {out[-1]['ef_search']}: R {got['recall@20']:.3f} "
+                f"p50 {got['p50']:.1f} p99 {got['p99']:.1f} ms")  # fmt: skip
     return out
 
 
@@ -381,7 +390,7 @@ def bench_size(url: str, seed: catalog_gen.Seed, n: int, args) -> dict:
     rows = np.random.default_rng(args.seed + n).choice(n, args.queries, replace=False)
     entry["queries"] = sweep(version, catalog, filters, rows, args)
     if seed.checkpoint and args.recommend_queries:
-        entry["recommend"] = end_to_end(rows[: args.recommend_queries], ["", "in black"])
+        entry["recommend"] = end_to_end(rows[: args.recommend_queries], ["", "in black"], args.recommend_ef)
     return entry
 
 
@@ -445,7 +454,11 @@ def print_report(report: dict) -> None:
         cols = ["filter", "share", "strategy", "plan", "ef_search", "p50", "p99", "recall@20", "returned_min"]
         print_table(size["queries"], cols)
         if size.get("recommend"):
-            print_table(size["recommend"], ["text", "p50", "p99", "recall@20", "returned_min"], "recommend()")
+            print_table(
+                size["recommend"],
+                ["text", "ef_search", "p50", "p99", "recall@20", "returned_min"],
+                "recommend()",
+            )
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -454,6 +467,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--ef-search", type=int, nargs="+", default=[40, 100, 200, 400])
     p.add_argument("--queries", type=int, default=100, help="reference products per filter and ef_search")
     p.add_argument("--recommend-queries", type=int, default=30, help="recommend() calls per text (0: none)")
+    p.add_argument(
+        "--recommend-ef", type=int, nargs="*", default=[], help="recommend() also at these ef_search"
+    )
     p.add_argument("--vectors", choices=["checkpoint", "store", "random"], default="checkpoint")
     p.add_argument("--checkpoint", default=None, help="model folder (default MODEL_DIR/default)")
     p.add_argument("--catalog", default=None, help="real catalog folder (default CATALOG_DIR)")

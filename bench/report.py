@@ -6,7 +6,8 @@ A generated section sits between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->
 file; everything between the two markers is replaced. Sections: `retrieval` (bench.retrieval),
 `serving` (bench.serving), `language` and `language-test` (bench.language, dev and final),
 `language-summary` (the README's short table), `selection` (one bench.language run per
-candidate in bench/results/selection/), `embedding` (bench.embedding, docs/SCALING.md).
+candidate in bench/results/selection/), `embedding` (bench.embedding, docs/SCALING.md),
+`catalog-scale` (bench.catalog_scale).
 """
 
 from __future__ import annotations
@@ -199,7 +200,56 @@ def selection_section(candidates: dict) -> str:
     return _table(header, rows)
 
 
+def _size_header(size: dict) -> str:
+    filters = ", ".join(
+        f"{name} = {' & '.join(str(f[c]) for c in ('gender', 'article_type') if f[c])} ({f['share']:.1%})"
+        for name, f in size["filters"].items()
+        if name != "none"
+    )
+    return (
+        f"**{size['n']:,} products**: loaded in {size['load_s']:.0f} s, the store's HNSW index built in "
+        f"{size['build_s']:.0f} s ({size['index_mib']:.0f} MiB); the store chooses ef_search "
+        f"{size['store_ef_search']}. Filters: {filters}."
+    )
+
+
+def catalog_scale_queries(size: dict) -> str:
+    """recall@20 · p50 / p99 ms per filter and strategy (rows) and ef_search (columns)."""
+    efs = sorted({r["ef_search"] for r in size["queries"]})
+    cells: dict[tuple[str, str, str], dict[int, str]] = {}
+    for r in size["queries"]:
+        key = (r["filter"], r["strategy"], r["plan"])
+        short = "" if r["returned_min"] == 20 else f" (min {r['returned_min']} rows)"
+        cells.setdefault(key, {})[r["ef_search"]] = (
+            f"{r['recall@20']:.3f} · {r['p50']:.1f} / {r['p99']:.1f}{short}"
+        )
+    rows = [[f, s, p, *(c.get(ef, "–") for ef in efs)] for (f, s, p), c in cells.items()]
+    return _table(["filter", "strategy", "plan", *(f"ef_search {ef}" for ef in efs)], rows)
+
+
+def catalog_scale_section(result: dict) -> str:
+    """bench.catalog_scale: the store's query on grown catalogs, per size."""
+    machine = result["machine"]
+    parts = [
+        f"Seed vectors: {result['seed']}; {machine.get('cores')} cores ({machine.get('cpu')}), PostgreSQL "
+        f"{machine.get('postgres')}, pgvector {machine.get('pgvector')}, "
+        f"load {machine.get('loadavg_1_5_15')} (1/5/15 min, at the last size's start); "
+        f"{result['params']['queries']} reference products per cell. Cells: recall@20 · p50 / p99 ms."
+    ]
+    for size in result["sizes"]:
+        parts += [_size_header(size), catalog_scale_queries(size)]
+        if size.get("recommend"):
+            rows = [[repr(r["text"]), str(r["ef_search"]), _f(r["recall@20"]), f"{r['p50']:.1f}",
+                     f"{r['p99']:.1f}"] for r in size["recommend"]]  # fmt: skip
+            parts.append(
+                "`recommend()` end to end (reference's own category kept, recall against its exact mode):\n\n"
+                + _table(["text", "ef_search", "recall@20", "p50 ms", "p99 ms"], rows)
+            )
+    return "\n\n".join(parts)
+
+
 SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
+    "catalog-scale": ("catalog_scale.json", catalog_scale_section),
     "embedding": ("embedding.json", embedding_section),
     "selection": ("selection", selection_section),
     "serving": ("serving.json", serving_section),

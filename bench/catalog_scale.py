@@ -88,7 +88,8 @@ FROM bench_stage g JOIN bench_seed s ON s.idx = g.category,
 
 def load_catalog(url: str, seed: catalog_gen.Seed, catalog: catalog_gen.Catalog, version_id: int) -> float:
     """Products (metadata of their seed, price within +-15%) and their vectors of `version_id`;
-    seconds. The vector rows also get gender and article type for the partial indexes."""
+    seconds. The vector rows get their gender as the store writes it, and (scratch only) their
+    article type, for the article-type partial index."""
     import psycopg
 
     from bench.scale import copy_binary
@@ -100,9 +101,7 @@ def load_catalog(url: str, seed: catalog_gen.Seed, catalog: catalog_gen.Catalog,
         copy_binary(conn, "bench_stage", "vector", catalog.vectors, catalog.source.astype(np.int32))
         cols = ", ".join(SEED_COLUMNS)
         conn.execute(PRODUCTS_SQL.format(cols=cols, scols=", ".join(f"s.{c}" for c in SEED_COLUMNS)))
-        conn.execute(
-            "ALTER TABLE recommender_productembedding ADD COLUMN gender text, ADD COLUMN article_type text"
-        )
+        conn.execute("ALTER TABLE recommender_productembedding ADD COLUMN article_type text")
         conn.execute(
             "INSERT INTO recommender_productembedding (product_id, model_version_id, embedding, created_at,"
             " gender, article_type) SELECT g.id, %s, g.embedding, now(), p.gender, p.article_type"
@@ -116,7 +115,8 @@ def load_catalog(url: str, seed: catalog_gen.Seed, catalog: catalog_gen.Catalog,
 
 
 def build_store_index(version, mwm: str) -> dict:
-    """The store's own index build (vectors.build_index), leader + 1 worker."""
+    """The store's own index build (vectors.build_index: the version's index, and per-gender ones
+    from GENDER_INDEXES_FROM vectors on), leader + 1 worker; seconds and MiB."""
     from django.db import connection
 
     from recommender import vectors
@@ -126,9 +126,17 @@ def build_store_index(version, mwm: str) -> dict:
         cursor.execute("SET max_parallel_maintenance_workers = 1")
         with timed() as clock:
             vectors.build_index(version)
-        cursor.execute("SELECT pg_relation_size(%s)", [vectors.index_name(version)])
-        size = cursor.fetchone()[0]
-    return {"build_s": round(clock.seconds, 2), "index_mib": round(size / 2**20, 1)}
+        cursor.execute(
+            "SELECT indexname, pg_relation_size(indexname::regclass) FROM pg_indexes "
+            "WHERE indexname LIKE %s ORDER BY indexname",
+            [vectors.index_name(version) + "%"],
+        )
+        sizes = {name: round(size / 2**20, 1) for name, size in cursor.fetchall()}
+    return {
+        "build_s": round(clock.seconds, 2),
+        "index_mib": sizes.pop(vectors.index_name(version)),
+        "gender_indexes_mib": sizes,
+    }
 
 
 # --- filters and ground truth --------------------------------------------------------------------
@@ -194,7 +202,8 @@ def measure(
 def store_nearest(
     version, catalog: catalog_gen.Catalog, flt: dict, ef_search: int
 ) -> Callable[[int], list[int]]:
-    """The store's query path for reference row r: candidate_products(filters) + vectors.nearest."""
+    """The store's query path for reference row r: candidate_products(filters) + vectors.nearest
+    (with the gender filter passed on, as services.search does)."""
     from recommender import vectors
     from recommender.services import candidate_products
     from shop.selectors import ProductFilters
@@ -203,7 +212,9 @@ def store_nearest(
 
     def run(r: int) -> list[int]:
         candidates = candidate_products(filters, exclude_ids=(r + 1,))
-        found = vectors.nearest(candidates, version, catalog.vectors[r], K, ef_search=ef_search)
+        found = vectors.nearest(
+            candidates, version, catalog.vectors[r], K, ef_search=ef_search, gender=filters.gender
+        )
         return [p.pk for p, _ in found]
 
     return run
@@ -221,11 +232,16 @@ def conditions(flt: dict) -> list[str]:
 
 
 def partial_index(version, flt: dict) -> float:
-    """A partial HNSW index for one filter value on the scratch vector table; seconds."""
+    """A partial HNSW index for one filter value on the scratch vector table; seconds. A gender's
+    is named as the store's own (which a large version already has: then nothing is built)."""
     from django.db import connection
+
+    from recommender.vectors import index_name
 
     values = "_".join(str(flt[c]) for c in ("gender", "article_type") if flt[c])
     name = "bench_part_" + "".join(ch for ch in values if ch.isalnum() or ch == "_").lower()
+    if not flt["article_type"]:
+        name = index_name(version, flt["gender"])
     with connection.cursor() as cursor, timed() as clock:
         cursor.execute(
             f"CREATE INDEX IF NOT EXISTS {name} ON recommender_productembedding USING hnsw "
@@ -264,7 +280,8 @@ def store_plan(version, catalog: catalog_gen.Catalog, flt: dict) -> str:
     from shop.selectors import ProductFilters
 
     candidates = candidate_products(ProductFilters(gender=flt["gender"], article_type=flt["article_type"]))
-    query = vectors.with_vector_of(candidates, version).annotate(
+    gender = flt["gender"] if flt["gender"] and vectors.index_exists(version, gender=flt["gender"]) else None
+    query = vectors.with_vector_of(candidates, version, gender).annotate(
         distance=CosineDistance("embeddings__embedding", catalog.vectors[0])
     )
     plan = query.order_by("distance")[:K].explain()

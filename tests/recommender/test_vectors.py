@@ -51,3 +51,56 @@ def test_nearest_sets_ef_search_from_the_index_size(catalog, monkeypatch):
         vectors.nearest(filter_products(ProductFilters()), version, query, 5, ef_search=300)
     assert len(found) == 5
     assert "SET LOCAL hnsw.ef_search = 37" in statements and "SET LOCAL hnsw.ef_search = 300" in statements
+
+
+def _index_names(version: ModelVersion) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", [vectors.index_name(version) + "%"]
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.mark.django_db
+def test_vectors_carry_their_products_gender_and_a_large_version_gets_per_gender_indexes(
+    catalog, monkeypatch
+):
+    from recommender.models import ProductEmbedding
+
+    products = list(catalog)
+    small = _indexed_version(products)
+    vectors.build_index(small)
+    assert _index_names(small) == {vectors.index_name(small)}  # below GENDER_INDEXES_FROM: one index
+    stored = dict(ProductEmbedding.objects.filter(model_version=small).values_list("product_id", "gender"))
+    assert stored == {p.pk: p.gender for p in products}
+
+    monkeypatch.setattr(vectors, "GENDER_INDEXES_FROM", len(products))
+    large = _indexed_version(products)
+    vectors.build_index(large)
+    genders = {p.gender for p in products}
+    assert _index_names(large) == {
+        vectors.index_name(large),
+        *(vectors.index_name(large, g) for g in genders),
+    }
+    assert all(vectors.index_exists(large, gender=g) for g in genders)
+
+    men = filter_products(ProductFilters(gender="Men"))
+    query = np.ones(256, dtype=np.float32)
+    by_index = vectors.nearest(men, large, query, 10, gender="Men")
+    exact = vectors.nearest(men, large, query, 10, exact=True, gender="Men")
+    assert [p.pk for p, _ in by_index] == [p.pk for p, _ in exact]
+    assert len(by_index) == 10 and all(p.gender == "Men" for p, _ in by_index)
+
+    vectors.drop_index(large)
+    assert _index_names(large) == set() and _index_names(small) == {vectors.index_name(small)}
+
+
+@pytest.mark.django_db
+def test_a_rewritten_vector_follows_its_products_new_gender(catalog):
+    from recommender.models import ProductEmbedding
+
+    product = catalog.filter(gender="Men").first()
+    version = _indexed_version([product])
+    Product.objects.filter(pk=product.pk).update(gender="Women")
+    vectors.write_embeddings(version, [product.pk], np.ones((1, 256), dtype=np.float32) / 16)
+    assert ProductEmbedding.objects.get(model_version=version, product=product).gender == "Women"

@@ -143,14 +143,16 @@ def build_store_index(version, mwm: str) -> dict:
 
 
 def choose_filters(catalog: catalog_gen.Catalog) -> dict[str, dict]:
-    """Filter values: the commonest gender and article type, and the (gender, article type) pair
+    """Filter values: the second gender, the commonest article type, and the (gender, article type) pair
     whose share is nearest 1%; with their numpy masks and shares."""
 
-    def commonest(values: np.ndarray) -> str:
+    def commonest(values: np.ndarray, rank: int = 0) -> str:
         v, c = np.unique(values, return_counts=True)
-        return str(v[np.argmax(c)])
+        return str(v[np.argsort(-c, kind="stable")[min(rank, len(v) - 1)]])
 
-    gender, article_type = commonest(catalog.gender), commonest(catalog.article_type)
+    # The second gender: most reference products are of the first, so its rows are mostly far
+    # from the query (a shopper on a men's product asking for women's), the harder case.
+    gender, article_type = commonest(catalog.gender, 1), commonest(catalog.article_type)
     pairs = np.char.add(np.char.add(catalog.gender.astype(str), "|"), catalog.article_type.astype(str))
     values, counts = np.unique(pairs, return_counts=True)
     pair = str(values[np.argmin(np.abs(counts / len(catalog) - 0.01))])

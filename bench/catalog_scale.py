@@ -2,7 +2,7 @@
 recommender.services.recommend on a realistic catalog grown from the real one (bench.catalog_gen).
 
     python -m bench.catalog_scale [--sizes 100000 1000000] [--ef-search 40 100 200 400]
-                                  [--checkpoint PATH] [--json bench/results/catalog_scale.json]
+        [--vectors store | --vectors checkpoint --checkpoint PATH] [--json bench/results/catalog_scale.json]
 
 Per size: the store's migrations in a scratch database (``bench_catalog_scale``, created and
 dropped by the benchmark, also on Ctrl-C), the generated products and one active model version's
@@ -489,8 +489,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--recommend-ef", type=int, nargs="*", default=[], help="recommend() also at these ef_search"
     )
-    p.add_argument("--vectors", choices=["checkpoint", "store", "random"], default="checkpoint")
-    p.add_argument("--checkpoint", default=None, help="model folder (default MODEL_DIR/default)")
+    p.add_argument(
+        "--vectors", choices=["store", "checkpoint", "random"], default="store",
+        help="seed vectors: the store's active version, a --checkpoint's, or random (smoke tests)",
+    )  # fmt: skip
+    p.add_argument("--checkpoint", default=None, help="model folder for --vectors checkpoint")
     p.add_argument("--catalog", default=None, help="real catalog folder (default CATALOG_DIR)")
     p.add_argument("--partial-max", type=int, default=1_000_000, help="largest size given partial indexes")
     p.add_argument("--maintenance-work-mem", default="3GB")
@@ -504,11 +507,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    setup_django()
     if args.vectors == "checkpoint" and not args.checkpoint:
-        from django.conf import settings
-
-        args.checkpoint = str(Path(settings.MODEL_DIR) / "default")
+        raise SystemExit("--vectors checkpoint needs --checkpoint PATH (a model folder)")
+    setup_django()
     with timed() as clock:
         report = run(args)
     report["total_s"] = round(clock.seconds, 1)

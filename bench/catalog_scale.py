@@ -132,7 +132,13 @@ def build_store_index(version, mwm: str) -> dict:
             [vectors.index_name(version) + "%"],
         )
         sizes = {name: round(size / 2**20, 1) for name, size in cursor.fetchall()}
+        cursor.execute(
+            "SELECT pg_table_size('recommender_productembedding'), pg_total_relation_size('shop_product')"
+        )
+        vectors_bytes, products_bytes = cursor.fetchone()
     return {
+        "vectors_table_mib": round(vectors_bytes / 2**20, 1),
+        "products_mib": round(products_bytes / 2**20, 1),
         "build_s": round(clock.seconds, 2),
         "index_mib": sizes.pop(vectors.index_name(version)),
         "gender_indexes_mib": sizes,

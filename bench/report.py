@@ -248,7 +248,36 @@ def catalog_scale_section(result: dict) -> str:
     return "\n\n".join(parts)
 
 
+FILTERS = ("none", "gender", "article_type", "1%")
+
+
+def _cell(rows: list[dict], **match) -> str:
+    row = next((r for r in rows if all(r.get(k) == v for k, v in match.items())), None)
+    return "–" if row is None else f"{row['recall@20']:.3f} · {row['p50']:.1f} / {row['p99']:.1f}"
+
+
+def catalog_scale_summary(result: dict) -> str:
+    """The store's own path at the ef_search it chooses per size (docs/SCALING.md)."""
+    header = ["products", "index build s", "index MiB (+ per gender)", "vectors table MiB",
+              "no filter", "gender", "article type", "1% filter", "recommend() 'in black'"]  # fmt: skip
+    rows = []
+    for size in result["sizes"]:
+        ef, q = size["store_ef_search"], size["queries"]
+        e2e = [r for r in size.get("recommend", []) if r["ef_search"] in (ef, "store")]
+        rows.append([f"{size['n']:,}", f"{size['build_s']:.0f}",
+                     f"{size['index_mib']:.0f} (+{sum(size.get('gender_indexes_mib', {}).values()):.0f})",
+                     f"{size.get('vectors_table_mib', 0):.0f}",
+                     *(_cell(q, filter=f, strategy="store", ef_search=ef) for f in FILTERS),
+                     _cell(e2e, text="in black")])  # fmt: skip
+    return (
+        f"The store's query path (`vectors.nearest`) at the `ef_search` it chooses; cells: recall@20 · p50 / "
+        f"p99 ms ({result['params']['queries']} reference products; `recommend()`: "
+        f"{result['params']['recommend_queries']}).\n\n{_table(header, rows)}"
+    )
+
+
 SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
+    "catalog-scale-summary": ("catalog_scale.json", catalog_scale_summary),
     "catalog-scale": ("catalog_scale.json", catalog_scale_section),
     "embedding": ("embedding.json", embedding_section),
     "selection": ("selection", selection_section),

@@ -416,7 +416,37 @@ def bench_size(url: str, seed: catalog_gen.Seed, n: int, args) -> dict:
     entry["queries"] = sweep(version, catalog, filters, rows, args)
     if seed.checkpoint and args.recommend_queries:
         entry["recommend"] = end_to_end(rows[: args.recommend_queries], ["", "in black"], args.recommend_ef)
+    if n <= args.variants_max:
+        entry["hnsw_variants"] = hnsw_variants(version, catalog, filters, rows, args)
     return entry
+
+
+def hnsw_variants(version, catalog, filters: dict, rows: np.ndarray, args) -> list[dict]:
+    """The version's index rebuilt with other m / ef_construction (same name: the store's path
+    walks it), the unfiltered and article-type queries through nearest() again."""
+    from django.db import connection
+
+    from recommender.vectors import index_name
+
+    out = []
+    for variant in args.hnsw_variants:
+        m, ef_construction = (int(v) for v in variant.split(":"))
+        with connection.cursor() as cursor, timed() as clock:
+            cursor.execute(f"DROP INDEX {index_name(version)}")
+            cursor.execute(
+                f"CREATE INDEX {index_name(version)} ON recommender_productembedding USING hnsw "
+                f"(embedding vector_cosine_ops) WITH (m = {m}, ef_construction = {ef_construction}) "
+                f"WHERE model_version_id = {int(version.pk)}"
+            )
+        log(f"  m={m}, ef_construction={ef_construction}: built in {clock.seconds:.1f} s")
+        for name in ("none", "article_type"):
+            truth = exact_ids(catalog, rows, filters[name]["mask"])
+            for ef in args.ef_search:
+                got = measure(store_nearest(version, catalog, filters[name], ef), rows, truth)
+                out.append({"m": m, "ef_construction": ef_construction, "build_s": round(clock.seconds, 2),
+                            "filter": name, "ef_search": ef, **got})  # fmt: skip
+                log(f"  m={m} {name} ef {ef}: R {got['recall@20']:.3f} p50 {got['p50']:.1f} ms")
+    return out
 
 
 # --- the run -------------------------------------------------------------------------------------
@@ -465,6 +495,8 @@ def params(args: argparse.Namespace) -> dict:
         "queries": args.queries,
         "recommend_queries": args.recommend_queries,
         "hnsw": "m=16, ef_construction=64 (the store's build_index)",
+        "hnsw_variants": args.hnsw_variants,
+        "variants_max": args.variants_max,
         "maintenance_work_mem": args.maintenance_work_mem,
         "max_parallel_maintenance_workers": 1,
         "iterative_scan": "strict_order (the store's)",
@@ -502,6 +534,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--checkpoint", default=None, help="model folder for --vectors checkpoint")
     p.add_argument("--catalog", default=None, help="real catalog folder (default CATALOG_DIR)")
     p.add_argument("--partial-max", type=int, default=1_000_000, help="largest size given partial indexes")
+    p.add_argument("--hnsw-variants", nargs="*", default=["24:128"], help="m:ef_construction to rebuild with")
+    p.add_argument("--variants-max", type=int, default=100_000, help="largest size given the variants")
     p.add_argument("--maintenance-work-mem", default="3GB")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument(

@@ -245,7 +245,24 @@ def catalog_scale_section(result: dict) -> str:
                 "`recommend()` end to end (reference's own category kept, recall against its exact mode):\n\n"
                 + _table(["text", "ef_search", "recall@20", "p50 ms", "p99 ms"], rows)
             )
+        if size.get("hnsw_variants"):
+            parts.append(_variants(size))
     return "\n\n".join(parts)
+
+
+def _variants(size: dict) -> str:
+    """The store's nearest() after rebuilding the index with other m / ef_construction."""
+    base = [
+        r for r in size["queries"] if r["strategy"] == "store" and r["filter"] in ("none", "article_type")
+    ]
+    rows = [
+        ["16", "64", f"{size['build_s']:.0f}", r["filter"], str(r["ef_search"]), _cell([r])] for r in base
+    ]
+    rows += [[str(r["m"]), str(r["ef_construction"]), f"{r['build_s']:.0f}", r["filter"], str(r["ef_search"]),
+              _cell([r])] for r in size["hnsw_variants"]]  # fmt: skip
+    return "Index build parameters (the store's path, same queries):\n\n" + _table(
+        ["m", "ef_construction", "build s", "filter", "ef_search", "recall@20 · p50 / p99"], rows
+    )
 
 
 FILTERS = ("none", "gender", "article_type", "1%")

@@ -71,8 +71,9 @@ def test_catalog_scale_smoke(tmp_path, run_bench):
         and ("none", "store", 40) in rows
         and ("gender", "iterative", 100) in rows
     )
-    for row in size["queries"]:
+    for row in size["queries"] + size["hnsw_variants"]:
         assert 0.0 <= row["recall@20"] <= 1.0 and row["p50"] <= row["p99"] and row["returned_min"] <= 20
+    assert {(r["m"], r["ef_construction"]) for r in size["hnsw_variants"]} == {(24, 128)}
     assert not _scratch_db_exists(db)
 
 

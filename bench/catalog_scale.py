@@ -23,6 +23,8 @@ Recall@20 of nearest() is against numpy exact search over the same rows and cond
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +33,7 @@ import numpy as np
 
 from bench import catalog_gen
 from bench.harness import (
+    RESULTS_DIR,
     log,
     machine_info,
     percentiles,
@@ -402,7 +405,8 @@ def bench_size(url: str, seed: catalog_gen.Seed, n: int, args) -> dict:
     )
     load_s = load_catalog(url, seed, catalog, version.pk)
     log(f"n={n:,}: loaded in {load_s:.1f} s; building the store's HNSW index ...")
-    entry = {"n": n, "load_s": round(load_s, 2), **build_store_index(version, args.maintenance_work_mem)}
+    entry = {"n": n, "loadavg_at_start": [round(x, 2) for x in os.getloadavg()], "load_s": round(load_s, 2)}
+    entry.update(build_store_index(version, args.maintenance_work_mem))
     entry["store_ef_search"] = vectors.ef_search_for(vectors.index_rows(version))
     entry["mix"] = {
         f: catalog_gen.mix(seed.records, catalog, f) for f in ("gender", "article_type", "base_colour")
@@ -542,7 +546,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--database", default="bench_catalog_scale", help="scratch database (created, then dropped)"
     )
     p.add_argument("--json", default=None, help="results file (default bench/results/catalog_scale.json)")
+    p.add_argument("--append", action="store_true", help="keep the file's other sizes (one size per run)")
     return p.parse_args(argv)
+
+
+def merged(report: dict, args: argparse.Namespace) -> dict:
+    """With --append: the sizes of the existing results file that this run did not measure,
+    kept before this run's (each size records its own machine load and store ef_search)."""
+    path = Path(args.json) if args.json else RESULTS_DIR / "catalog_scale.json"
+    if not (args.append and path.is_file()):
+        return report
+    measured = {s["n"] for s in report["sizes"]}
+    kept = [s for s in json.loads(path.read_text())["sizes"] if s["n"] not in measured]
+    return {**report, "sizes": sorted(kept + report["sizes"], key=lambda s: s["n"])}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -554,7 +570,7 @@ def main(argv: list[str] | None = None) -> int:
         report = run(args)
     report["total_s"] = round(clock.seconds, 1)
     print_report(report)
-    out = write_results("catalog_scale", report, args.json)
+    out = write_results("catalog_scale", merged(report, args), args.json)
     log(f"wrote {out} in {report['total_s']} s")
     return 0
 

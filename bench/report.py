@@ -207,7 +207,8 @@ def _size_header(size: dict) -> str:
         if name != "none"
     )
     return (
-        f"**{size['n']:,} products**: loaded in {size['load_s']:.0f} s, the store's HNSW index built in "
+        f"**{size['n']:,} products** (load average {size.get('loadavg_at_start')} at its start): "
+        f"loaded in {size['load_s']:.0f} s, the store's HNSW index built in "
         f"{size['build_s']:.0f} s ({size['index_mib']:.0f} MiB); the store chooses ef_search "
         f"{size['store_ef_search']}. Filters: {filters}."
     )
@@ -275,15 +276,18 @@ def _cell(rows: list[dict], **match) -> str:
 
 def catalog_scale_summary(result: dict) -> str:
     """The store's own path at the ef_search it chooses per size (docs/SCALING.md)."""
-    header = ["products", "index build s", "index MiB (+ per gender)", "vectors table MiB",
-              "no filter", "gender", "article type", "1% filter", "recommend() 'in black'"]  # fmt: skip
+    header = ["products", "ef_search", "index build s", "index MiB (+ per gender)", "vectors table MiB",
+              "KiB per product", "no filter", "gender", "article type", "1% filter",
+              "recommend() 'in black'"]  # fmt: skip
     rows = []
     for size in result["sizes"]:
         ef, q = size["store_ef_search"], size["queries"]
-        e2e = [r for r in size.get("recommend", []) if r["ef_search"] in (ef, "store")]
-        rows.append([f"{size['n']:,}", f"{size['build_s']:.0f}",
-                     f"{size['index_mib']:.0f} (+{sum(size.get('gender_indexes_mib', {}).values()):.0f})",
-                     f"{size.get('vectors_table_mib', 0):.0f}",
+        e2e = [r for r in size.get("recommend", []) if r["ef_search"] == "store"]
+        by_gender = sum(size.get("gender_indexes_mib", {}).values())
+        per_product = (size["index_mib"] + by_gender + size.get("vectors_table_mib", 0)) * 1024 / size["n"]
+        rows.append([f"{size['n']:,}", str(ef), f"{size['build_s']:.0f}",
+                     f"{size['index_mib']:.0f} (+{by_gender:.0f})", f"{size.get('vectors_table_mib', 0):.0f}",
+                     f"{per_product:.1f}",
                      *(_cell(q, filter=f, strategy="store", ef_search=ef) for f in FILTERS),
                      _cell(e2e, text="in black")])  # fmt: skip
     return (

@@ -20,14 +20,15 @@ from recommender.models import ModelVersion, ProductEmbedding
 from shop.models import Product
 
 # Candidates the HNSW scan keeps per step, by the version's number of vectors: (up to, ef_search).
-# A larger graph needs a wider search for the same recall (bench.catalog_scale measured recall@20
-# per size; bench/results/catalog_scale.json). 100 is what the 9.6k-product store always used.
-EF_SEARCH_BY_SIZE: tuple[tuple[int, int], ...] = ((20_000, 100), (200_000, 200), (2_000_000, 400))
-EF_SEARCH_MAX = 800  # beyond the table: pgvector allows up to 1000
+# A larger graph needs a wider search for the same recall: chosen from recall@20 and latency
+# measured at 100k and 1M products by bench.catalog_scale (docs/BENCHMARKS.md, section 3b).
+# 100 is what the 9.6k-product store always used.
+EF_SEARCH_BY_SIZE: tuple[tuple[int, int], ...] = ((20_000, 100), (200_000, 200), (2_000_000, 800))
+EF_SEARCH_MAX = 1000  # beyond the table: pgvector's largest
 # From this many vectors a version also gets one partial HNSW index per gender, and a gender
 # filter walks the graph of that gender's vectors instead of skipping the others' (pgvector's
-# advice for a filter with few distinct values). bench.catalog_scale at 100k: a 32% gender filter
-# at ef_search 200 has recall@20 0.97 at p50 1.7 ms this way, 0.88 at 15 ms by iterative scan.
+# advice for a filter with few distinct values): at 100k and 1M products bench.catalog_scale
+# measured it far above the iterative scan in recall and latency (docs/SCALING.md).
 GENDER_INDEXES_FROM = 100_000
 # Nearest products re-ranked by a score (a shopper's wishes met) when a search asks for it.
 RERANK_POOL = 200

@@ -207,11 +207,13 @@ def _size_header(size: dict) -> str:
         for name, f in size["filters"].items()
         if name != "none"
     )
+    by_gender = sum(size.get("gender_indexes_mib", {}).values())
     return (
         f"**{size['n']:,} products** (load average {size.get('loadavg_at_start')} at its start): "
-        f"loaded in {size['load_s']:.0f} s, the store's HNSW index built in "
-        f"{size['build_s']:.0f} s ({size['index_mib']:.0f} MiB); the store chooses ef_search "
-        f"{size['store_ef_search']}. Filters: {filters}."
+        f"loaded in {size['load_s']:.0f} s, the store's HNSW indexes built in {size['build_s']:.0f} s "
+        f"({size['index_mib']:.0f} MiB, per gender {by_gender:.0f} MiB); "
+        f"`recommend()`'s `store` rows ran at ef_search {size['store_ef_search']}, the store's choice "
+        f"then (now {store_ef_search(size['n'])}). Filters: {filters}."
     )
 
 

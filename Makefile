@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test venv browser stop lint screenshots bench-retrieval bench-language bench-report bench-serving bench-scale bench-indexing bench-embedding
+.PHONY: demo test venv browser stop lint screenshots bench-retrieval bench-language bench-report bench-serving bench-scale bench-catalog-scale bench-indexing bench-embedding
 
 venv: $(VENV)/.installed
 
@@ -70,6 +70,9 @@ bench-serving: venv
 
 bench-scale: venv
 	$(PY) -m bench.scale
+
+bench-catalog-scale: venv
+	$(PY) -m bench.catalog_scale
 
 bench-indexing: venv
 	$(PY) -m bench.indexing

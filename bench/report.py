@@ -6,11 +6,13 @@ A generated section sits between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->
 file; everything between the two markers is replaced. Sections: `retrieval` (bench.retrieval),
 `serving` (bench.serving), `language` and `language-test` (bench.language, dev and final),
 `language-summary` (the README's short table), `selection` (one bench.language run per
-candidate in bench/results/selection/), `embedding` (bench.embedding, docs/SCALING.md).
+candidate in bench/results/selection/), `embedding` (bench.embedding, docs/SCALING.md),
+`catalog-scale` (bench.catalog_scale).
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Callable
@@ -199,7 +201,128 @@ def selection_section(candidates: dict) -> str:
     return _table(header, rows)
 
 
+def _size_header(size: dict) -> str:
+    filters = ", ".join(
+        f"{name} = {' & '.join(str(f[c]) for c in ('gender', 'article_type') if f[c])} ({f['share']:.1%})"
+        for name, f in size["filters"].items()
+        if name != "none"
+    )
+    by_gender = sum(size.get("gender_indexes_mib", {}).values())
+    return (
+        f"**{size['n']:,} products** (load average {size.get('loadavg_at_start')} at its start): "
+        f"loaded in {size['load_s']:.0f} s, the store's HNSW indexes built in {size['build_s']:.0f} s "
+        f"({size['index_mib']:.0f} MiB, per gender {by_gender:.0f} MiB); "
+        f"`recommend()`'s `store` rows ran at ef_search {size['store_ef_search']}, the store's choice "
+        f"then (now {store_ef_search(size['n'])}). Filters: {filters}."
+    )
+
+
+def catalog_scale_queries(size: dict) -> str:
+    """recall@20 · p50 / p99 ms per filter and strategy (rows) and ef_search (columns)."""
+    efs = sorted({r["ef_search"] for r in size["queries"]})
+    cells: dict[tuple[str, str, str], dict[int, str]] = {}
+    for r in size["queries"]:
+        key = (r["filter"], r["strategy"], r["plan"])
+        short = "" if r["returned_min"] == 20 else f" (min {r['returned_min']} rows)"
+        cells.setdefault(key, {})[r["ef_search"]] = (
+            f"{r['recall@20']:.3f} · {r['p50']:.1f} / {r['p99']:.1f}{short}"
+        )
+    rows = [[f, s, p, *(c.get(ef, "–") for ef in efs)] for (f, s, p), c in cells.items()]
+    return _table(["filter", "strategy", "plan", *(f"ef_search {ef}" for ef in efs)], rows)
+
+
+def catalog_scale_section(result: dict) -> str:
+    """bench.catalog_scale: the store's query on grown catalogs, per size."""
+    machine = result["machine"]
+    parts = [
+        f"Seed vectors: {result['seed']}; {machine.get('cores')} cores ({machine.get('cpu')}), PostgreSQL "
+        f"{machine.get('postgres')}, pgvector {machine.get('pgvector')}, "
+        f"load {machine.get('loadavg_1_5_15')} (1/5/15 min, at the last size's start); "
+        f"{result['params']['queries']} reference products per cell. Cells: recall@20 · p50 / p99 ms."
+    ]
+    for size in result["sizes"]:
+        parts += [_size_header(size), catalog_scale_queries(size)]
+        if size.get("recommend"):
+            rows = [[repr(r["text"]), str(r["ef_search"]), _f(r["recall@20"]), f"{r['p50']:.1f}",
+                     f"{r['p99']:.1f}"] for r in size["recommend"]]  # fmt: skip
+            parts.append(
+                "`recommend()` end to end (reference's own category kept, recall against its exact mode):\n\n"
+                + _table(["text", "ef_search", "recall@20", "p50 ms", "p99 ms"], rows)
+            )
+        if size.get("hnsw_variants"):
+            parts.append(_variants(size))
+    return "\n\n".join(parts)
+
+
+def _variants(size: dict) -> str:
+    """The store's nearest() after rebuilding the index with other m / ef_construction."""
+    base = [
+        r for r in size["queries"] if r["strategy"] == "store" and r["filter"] in ("none", "article_type")
+    ]
+    rows = [
+        ["16", "64", f"{size['build_s']:.0f}", r["filter"], str(r["ef_search"]), _cell([r])] for r in base
+    ]
+    rows += [[str(r["m"]), str(r["ef_construction"]), f"{r['build_s']:.0f}", r["filter"], str(r["ef_search"]),
+              _cell([r])] for r in size["hnsw_variants"]]  # fmt: skip
+    return "Index build parameters (the store's path, same queries):\n\n" + _table(
+        ["m", "ef_construction", "build s", "filter", "ef_search", "recall@20 · p50 / p99"], rows
+    )
+
+
+FILTERS = ("none", "gender", "article_type", "1%")
+
+
+def _cell(rows: list[dict], **match) -> str:
+    row = next((r for r in rows if all(r.get(k) == v for k, v in match.items())), None)
+    return "–" if row is None else f"{row['recall@20']:.3f} · {row['p50']:.1f} / {row['p99']:.1f}"
+
+
+def store_ef_search(n: int) -> int:
+    """The ef_search recommender.vectors chooses now for `n` vectors (its table, read as source:
+    the report imports nothing of the store)."""
+    tree = ast.parse((REPO / "recommender" / "vectors.py").read_text())
+    values = {
+        node.target.id if isinstance(node, ast.AnnAssign) else node.targets[0].id: node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        and isinstance(node.target if isinstance(node, ast.AnnAssign) else node.targets[0], ast.Name)
+    }
+    table = ast.literal_eval(values["EF_SEARCH_BY_SIZE"])
+    return next((ef for up_to, ef in table if n <= up_to), ast.literal_eval(values["EF_SEARCH_MAX"]))
+
+
+def catalog_scale_summary(result: dict) -> str:
+    """The store's own path at the ef_search it chooses now, per size (docs/SCALING.md)."""
+    header = ["products", "ef_search", "index build s", "index MiB (+ per gender)", "vectors table MiB",
+              "KiB per product", "no filter", "gender", "article type", "1% filter",
+              "recommend() 'in black'"]  # fmt: skip
+    rows = []
+    for size in result["sizes"]:
+        ef, q = store_ef_search(size["n"]), size["queries"]
+        # recommend() at that ef_search: its own row, or the store's when it chose the same then
+        e2e = [r for r in size.get("recommend", []) if r["ef_search"] == ef]
+        e2e += [
+            r
+            for r in size.get("recommend", [])
+            if r["ef_search"] == "store" and size["store_ef_search"] == ef
+        ]
+        by_gender = sum(size.get("gender_indexes_mib", {}).values())
+        per_product = (size["index_mib"] + by_gender + size.get("vectors_table_mib", 0)) * 1024 / size["n"]
+        rows.append([f"{size['n']:,}", str(ef), f"{size['build_s']:.0f}",
+                     f"{size['index_mib']:.0f} (+{by_gender:.0f})", f"{size.get('vectors_table_mib', 0):.0f}",
+                     f"{per_product:.1f}",
+                     *(_cell(q, filter=f, strategy="store", ef_search=ef) for f in FILTERS),
+                     _cell(e2e, text="in black")])  # fmt: skip
+    return (
+        f"The store's query path (`vectors.nearest`) at the `ef_search` it chooses now; cells: "
+        f"recall@20 · p50 / p99 ms ({result['params']['queries']} reference products; `recommend()`: "
+        f"{result['params']['recommend_queries']}).\n\n{_table(header, rows)}"
+    )
+
+
 SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
+    "catalog-scale-summary": ("catalog_scale.json", catalog_scale_summary),
+    "catalog-scale": ("catalog_scale.json", catalog_scale_section),
     "embedding": ("embedding.json", embedding_section),
     "selection": ("selection", selection_section),
     "serving": ("serving.json", serving_section),

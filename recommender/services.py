@@ -193,10 +193,12 @@ def search(
     interpretation: Interpretation,
     reference: Product,
     exact: bool = False,
+    gender: str | None = None,
 ) -> list[tuple[Product, float]]:
     """The one SQL query: the request's conditions on the candidates, ordered by the wishes
     met, then by distance to the query, products sharing the reference's other attributes brought
-    closer."""
+    closer. `gender`: the shopper's gender filter (the candidates all have it), which a large
+    version answers from that gender's own index."""
     constraints = interpretation.constraints
     kept = understanding.kept_attributes(reference, interpretation)
     return vectors.nearest(
@@ -208,6 +210,7 @@ def search(
         rank_first=understanding.wish_score(constraints) or Value(0),
         look_first=understanding.all_wishes(constraints),
         closer=(understanding.match_count(kept) or Value(0), understanding.KEEP_WEIGHT),
+        gender=gender,
     )
 
 
@@ -243,7 +246,9 @@ def recommend(
     model_text = interpretation.wish_text if interpretation.understood else ""
     query = composed_query(runtime.load_model(version.checkpoint_path), ref, model_text)
     clock.lap("encode")
-    results = search(candidates, version, query, limit, interpretation, product, exact=scope.exact)
+    results = search(
+        candidates, version, query, limit, interpretation, product, exact=scope.exact, gender=filters.gender
+    )
     clock.lap("search")
     return Recommendation(
         reference=product,

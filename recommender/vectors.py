@@ -19,8 +19,17 @@ from pgvector.django import CosineDistance
 from recommender.models import ModelVersion, ProductEmbedding
 from shop.models import Product
 
-# Candidates the HNSW scan keeps per step; 100 gives recall@20 ~ 1 against exact search here.
-EF_SEARCH = 100
+# Candidates the HNSW scan keeps per step, by the version's number of vectors: (up to, ef_search).
+# A larger graph needs a wider search for the same recall: chosen from recall@20 and latency
+# measured at 100k and 1M products by bench.catalog_scale (docs/BENCHMARKS.md, section 3b).
+# 100 is what the 9.6k-product store always used.
+EF_SEARCH_BY_SIZE: tuple[tuple[int, int], ...] = ((20_000, 100), (200_000, 200), (2_000_000, 800))
+EF_SEARCH_MAX = 1000  # beyond the table: pgvector's largest
+# From this many vectors a version also gets one partial HNSW index per gender, and a gender
+# filter walks the graph of that gender's vectors instead of skipping the others' (pgvector's
+# advice for a filter with few distinct values): at 100k and 1M products bench.catalog_scale
+# measured it far above the iterative scan in recall and latency (docs/SCALING.md).
+GENDER_INDEXES_FROM = 100_000
 # Nearest products re-ranked by a score (a shopper's wishes met) when a search asks for it.
 RERANK_POOL = 200
 
@@ -50,50 +59,110 @@ def write_embeddings(
             copy.write(buffer.getvalue())
         cursor.execute(
             """
-            INSERT INTO recommender_productembedding (product_id, model_version_id, embedding, created_at)
-            SELECT product_id, %s, embedding, now() FROM embedding_stage
+            INSERT INTO recommender_productembedding
+                (product_id, model_version_id, embedding, created_at, gender)
+            SELECT s.product_id, %s, s.embedding, now(), coalesce(p.gender, '')
+            FROM embedding_stage s LEFT JOIN shop_product p ON p.id = s.product_id
             ON CONFLICT (model_version_id, product_id) DO
-            """
-            + ("UPDATE SET embedding = EXCLUDED.embedding" if replace else "NOTHING"),
+            """  # LEFT JOIN: an unknown product still fails on its foreign key, as before
+            + (
+                "UPDATE SET embedding = EXCLUDED.embedding, gender = EXCLUDED.gender"
+                if replace
+                else "NOTHING"
+            ),
             [version.pk],
         )
 
 
-def index_name(version: ModelVersion) -> str:
-    return f"embedding_hnsw_v{int(version.pk)}"
+def index_name(version: ModelVersion, gender: str | None = None) -> str:
+    """The version's HNSW index, or its partial index of one gender's vectors."""
+    suffix = "" if gender is None else "_" + "".join(c for c in gender.lower() if c.isalnum())
+    return f"embedding_hnsw_v{int(version.pk)}{suffix}"
 
 
 def build_index(version: ModelVersion) -> None:
-    """A partial HNSW index over exactly this version's vectors (cosine distance)."""
+    """A partial HNSW index over exactly this version's vectors (cosine distance), and from
+    GENDER_INDEXES_FROM vectors on one more per gender (each over that gender's vectors)."""
+    pk = int(version.pk)
     with connection.cursor() as cursor:
         # Inside an outer transaction the vectors' deferred FK checks would still be pending,
         # and Postgres refuses CREATE INDEX then; run them now (a no-op in autocommit).
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             f"CREATE INDEX IF NOT EXISTS {index_name(version)} ON recommender_productembedding "
-            f"USING hnsw (embedding vector_cosine_ops) WHERE model_version_id = {int(version.pk)}"
+            f"USING hnsw (embedding vector_cosine_ops) WHERE model_version_id = {pk}"
         )
+        cursor.execute(
+            "SELECT gender, count(*) FROM recommender_productembedding WHERE model_version_id = %s "
+            "GROUP BY gender",
+            [pk],
+        )
+        genders = dict(cursor.fetchall())
+        if sum(genders.values()) < GENDER_INDEXES_FROM:
+            return
+        for gender in sorted(g for g in genders if g):
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {index_name(version, gender)} ON recommender_productembedding "
+                f"USING hnsw (embedding vector_cosine_ops) WHERE model_version_id = {pk} AND gender = %s",
+                [gender],
+            )
 
 
 def drop_index(version: ModelVersion) -> None:
+    """The version's index and its per-gender ones."""
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP INDEX IF EXISTS {index_name(version)}")
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'recommender_productembedding' "
+            "AND (indexname = %s OR indexname LIKE %s)",
+            [index_name(version), index_name(version) + "\\_%"],
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
 
 
-# (database, version id) pairs whose index was seen: an index, once there, stays while it serves.
-_indexes_seen: set[tuple[str, int]] = set()
+# (database, version id, gender) of indexes seen: an index, once there, stays while it serves.
+_indexes_seen: set[tuple[str, int, str | None]] = set()
 
 
-def index_exists(version: ModelVersion, using: str = DEFAULT_DB_ALIAS) -> bool:
-    """Whether database `using` (a replica, say) has the version's HNSW index."""
-    if (using, version.pk) in _indexes_seen:
+def index_exists(version: ModelVersion, using: str = DEFAULT_DB_ALIAS, gender: str | None = None) -> bool:
+    """Whether database `using` (a replica, say) has the version's HNSW index (of one gender)."""
+    key = (using, int(version.pk), gender)
+    if key in _indexes_seen:
         return True
     with connections[using].cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [index_name(version)])
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [index_name(version, gender)])
         exists = bool(cursor.fetchone()[0])
     if exists:
-        _indexes_seen.add((using, version.pk))
+        _indexes_seen.add(key)
     return exists
+
+
+def ef_search_for(vectors: int) -> int:
+    """The hnsw.ef_search for an index of `vectors` rows (EF_SEARCH_BY_SIZE)."""
+    for up_to, ef_search in EF_SEARCH_BY_SIZE:
+        if vectors <= up_to:
+            return ef_search
+    return EF_SEARCH_MAX
+
+
+# (database, version id) -> number of vectors in its index: a version's vectors never change once
+# its index is built, so it is read once per process.
+_index_rows: dict[tuple[str, int], int] = {}
+
+
+def index_rows(version: ModelVersion, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Rows in the version's HNSW index (its vectors), from the planner's statistics (no count)."""
+    key = (using, int(version.pk))
+    if key not in _index_rows:
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [index_name(version)]
+            )
+            row = cursor.fetchone()
+        if row is None or row[0] < 0:  # no index (yet), or never analysed: ask again next time
+            return 0
+        _index_rows[key] = int(row[0])
+    return _index_rows[key]
 
 
 def stored_vector(
@@ -109,9 +178,13 @@ def stored_vector(
     return None if row is None else np.asarray(row, dtype=np.float32)
 
 
-def with_vector_of(products: QuerySet[Product], version: ModelVersion) -> QuerySet[Product]:
-    """The products that have a vector of this version."""
-    return products.filter(embeddings__model_version_id=version.pk)
+def with_vector_of(
+    products: QuerySet[Product], version: ModelVersion, gender: str | None = None
+) -> QuerySet[Product]:
+    """The products that have a vector of this version (written while the product had `gender`:
+    the condition of that gender's partial index). One filter() call: one join of the vectors."""
+    of_gender = {} if gender is None else {"embeddings__gender": gender}
+    return products.filter(embeddings__model_version_id=version.pk, **of_gender)
 
 
 def nearest(
@@ -124,6 +197,8 @@ def nearest(
     rank_first: Combinable | None = None,
     look_first: Q | None = None,
     closer: tuple[Combinable, float] | None = None,
+    ef_search: int | None = None,
+    gender: str | None = None,
 ) -> list[tuple[Product, float]]:
     """ONE SQL query: `products` (with their conditions) ordered by cosine distance of their
     vector of `version` to `query`; (product, cosine similarity) pairs, closest first. It runs
@@ -134,18 +209,23 @@ def nearest(
     values are found even when they are not among the nearest), are re-ordered by that score
     first, then by distance, in the same statement. `closer` (a score, and the distance one
     point of it is worth) brings products with a higher score nearer in that order.
+    `ef_search` overrides the one chosen from the version's size (benchmarks sweep it). `gender`:
+    every product in `products` has it (a shopper's filter); the search then walks that gender's
+    partial index where the version has one.
     """
+    using = products.db
+    by_gender = gender if gender and not exact and index_exists(version, using, gender) else None
     nearest_first = (
-        with_vector_of(products, version)
+        with_vector_of(products, version, by_gender)
         .annotate(distance=CosineDistance("embeddings__embedding", np.asarray(query, dtype=np.float32)))
         .order_by("distance")
     )
-    using = nearest_first.db
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         # Iterative scan: when conditions reject rows, the HNSW scan continues instead of
         # returning fewer than `limit` results. strict_order keeps exact distance order.
         cursor.execute("SET LOCAL hnsw.iterative_scan = strict_order")
-        cursor.execute(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}")
+        ef_search = ef_search or ef_search_for(index_rows(version, using))
+        cursor.execute(f"SET LOCAL hnsw.ef_search = {int(ef_search)}")
         if exact:
             cursor.execute("SET LOCAL enable_indexscan = off")
         if rank_first is None:

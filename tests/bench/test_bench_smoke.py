@@ -1,4 +1,5 @@
-"""Smoke tests of bench.scale and bench.indexing: tiny sizes, real servers, never the demo store.
+"""Smoke tests of bench.scale, bench.catalog_scale and bench.indexing: tiny sizes, real servers,
+never the demo store.
 
 bench.scale runs under config.settings.test (var/test/pg) in its own scratch database; the real
 catalog's part reads the active version's vectors. bench.indexing embeds into a scratch version of
@@ -47,6 +48,32 @@ def test_scale_smoke(tmp_path, run_bench):
             assert 0.0 <= row["recall@20"] <= 1.0 and row["p50"] <= row["p99"]
             assert 0 <= row["returned_min"] <= 20
     assert out.with_suffix(".png").stat().st_size > 0
+    assert not _scratch_db_exists(db)
+
+
+def test_catalog_scale_smoke(tmp_path, run_bench):
+    """The store's query on a grown catalog in the store's own tables, in a scratch database."""
+    out = tmp_path / "catalog_scale.json"
+    db = f"bench_catalog_scale_smoke_{os.getpid()}"
+    run_bench(
+        "catalog_scale", "--sizes", "1500", "--queries", "8", "--ef-search", "40", "100",
+        "--vectors", "random", "--recommend-queries", "0", "--database", db, "--json", str(out),
+    )  # fmt: skip
+    report = json.loads(out.read_text())
+    assert report["benchmark"] == "catalog_scale" and report["seed"] == "random (smoke)"
+    (size,) = report["sizes"]
+    assert size["n"] == 1500 and size["build_s"] > 0 and size["store_ef_search"] == 100
+    assert set(size["filters"]) == {"none", "gender", "article_type", "1%"}
+    assert 0.005 <= size["filters"]["1%"]["share"] <= 0.02
+    rows = {(r["filter"], r["strategy"], r["ef_search"]) for r in size["queries"]}
+    assert (
+        ("1%", "partial", 100) in rows
+        and ("none", "store", 40) in rows
+        and ("gender", "iterative", 100) in rows
+    )
+    for row in size["queries"] + size["hnsw_variants"]:
+        assert 0.0 <= row["recall@20"] <= 1.0 and row["p50"] <= row["p99"] and row["returned_min"] <= 20
+    assert {(r["m"], r["ef_construction"]) for r in size["hnsw_variants"]} == {(24, 128)}
     assert not _scratch_db_exists(db)
 
 

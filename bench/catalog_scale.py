@@ -1,0 +1,580 @@
+"""The store's own query at catalog scale: recall@20 and latency of recommender.vectors.nearest and
+recommender.services.recommend on a realistic catalog grown from the real one (bench.catalog_gen).
+
+    python -m bench.catalog_scale [--sizes 100000 1000000] [--ef-search 40 100 200 400]
+        [--vectors store | --vectors checkpoint --checkpoint PATH] [--json bench/results/catalog_scale.json]
+
+Per size: the store's migrations in a scratch database (``bench_catalog_scale``, created and
+dropped by the benchmark, also on Ctrl-C), the generated products and one active model version's
+vectors loaded into the store's own tables, the store's HNSW index (``vectors.build_index``).
+Then, for the filters none / gender / article type / a ~1% (gender, article type) pair, each
+applied to random reference products:
+
+* ``iterative``: the store's query (``candidate_products`` + ``vectors.nearest``: iterative scan
+  over the version's index) at each ``hnsw.ef_search``;
+* ``partial``: the same join with a partial HNSW index per filter value (what pgvector recommends
+  for few distinct values; the filter's columns copied onto the vector rows of the scratch table);
+* ``store``: ``recommend()`` end to end (text "" and "in black", the implied same-category
+  conditions, ef_search as the store chooses it), recall against its own exact mode.
+
+Recall@20 of nearest() is against numpy exact search over the same rows and conditions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from bench import catalog_gen
+from bench.harness import (
+    RESULTS_DIR,
+    log,
+    machine_info,
+    percentiles,
+    print_table,
+    scratch_database,
+    setup_django,
+    timed,
+    write_results,
+)
+
+K = 20
+FILTERS = ("none", "gender", "article_type", "1%")
+
+
+# --- loading into the store's tables ---------------------------------------------------------
+
+
+def use_database(name: str) -> None:
+    """Point Django's default database at `name` on the same server (the scratch database)."""
+    from django.conf import settings
+    from django.db import connections
+
+    connections["default"].close()
+    settings.DATABASES["default"]["NAME"] = name
+    connections["default"].settings_dict["NAME"] = name
+
+
+SEED_COLUMNS = (
+    "name", "brand", "gender", "age_group", "master_category", "sub_category", "article_type",
+    "base_colour", "colour1", "colour2", "season", "usage",
+)  # fmt: skip
+
+
+def _copy_seed(conn, records: list[dict]) -> None:
+    import json
+
+    cols = ", ".join(f"{c} text" for c in SEED_COLUMNS)
+    conn.execute(f"CREATE TABLE bench_seed (idx int, {cols}, attributes text, price numeric, disc numeric)")
+    with conn.cursor() as cur, cur.copy("COPY bench_seed FROM STDIN") as cp:
+        for i, r in enumerate(records):
+            texts = [str(r.get(c) or "")[:60] if c != "name" else str(r.get(c) or "") for c in SEED_COLUMNS]
+            cp.write_row([i, *texts, json.dumps(r.get("attributes") or {}), r.get("price") or 0,
+                          r.get("discounted_price")])  # fmt: skip
+
+
+PRODUCTS_SQL = """
+INSERT INTO shop_product (id, {cols}, year, attributes, description, price, discounted_price, image,
+                          split, is_active, created_at, updated_at)
+SELECT g.id, {scols}, NULL, s.attributes::jsonb, '', round(s.price * f.f), least(round(s.disc * f.f),
+       round(s.price * f.f)), '', '', true, now(), now()
+FROM bench_stage g JOIN bench_seed s ON s.idx = g.category,
+     LATERAL (SELECT 0.85 + 0.3 * ((g.id * 7919) % 1000) / 1000.0 AS f) f
+"""
+
+
+def load_catalog(url: str, seed: catalog_gen.Seed, catalog: catalog_gen.Catalog, version_id: int) -> float:
+    """Products (metadata of their seed, price within +-15%) and their vectors of `version_id`;
+    seconds. The vector rows get their gender as the store writes it, and (scratch only) their
+    article type, for the article-type partial index."""
+    import psycopg
+
+    from bench.scale import copy_binary
+
+    with timed() as clock, psycopg.connect(url, autocommit=True) as conn:
+        _copy_seed(conn, seed.records)
+        dim = catalog.vectors.shape[1]
+        conn.execute(f"CREATE TABLE bench_stage (id bigint, category int, embedding vector({dim}))")
+        copy_binary(conn, "bench_stage", "vector", catalog.vectors, catalog.source.astype(np.int32))
+        cols = ", ".join(SEED_COLUMNS)
+        conn.execute(PRODUCTS_SQL.format(cols=cols, scols=", ".join(f"s.{c}" for c in SEED_COLUMNS)))
+        conn.execute("ALTER TABLE recommender_productembedding ADD COLUMN article_type text")
+        conn.execute(
+            "INSERT INTO recommender_productembedding (product_id, model_version_id, embedding, created_at,"
+            " gender, article_type) SELECT g.id, %s, g.embedding, now(), p.gender, p.article_type"
+            " FROM bench_stage g JOIN shop_product p ON p.id = g.id",
+            [version_id],
+        )
+        conn.execute("DROP TABLE bench_stage, bench_seed")
+        conn.execute("VACUUM ANALYZE shop_product")
+        conn.execute("VACUUM ANALYZE recommender_productembedding")
+    return clock.seconds
+
+
+def build_store_index(version, mwm: str) -> dict:
+    """The store's own index build (vectors.build_index: the version's index, and per-gender ones
+    from GENDER_INDEXES_FROM vectors on), leader + 1 worker; seconds and MiB."""
+    from django.db import connection
+
+    from recommender import vectors
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET maintenance_work_mem = '{mwm}'")
+        cursor.execute("SET max_parallel_maintenance_workers = 1")
+        with timed() as clock:
+            vectors.build_index(version)
+        cursor.execute(
+            "SELECT indexname, pg_relation_size(indexname::regclass) FROM pg_indexes "
+            "WHERE indexname LIKE %s ORDER BY indexname",
+            [vectors.index_name(version) + "%"],
+        )
+        sizes = {name: round(size / 2**20, 1) for name, size in cursor.fetchall()}
+        cursor.execute(
+            "SELECT pg_table_size('recommender_productembedding'), pg_total_relation_size('shop_product')"
+        )
+        vectors_bytes, products_bytes = cursor.fetchone()
+    return {
+        "vectors_table_mib": round(vectors_bytes / 2**20, 1),
+        "products_mib": round(products_bytes / 2**20, 1),
+        "build_s": round(clock.seconds, 2),
+        "index_mib": sizes.pop(vectors.index_name(version)),
+        "gender_indexes_mib": sizes,
+    }
+
+
+# --- filters and ground truth --------------------------------------------------------------------
+
+
+def choose_filters(catalog: catalog_gen.Catalog) -> dict[str, dict]:
+    """Filter values: the second gender, the commonest article type, and the (gender, article type) pair
+    whose share is nearest 1%; with their numpy masks and shares."""
+
+    def commonest(values: np.ndarray, rank: int = 0) -> str:
+        v, c = np.unique(values, return_counts=True)
+        return str(v[np.argsort(-c, kind="stable")[min(rank, len(v) - 1)]])
+
+    # The second gender: most reference products are of the first, so its rows are mostly far
+    # from the query (a shopper on a men's product asking for women's), the harder case.
+    gender, article_type = commonest(catalog.gender, 1), commonest(catalog.article_type)
+    pairs = np.char.add(np.char.add(catalog.gender.astype(str), "|"), catalog.article_type.astype(str))
+    values, counts = np.unique(pairs, return_counts=True)
+    pair = str(values[np.argmin(np.abs(counts / len(catalog) - 0.01))])
+    rare_gender, rare_type = pair.split("|", 1)
+    out = {
+        "none": {"gender": None, "article_type": None, "mask": np.ones(len(catalog), dtype=bool)},
+        "gender": {"gender": gender, "article_type": None, "mask": catalog.gender == gender},
+        "article_type": {
+            "gender": None,
+            "article_type": article_type,
+            "mask": catalog.article_type == article_type,
+        },
+        "1%": {"gender": rare_gender, "article_type": rare_type, "mask": pairs == pair},
+    }
+    for f in out.values():
+        f["share"] = round(float(f["mask"].mean()), 4)
+    return out
+
+
+def exact_ids(catalog: catalog_gen.Catalog, rows: np.ndarray, mask: np.ndarray) -> list[set[int]]:
+    """Exact top-20 product ids per reference row under `mask`, the reference itself excluded."""
+    from bench.scale import exact_topk
+
+    truth = exact_topk(catalog.vectors, catalog.vectors[rows], mask, k=K + 1)
+    return [set((t[t != r][:K] + 1).tolist()) for t, r in zip(truth, rows, strict=True)]
+
+
+# --- measuring -----------------------------------------------------------------------------------
+
+
+def measure(
+    run: Callable[[int], list[int]], rows: np.ndarray, truth: list[set[int]] | None, warmup: int = 5
+) -> dict:
+    """p50/p99 (ms) of run(row) over the reference rows, recall@20 against `truth`, rows returned."""
+    for r in rows[:warmup]:
+        run(int(r))
+    times, got = [], []
+    for r in rows:
+        t0 = time.perf_counter()
+        got.append(run(int(r)))
+        times.append(time.perf_counter() - t0)
+    out = {**percentiles(times, (50, 99)), "returned_min": min(len(g) for g in got)}
+    if truth is not None:
+        recalls = [len(set(g) & t) / max(1, len(t)) for g, t in zip(got, truth, strict=True)]
+        out["recall@20"] = round(float(np.mean(recalls)), 4)
+    return out
+
+
+def store_nearest(
+    version, catalog: catalog_gen.Catalog, flt: dict, ef_search: int
+) -> Callable[[int], list[int]]:
+    """The store's query path for reference row r: candidate_products(filters) + vectors.nearest
+    (with the gender filter passed on, as services.search does)."""
+    from recommender import vectors
+    from recommender.services import candidate_products
+    from shop.selectors import ProductFilters
+
+    filters = ProductFilters(gender=flt["gender"], article_type=flt["article_type"])
+
+    def run(r: int) -> list[int]:
+        candidates = candidate_products(filters, exclude_ids=(r + 1,))
+        found = vectors.nearest(
+            candidates, version, catalog.vectors[r], K, ef_search=ef_search, gender=filters.gender
+        )
+        return [p.pk for p, _ in found]
+
+    return run
+
+
+SQL_QUERY = """
+SELECT p.id FROM shop_product p JOIN recommender_productembedding e ON e.product_id = p.id
+WHERE e.model_version_id = %s AND p.is_active AND p.id <> %s {where}
+ORDER BY e.embedding <=> %s::vector LIMIT 20
+"""
+
+
+def conditions(flt: dict) -> list[str]:
+    return [f"{c} = '{flt[c]}'" for c in ("gender", "article_type") if flt[c]]
+
+
+def partial_index(version, flt: dict) -> float:
+    """A partial HNSW index for one filter value on the scratch vector table; seconds. Not for a
+    gender whose index the store built itself (a large version): the SQL then walks that one.
+    Named apart from the store's, so the store's own path never uses an index it would not have."""
+    from django.db import connection
+
+    from recommender.vectors import index_exists
+
+    if not flt["article_type"] and index_exists(version, gender=flt["gender"]):
+        return 0.0
+    values = "_".join(str(flt[c]) for c in ("gender", "article_type") if flt[c])
+    name = "bench_part_" + "".join(ch for ch in values if ch.isalnum() or ch == "_").lower()
+    with connection.cursor() as cursor, timed() as clock:
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {name} ON recommender_productembedding USING hnsw "
+            f"(embedding vector_cosine_ops) WHERE model_version_id = {int(version.pk)} "
+            f"AND {' AND '.join(conditions(flt))}"
+        )
+    return clock.seconds
+
+
+def sql_query(
+    version, catalog: catalog_gen.Catalog, where: str, ef_search: int
+) -> Callable[[int], list[int]]:
+    """The store's join in plain SQL (no ORM), with the scan settings nearest() uses."""
+    from django.db import connection, transaction
+
+    from recommender.vectors import vector_literal
+
+    sql = SQL_QUERY.format(where=where)
+
+    def run(r: int) -> list[int]:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL hnsw.iterative_scan = strict_order")
+            cursor.execute(f"SET LOCAL hnsw.ef_search = {int(ef_search)}")
+            cursor.execute(sql, [version.pk, r + 1, vector_literal(catalog.vectors[r])])
+            return [row[0] for row in cursor.fetchall()]
+
+    return run
+
+
+def store_plan(version, catalog: catalog_gen.Catalog, flt: dict) -> str:
+    """The index the planner picks for the store's ORM query (nearest() without its settings)."""
+    from pgvector.django import CosineDistance
+
+    from recommender import vectors
+    from recommender.services import candidate_products
+    from shop.selectors import ProductFilters
+
+    candidates = candidate_products(ProductFilters(gender=flt["gender"], article_type=flt["article_type"]))
+    gender = flt["gender"] if flt["gender"] and vectors.index_exists(version, gender=flt["gender"]) else None
+    query = vectors.with_vector_of(candidates, version, gender).annotate(
+        distance=CosineDistance("embeddings__embedding", catalog.vectors[0])
+    )
+    plan = query.order_by("distance")[:K].explain()
+    used = [w for w in plan.replace("(", " ").split() if w.startswith(("embedding_hnsw", "bench_part"))]
+    return used[0] if used else "exact"
+
+
+def plan_of(version, catalog: catalog_gen.Catalog, where: str) -> str:
+    """The index the planner picks for the SQL query (or 'exact' for a scan and sort)."""
+    from django.db import connection
+
+    from recommender.vectors import vector_literal
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN " + SQL_QUERY.format(where=where), [version.pk, 0, vector_literal(catalog.vectors[0])]
+        )
+        plan = "\n".join(r[0] for r in cursor.fetchall())
+    used = [w for w in plan.replace("(", " ").split() if w.startswith(("embedding_hnsw", "bench_part"))]
+    return used[0] if used else "exact"
+
+
+def strategies(version, catalog, name: str, flt: dict, args) -> dict[str, tuple[Callable, str]]:
+    """name -> (query function of ef_search, plan): the store's nearest(), its SQL with the
+    iterative scan over the version's index, and with a partial index of the filter's value."""
+    conds = conditions(flt)
+    iterative = " ".join(f"AND p.{c}" for c in conds)
+    out = {
+        "store": (lambda ef: store_nearest(version, catalog, flt, ef), store_plan(version, catalog, flt)),
+        "iterative": (
+            lambda ef: sql_query(version, catalog, iterative, ef),
+            plan_of(version, catalog, iterative),
+        ),
+    }
+    if name != "none" and len(catalog) <= args.partial_max:
+        seconds = partial_index(version, flt)
+        log(f"  partial index for {name} built in {seconds:.1f} s")
+        partial = " ".join(f"AND e.{c} AND p.{c}" for c in conds)  # the index's condition, the store's
+        out["partial"] = (
+            lambda ef: sql_query(version, catalog, partial, ef),
+            plan_of(version, catalog, partial),
+        )
+        out["partial"] += (round(seconds, 2),)
+    return out
+
+
+def sweep(version, catalog, filters: dict, rows: np.ndarray, args) -> list[dict]:
+    """Every filter x ef_search x strategy; recall against numpy exact search."""
+    out = []
+    for name, flt in filters.items():
+        truth = exact_ids(catalog, rows, flt["mask"])
+        for strategy, (query, plan, *build) in strategies(version, catalog, name, flt, args).items():
+            for ef in args.ef_search:
+                got = measure(query(ef), rows, truth)
+                extra = {"index_build_s": build[0]} if build else {}
+                out.append({"filter": name, "share": flt["share"], "strategy": strategy, "plan": plan,
+                            "ef_search": ef, **got, **extra})  # fmt: skip
+                log(f"  {name:12s} {strategy:9s} ef {ef:4d}: R {got['recall@20']:.3f} "
+                    f"p50 {got['p50']:.1f} p99 {got['p99']:.1f} ms ({plan})")  # fmt: skip
+    return out
+
+
+def store_recommend(text: str, exact: bool, products: dict) -> Callable[[int], list[int]]:
+    """recommend() end to end: the reference product, `text`, the store's own conditions."""
+    from recommender.services import SHOPPERS, SearchScope, recommend
+
+    scope = SearchScope(exact=True) if exact else SHOPPERS
+
+    def run(r: int) -> list[int]:
+        answer = recommend(reference=products[r + 1], text=text, exclude_purchased=False, scope=scope)
+        return [p.pk for p, _ in answer.results]
+
+    return run
+
+
+def end_to_end(rows: np.ndarray, texts: list[str], ef_values: list[int]) -> list[dict]:
+    """recommend() vs its exact mode, per text: with the store's own ef_search ("store"), and
+    with each of `ef_values` put in its place (what the store would answer with that choice)."""
+    from unittest import mock
+
+    from recommender import vectors
+    from shop.models import Product
+
+    products = Product.objects.in_bulk([int(r) + 1 for r in rows])
+    out = []
+    for text in texts:
+        exact_run = store_recommend(text, True, products)
+        truth = [set(exact_run(int(r))) for r in rows]
+        for ef in [None, *ef_values]:
+            table = vectors.EF_SEARCH_BY_SIZE if ef is None else ((10**12, ef),)
+            with mock.patch.object(vectors, "EF_SEARCH_BY_SIZE", table):
+                got = measure(store_recommend(text, False, products), rows, truth)
+            out.append({"text": text, "ef_search": "store" if ef is None else ef, **got})
+            log(f"  recommend({text!r}) ef {out[-1]['ef_search']}: R {got['recall@20']:.3f} "
+                f"p50 {got['p50']:.1f} p99 {got['p99']:.1f} ms")  # fmt: skip
+    return out
+
+
+def bench_size(url: str, seed: catalog_gen.Seed, n: int, args) -> dict:
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from recommender import vectors
+    from recommender.models import ModelVersion
+
+    catalog = catalog_gen.generate(seed, n, args.seed)
+    call_command("migrate", interactive=False, verbosity=0)
+    version = ModelVersion.objects.create(
+        status=ModelVersion.Status.ACTIVE, checkpoint_path=seed.checkpoint or "", activated_at=timezone.now()
+    )
+    load_s = load_catalog(url, seed, catalog, version.pk)
+    log(f"n={n:,}: loaded in {load_s:.1f} s; building the store's HNSW index ...")
+    entry = {"n": n, "loadavg_at_start": [round(x, 2) for x in os.getloadavg()], "load_s": round(load_s, 2)}
+    entry.update(build_store_index(version, args.maintenance_work_mem))
+    entry["store_ef_search"] = vectors.ef_search_for(vectors.index_rows(version))
+    entry["mix"] = {
+        f: catalog_gen.mix(seed.records, catalog, f) for f in ("gender", "article_type", "base_colour")
+    }
+    log(
+        f"n={n:,}: index {entry['build_s']} s, {entry['index_mib']} MiB, ef_search {entry['store_ef_search']}"
+    )
+    filters = choose_filters(catalog)
+    entry["filters"] = {k: {c: v[c] for c in ("gender", "article_type", "share")} for k, v in filters.items()}
+    rows = np.random.default_rng(args.seed + n).choice(n, args.queries, replace=False)
+    entry["queries"] = sweep(version, catalog, filters, rows, args)
+    if seed.checkpoint and args.recommend_queries:
+        entry["recommend"] = end_to_end(rows[: args.recommend_queries], ["", "in black"], args.recommend_ef)
+    if n <= args.variants_max:
+        entry["hnsw_variants"] = hnsw_variants(version, catalog, filters, rows, args)
+    return entry
+
+
+def hnsw_variants(version, catalog, filters: dict, rows: np.ndarray, args) -> list[dict]:
+    """The version's index rebuilt with other m / ef_construction (same name: the store's path
+    walks it), the unfiltered and article-type queries through nearest() again."""
+    from django.db import connection
+
+    from recommender.vectors import index_name
+
+    out = []
+    for variant in args.hnsw_variants:
+        m, ef_construction = (int(v) for v in variant.split(":"))
+        with connection.cursor() as cursor, timed() as clock:
+            cursor.execute(f"DROP INDEX {index_name(version)}")
+            cursor.execute(
+                f"CREATE INDEX {index_name(version)} ON recommender_productembedding USING hnsw "
+                f"(embedding vector_cosine_ops) WITH (m = {m}, ef_construction = {ef_construction}) "
+                f"WHERE model_version_id = {int(version.pk)}"
+            )
+        log(f"  m={m}, ef_construction={ef_construction}: built in {clock.seconds:.1f} s")
+        for name in ("none", "article_type"):
+            truth = exact_ids(catalog, rows, filters[name]["mask"])
+            for ef in args.ef_search:
+                got = measure(store_nearest(version, catalog, filters[name], ef), rows, truth)
+                out.append({"m": m, "ef_construction": ef_construction, "build_s": round(clock.seconds, 2),
+                            "filter": name, "ef_search": ef, **got})  # fmt: skip
+                log(f"  m={m} {name} ef {ef}: R {got['recall@20']:.3f} p50 {got['p50']:.1f} ms")
+    return out
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+def load_seed(args) -> catalog_gen.Seed:
+    from django.conf import settings
+
+    catalog_dir = Path(args.catalog or settings.CATALOG_DIR)
+    if args.vectors == "random":
+        return catalog_gen.seed_random(catalog_dir, seed=args.seed)
+    if args.vectors == "store":
+        return catalog_gen.seed_from_store(catalog_dir)
+    return catalog_gen.seed_from_checkpoint(catalog_dir, Path(args.checkpoint), str(settings.ML_CACHE_DIR))
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Each size in its own scratch database; the report (params, seed, machine, sizes)."""
+    import psycopg
+
+    from recommender import vectors
+
+    seed = load_seed(args)  # before the store database is left behind
+    log(f"seed: {len(seed.records):,} real products, vectors from {seed.source}")
+    report: dict = {"benchmark": "catalog_scale", "params": params(args), "seed": seed.source, "sizes": []}
+    for n in args.sizes:
+        with scratch_database(args.database) as url:
+            with psycopg.connect(url) as conn:
+                report["machine"] = machine_info(conn)
+            use_database(args.database)
+            vectors._index_rows.clear()  # every scratch database has its own version 1
+            vectors._indexes_seen.clear()
+            try:
+                report["sizes"].append(bench_size(url, seed, n, args))
+            finally:
+                from django.db import connections
+
+                connections["default"].close()
+    return report
+
+
+def params(args: argparse.Namespace) -> dict:
+    return {
+        "k": K,
+        "ef_search": args.ef_search,
+        "queries": args.queries,
+        "recommend_queries": args.recommend_queries,
+        "hnsw": "m=16, ef_construction=64 (the store's build_index)",
+        "hnsw_variants": args.hnsw_variants,
+        "variants_max": args.variants_max,
+        "maintenance_work_mem": args.maintenance_work_mem,
+        "max_parallel_maintenance_workers": 1,
+        "iterative_scan": "strict_order (the store's)",
+        "generator": {"neighbours": catalog_gen.NEIGHBOURS, "noise": catalog_gen.NOISE, "seed": args.seed},
+    }
+
+
+def print_report(report: dict) -> None:
+    for size in report["sizes"]:
+        print(f"\nn={size['n']:,}: load {size['load_s']} s, HNSW build {size['build_s']} s, "
+              f"{size['index_mib']} MiB, store ef_search {size['store_ef_search']}")  # fmt: skip
+        cols = ["filter", "share", "strategy", "plan", "ef_search", "p50", "p99", "recall@20", "returned_min"]
+        print_table(size["queries"], cols)
+        if size.get("recommend"):
+            print_table(
+                size["recommend"],
+                ["text", "ef_search", "p50", "p99", "recall@20", "returned_min"],
+                "recommend()",
+            )
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    p.add_argument("--ef-search", type=int, nargs="+", default=[40, 100, 200, 400])
+    p.add_argument("--queries", type=int, default=100, help="reference products per filter and ef_search")
+    p.add_argument("--recommend-queries", type=int, default=30, help="recommend() calls per text (0: none)")
+    p.add_argument(
+        "--recommend-ef", type=int, nargs="*", default=[], help="recommend() also at these ef_search"
+    )
+    p.add_argument(
+        "--vectors", choices=["store", "checkpoint", "random"], default="store",
+        help="seed vectors: the store's active version, a --checkpoint's, or random (smoke tests)",
+    )  # fmt: skip
+    p.add_argument("--checkpoint", default=None, help="model folder for --vectors checkpoint")
+    p.add_argument("--catalog", default=None, help="real catalog folder (default CATALOG_DIR)")
+    p.add_argument("--partial-max", type=int, default=1_000_000, help="largest size given partial indexes")
+    p.add_argument("--hnsw-variants", nargs="*", default=["24:128"], help="m:ef_construction to rebuild with")
+    p.add_argument("--variants-max", type=int, default=100_000, help="largest size given the variants")
+    p.add_argument("--maintenance-work-mem", default="3GB")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--database", default="bench_catalog_scale", help="scratch database (created, then dropped)"
+    )
+    p.add_argument("--json", default=None, help="results file (default bench/results/catalog_scale.json)")
+    p.add_argument("--append", action="store_true", help="keep the file's other sizes (one size per run)")
+    return p.parse_args(argv)
+
+
+def merged(report: dict, args: argparse.Namespace) -> dict:
+    """With --append: the sizes of the existing results file that this run did not measure,
+    kept before this run's (each size records its own machine load and store ef_search)."""
+    path = Path(args.json) if args.json else RESULTS_DIR / "catalog_scale.json"
+    if not (args.append and path.is_file()):
+        return report
+    measured = {s["n"] for s in report["sizes"]}
+    kept = [s for s in json.loads(path.read_text())["sizes"] if s["n"] not in measured]
+    return {**report, "sizes": sorted(kept + report["sizes"], key=lambda s: s["n"])}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.vectors == "checkpoint" and not args.checkpoint:
+        raise SystemExit("--vectors checkpoint needs --checkpoint PATH (a model folder)")
+    setup_django()
+    with timed() as clock:
+        report = run(args)
+    report["total_s"] = round(clock.seconds, 1)
+    print_report(report)
+    out = write_results("catalog_scale", merged(report, args), args.json)
+    log(f"wrote {out} in {report['total_s']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

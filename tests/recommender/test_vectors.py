@@ -1,0 +1,106 @@
+"""ef_search chosen from the version's size (recommender.vectors), on real Postgres + pgvector."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from django.db import connection
+
+from recommender import vectors
+from recommender.models import ModelVersion
+from shop.models import Product
+from shop.selectors import ProductFilters, filter_products
+
+
+def test_ef_search_grows_with_the_catalog():
+    assert vectors.ef_search_for(0) == vectors.ef_search_for(9_583) == 100  # today's store: unchanged
+    sizes = [1_000, 50_000, 100_000, 500_000, 1_000_000, 5_000_000, 50_000_000]
+    chosen = [vectors.ef_search_for(n) for n in sizes]
+    assert chosen == sorted(chosen) and chosen[-1] == vectors.EF_SEARCH_MAX <= 1000  # pgvector's limit
+    limits = [up_to for up_to, _ in vectors.EF_SEARCH_BY_SIZE]
+    assert limits == sorted(limits)
+    for up_to, ef_search in vectors.EF_SEARCH_BY_SIZE:
+        assert vectors.ef_search_for(up_to) == ef_search
+
+
+def _indexed_version(products: list[Product]) -> ModelVersion:
+    version = ModelVersion.objects.create(status=ModelVersion.Status.READY)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((len(products), 256)).astype(np.float32)
+    vectors.write_embeddings(version, [p.pk for p in products], x / np.linalg.norm(x, axis=1, keepdims=True))
+    return version
+
+
+@pytest.mark.django_db
+def test_nearest_sets_ef_search_from_the_index_size(catalog, monkeypatch):
+    products = list(catalog)
+    version = _indexed_version(products)
+    assert vectors.index_rows(version) == 0  # no index yet: not cached, asked again
+    vectors.build_index(version)
+    assert vectors.index_rows(version) == len(products)
+    monkeypatch.setattr(vectors, "EF_SEARCH_BY_SIZE", ((len(products) - 1, 11), (len(products), 37)))
+    statements: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    query = np.ones(256, dtype=np.float32)
+    with connection.execute_wrapper(record):
+        found = vectors.nearest(filter_products(ProductFilters()), version, query, 5)
+        vectors.nearest(filter_products(ProductFilters()), version, query, 5, ef_search=300)
+    assert len(found) == 5
+    assert "SET LOCAL hnsw.ef_search = 37" in statements and "SET LOCAL hnsw.ef_search = 300" in statements
+
+
+def _index_names(version: ModelVersion) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", [vectors.index_name(version) + "%"]
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.mark.django_db
+def test_vectors_carry_their_products_gender_and_a_large_version_gets_per_gender_indexes(
+    catalog, monkeypatch
+):
+    from recommender.models import ProductEmbedding
+
+    products = list(catalog)
+    small = _indexed_version(products)
+    vectors.build_index(small)
+    assert _index_names(small) == {vectors.index_name(small)}  # below GENDER_INDEXES_FROM: one index
+    stored = dict(ProductEmbedding.objects.filter(model_version=small).values_list("product_id", "gender"))
+    assert stored == {p.pk: p.gender for p in products}
+
+    monkeypatch.setattr(vectors, "GENDER_INDEXES_FROM", len(products))
+    large = _indexed_version(products)
+    vectors.build_index(large)
+    genders = {p.gender for p in products}
+    assert _index_names(large) == {
+        vectors.index_name(large),
+        *(vectors.index_name(large, g) for g in genders),
+    }
+    assert all(vectors.index_exists(large, gender=g) for g in genders)
+
+    men = filter_products(ProductFilters(gender="Men"))
+    query = np.ones(256, dtype=np.float32)
+    by_index = vectors.nearest(men, large, query, 10, gender="Men")
+    exact = vectors.nearest(men, large, query, 10, exact=True, gender="Men")
+    assert [p.pk for p, _ in by_index] == [p.pk for p, _ in exact]
+    assert len(by_index) == 10 and all(p.gender == "Men" for p, _ in by_index)
+
+    vectors.drop_index(large)
+    assert _index_names(large) == set() and _index_names(small) == {vectors.index_name(small)}
+
+
+@pytest.mark.django_db
+def test_a_rewritten_vector_follows_its_products_new_gender(catalog):
+    from recommender.models import ProductEmbedding
+
+    product = catalog.filter(gender="Men").first()
+    version = _indexed_version([product])
+    Product.objects.filter(pk=product.pk).update(gender="Women")
+    vectors.write_embeddings(version, [product.pk], np.ones((1, 256), dtype=np.float32) / 16)
+    assert ProductEmbedding.objects.get(model_version=version, product=product).gender == "Women"

@@ -19,7 +19,6 @@ Also reported: the tail after the last chunk (index build, activation) and the m
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from pathlib import Path
 
 from bench.harness import log, machine_info, print_table, scratch_database, setup_django, write_results
 from bench.shared_data import catalog_dir
+from catalog_format import write_subset
 
 REPO = Path(__file__).resolve().parent.parent
 TYPES = ("Tshirts", "Shirts", "Tops", "Dresses", "Jeans", "Casual Shoes", "Trousers", "Handbags")
@@ -47,23 +47,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def bench_catalog(target: Path, n: int) -> Path:
     """The first `n` products of a few article types (images as symlinks, splits kept)."""
-    source = catalog_dir()
-    (target / "images").mkdir(parents=True, exist_ok=True)
-    splits = json.loads((source / "splits.json").read_text())
-    chosen = []
-    with (source / "products.jsonl").open() as handle:
-        for line in handle:
-            record = json.loads(line)
-            if record["article_type"] in TYPES and len(chosen) < n:
-                chosen.append(record)
-                (target / "images" / f"{record['id']}.jpg").symlink_to(
-                    source / "images" / f"{record['id']}.jpg"
-                )
-    (target / "products.jsonl").write_text("".join(json.dumps(r) + "\n" for r in chosen))
-    ids = {r["id"] for r in chosen}
-    (target / "splits.json").write_text(
-        json.dumps({k: [i for i in v if i in ids] for k, v in splits.items()})
-    )
+    write_subset(catalog_dir(), target, TYPES, n)
     return target
 
 

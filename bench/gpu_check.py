@@ -16,35 +16,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 from bench.harness import store_settings, timed
+from catalog_format import write_subset
 
 
 def make_catalog(target: Path, size: int) -> None:
     """A small catalog folder (same layout) with copied images from the store's CATALOG_DIR."""
     source = Path(store_settings().CATALOG_DIR)
-    splits = json.loads((source / "splits.json").read_text())
-    split_of = {pid: name for name, ids in splits.items() for pid in ids}
-    kinds = {"Tshirts", "Shirts", "Tops", "Dresses", "Kurtas", "Jeans"}
-    chosen = []
-    with (source / "products.jsonl").open() as handle:
-        for line in handle:
-            record = json.loads(line)
-            if record["article_type"] in kinds and len(chosen) < size:
-                chosen.append(record)
-    (target / "images").mkdir(parents=True, exist_ok=True)
-    with (target / "products.jsonl").open("w") as out:
-        for record in chosen:
-            out.write(json.dumps(record) + "\n")
-            shutil.copyfile(
-                source / "images" / f"{record['id']}.jpg", target / "images" / f"{record['id']}.jpg"
-            )
-    subset = {name: [r["id"] for r in chosen if split_of.get(r["id"]) == name] for name in splits}
-    (target / "splits.json").write_text(json.dumps(subset))
+    kinds = ("Tshirts", "Shirts", "Tops", "Dresses", "Kurtas", "Jeans")
+    chosen = write_subset(source, target, kinds, size, copy_images=True)
     print(f"wrote {len(chosen)} products to {target}")
 
 

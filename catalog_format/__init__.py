@@ -9,7 +9,8 @@ without depending on each other.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import shutil
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 PRODUCTS_FILE = "products.jsonl"
@@ -69,3 +70,40 @@ def _parse_line(line: str) -> dict | str:
     if record["id"] <= 0:
         return "id must be a positive integer"
     return record
+
+
+def write_subset(
+    source: Path,
+    target: Path,
+    article_types: Iterable[str],
+    size: int,
+    *,
+    per_type: int | None = None,
+    copy_images: bool = False,
+) -> list[dict]:
+    """A catalog folder in `target` of the first `size` products of `source` (file order) whose
+    article type is one of `article_types`, at most `per_type` of each; images symlinked (copied
+    with `copy_images`, for a folder that must travel) and the splits kept. Returns the records."""
+    kinds = set(article_types)
+    taken = dict.fromkeys(kinds, 0)
+    chosen: list[dict] = []
+    for _, record in iter_product_lines(source):
+        if len(chosen) >= size:
+            break
+        kind = record.get("article_type") if isinstance(record, dict) else None
+        if kind in kinds and (per_type is None or taken[kind] < per_type):
+            taken[kind] += 1
+            chosen.append(record)
+    target = Path(target)
+    (target / "images").mkdir(parents=True, exist_ok=True)
+    for record in chosen:
+        image = image_path(target, record["id"])
+        if copy_images:
+            shutil.copyfile(image_path(source, record["id"]), image)
+        elif not image.exists():
+            image.symlink_to(Path(source).resolve() / "images" / image.name)
+    products_file(target).write_text("".join(json.dumps(r) + "\n" for r in chosen), encoding="utf-8")
+    split_of = read_splits(source)
+    splits = {name: [r["id"] for r in chosen if split_of.get(r["id"]) == name] for name in SPLITS}
+    (target / SPLITS_FILE).write_text(json.dumps(splits), encoding="utf-8")
+    return chosen

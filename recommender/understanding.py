@@ -144,15 +144,19 @@ def _points(q: Q, points: int) -> Combinable:
     return Case(When(q, then=Value(points)), default=Value(0), output_field=IntegerField())
 
 
-def match_count(constraints: Sequence[Constraint]) -> Combinable | None:
-    """How many of the constraints a product meets (None when there are none)."""
-    terms = [_points(condition(c), 1) for c in constraints]
+def _total(terms: list[Combinable]) -> Combinable | None:
+    """The SQL sum of the terms (None for none)."""
     if not terms:
         return None
     score = terms[0]
     for term in terms[1:]:
         score = score + term
     return score
+
+
+def match_count(constraints: Sequence[Constraint]) -> Combinable | None:
+    """How many of the constraints a product meets (None when there are none)."""
+    return _total([_points(condition(c), 1) for c in constraints])
 
 
 def wish_score(constraints: Sequence[Constraint]) -> Combinable | None:
@@ -166,9 +170,4 @@ def wish_score(constraints: Sequence[Constraint]) -> Combinable | None:
         named = named_colours(c)
         if named and len(named) < len(c.value):
             terms.append(_points(Q(base_colour__in=named), 1))
-    if not terms:
-        return None
-    score = terms[0]
-    for term in terms[1:]:
-        score = score + term
-    return score
+    return _total(terms)

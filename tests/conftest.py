@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from catalog_format import write_subset
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_CATALOG = Path(settings.CATALOG_DIR)
@@ -21,34 +24,21 @@ SMALL_CATALOG_TYPES = (
 SMALL_CATALOG_SIZE = 400
 
 
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now (for a server a test starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def build_small_catalog(target: Path, size: int = SMALL_CATALOG_SIZE) -> Path:
     """A real-data catalog folder of `size` products (same layout; images are symlinks).
 
     Products are taken in file order from a few article types so that triplet mining finds
     pairs, and every split is represented.
     """
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "images").mkdir(exist_ok=True)
-    splits = json.loads((SHARED_CATALOG / "splits.json").read_text())
-    split_of = {pid: name for name, ids in splits.items() for pid in ids}
-    per_type = {t: 0 for t in SMALL_CATALOG_TYPES}
     quota = size // len(SMALL_CATALOG_TYPES) + 1
-    chosen = []
-    with (SHARED_CATALOG / "products.jsonl").open() as handle:
-        for line in handle:
-            record = json.loads(line)
-            kind = record["article_type"]
-            if kind in per_type and per_type[kind] < quota and len(chosen) < size:
-                per_type[kind] += 1
-                chosen.append(record)
-    with (target / "products.jsonl").open("w") as out:
-        for record in chosen:
-            out.write(json.dumps(record) + "\n")
-            link = target / "images" / f"{record['id']}.jpg"
-            if not link.exists():
-                link.symlink_to(SHARED_CATALOG / "images" / f"{record['id']}.jpg")
-    small_splits = {name: [r["id"] for r in chosen if split_of.get(r["id"]) == name] for name in splits}
-    (target / "splits.json").write_text(json.dumps(small_splits))
+    write_subset(SHARED_CATALOG, target, SMALL_CATALOG_TYPES, size, per_type=quota)
     return target
 
 

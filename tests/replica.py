@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -22,6 +21,8 @@ from pathlib import Path
 import psycopg
 from django.db import connection, connections
 
+from tests.conftest import free_port
+
 
 def _bin_dir() -> Path:
     from config.embedded import _pgserver
@@ -33,12 +34,6 @@ def _bin_dir() -> Path:
 def _as_server_user() -> dict:
     """The embedded server runs as `pgserver` when tests run as root; so must its replica."""
     return {"user": "pgserver"} if os.geteuid() == 0 else {}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -78,7 +73,7 @@ def streaming_replica() -> Iterator[Replica]:
     user = _as_server_user()
     if user:
         shutil.chown(folder, user["user"])
-    bin_dir, data, port = _bin_dir(), folder / "data", _free_port()
+    bin_dir, data, port = _bin_dir(), folder / "data", free_port()
     run = {"check": True, "cwd": folder, "capture_output": True, **user}
     subprocess.run(
         [bin_dir / "pg_basebackup", "-h", primary["HOST"], "-U", "postgres", "-D", data, "-R",

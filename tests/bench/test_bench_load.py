@@ -2,18 +2,11 @@
 database: real gunicorn, real locust, the stock checks, and the store left as it was."""
 
 import json
-import socket
 
 import pytest
 
 from shop.models import Order, ProductSize
-from tests.conftest import make_version
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.conftest import free_port, make_version
 
 
 @pytest.mark.slow
@@ -27,7 +20,7 @@ def test_load_benchmark_smoke(catalog, trained_checkpoint, tmp_path, run_bench, 
     out = tmp_path / "load.json"
     done = run_bench(
         "load", "--users", "3", "--spawn-rate", "3", "--duration", "10", "--workers", "1",
-        "--hot-sizes", "4", "--port", str(_free_port()), "--json", str(out),
+        "--hot-sizes", "4", "--port", str(free_port()), "--json", str(out),
         env=test_database_env,
     )  # fmt: skip
     report = json.loads(out.read_text())

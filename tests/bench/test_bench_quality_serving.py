@@ -1,21 +1,14 @@
 """Smoke runs of bench.retrieval and bench.serving with tiny sizes, so they cannot rot."""
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from tests.conftest import make_version
+from tests.conftest import free_port, make_version
 
 FASHION_IQ = Path(settings.CATALOG_DIR).parent / "fashion-iq"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.mark.slow
@@ -68,7 +61,7 @@ def test_serving_benchmark_smoke(catalog, trained_checkpoint, tmp_path, run_benc
     out = tmp_path / "serving.json"
     run_bench(
         "serving", "--workers", "1", "--requests", "6", "--concurrency", "1", "2",
-        "--port", str(_free_port()), "--json", str(out),
+        "--port", str(free_port()), "--json", str(out),
         env=test_database_env,
     )  # fmt: skip
     report = json.loads(out.read_text())

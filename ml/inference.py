@@ -3,8 +3,9 @@ query vector the store searches with. The store and the evaluation both call it,
 benchmark measures is what shoppers get.
 
 - `normalise_text`: whitespace collapsed (done once, here).
-- caption features: the frozen text encoder's output, cached per process (LRU) because shoppers
-  repeat texts; the encoder is shared by all model versions, so the cache is too.
+- caption features: the frozen text encoder's output (run by ONNX Runtime on CPU, ml.text_onnx),
+  cached per process (LRU) because shoppers repeat texts; the encoder is shared by all model
+  versions, so the cache is too.
 - `composed_query`: normalize(ref + text) through the model's composer; blank text gives the
   (normalised) reference itself ("more like this").
 - `caption_vector`: the caption embedding alone (text-only and seed-scoring baselines).
@@ -29,29 +30,35 @@ def normalise_text(text: str | None) -> str:
 
 
 @lru_cache(maxsize=TEXT_CACHE_SIZE)
-def _caption_features(device: str, text: str) -> torch.Tensor:
+def _caption_features(device: str, cache_root: str | None, text: str) -> torch.Tensor:
     from ml.cache import text_features
-    from ml.encoders import get_text_encoder
+    from ml.text_onnx import get_query_text_encoder
 
     with torch.inference_mode():
-        return torch.from_numpy(text_features([text], get_text_encoder(device)))
+        return torch.from_numpy(text_features([text], get_query_text_encoder(device, cache_root)))
 
 
 def caption_features(model: RetrievalModel, text: str) -> torch.Tensor:
-    """[1, 384] frozen text-encoder features of a normalised text, on the model's device."""
-    return _caption_features(str(model.device), text).to(model.device)
+    """[1, 384] frozen text-encoder features of a normalised text, on the model's device (the
+    query encoder: ONNX Runtime on CPU, with the model's feature cache holding its graph)."""
+    cache_root = str(model.cache.root) if model.cache is not None else None
+    return _caption_features(str(model.device), cache_root, text).to(model.device)
 
 
 @torch.inference_mode()
-def composed_query(model: RetrievalModel, reference_vector: np.ndarray, text: str) -> np.ndarray:
-    """The query vector for "like `reference_vector`, but `text`" (float32, L2-normalised)."""
+def composed_query(
+    model: RetrievalModel, reference_vector: np.ndarray, text: str, features: torch.Tensor | None = None
+) -> np.ndarray:
+    """The query vector for "like `reference_vector`, but `text`" (float32, L2-normalised).
+    `features`: the text's caption_features when the caller already has them."""
     reference = torch.as_tensor(np.asarray(reference_vector, dtype=np.float32), device=model.device)
     reference = F.normalize(reference.reshape(1, -1), dim=-1)
     text = normalise_text(text)
     if not text:
         return reference[0].cpu().numpy()
     model.eval()
-    return model.compose(reference, caption_features(model, text))[0].cpu().numpy()
+    features = caption_features(model, text) if features is None else features
+    return model.compose(reference, features)[0].cpu().numpy()
 
 
 @torch.inference_mode()

@@ -8,14 +8,17 @@ so a switch of the active version does not thrash).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import torch
 from django.conf import settings
 
 from ml.checkpoint import load_model as load_checkpoint
+from ml.inference import caption_features, normalise_text
 from ml.model import RetrievalModel
 
 logger = logging.getLogger(__name__)
@@ -40,6 +43,24 @@ def load_model(checkpoint_path: str) -> RetrievalModel:
         else:
             _models.move_to_end(checkpoint_path)
         return model
+
+
+# One thread per process encodes texts while the request goes on (created after a fork: threads
+# do not survive one).
+_encoder_thread: dict[int, ThreadPoolExecutor] = {}
+
+
+def encode_soon(model: RetrievalModel, text: str) -> Future | None:
+    """Start encoding a request's text on a background thread: the encoder (ONNX Runtime) releases
+    the GIL, so on a machine with a spare core the encoding overlaps the request's database reads
+    (bench.serving). The future gives caption_features(model, text); None for a blank text."""
+    if not normalise_text(text):
+        return None
+    with _models_lock:
+        pool = _encoder_thread.get(os.getpid())
+        if pool is None:
+            pool = _encoder_thread[os.getpid()] = ThreadPoolExecutor(1, thread_name_prefix="text-encoder")
+    return pool.submit(caption_features, model, normalise_text(text))
 
 
 def warm_up() -> str | None:

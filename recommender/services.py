@@ -79,8 +79,9 @@ class Stopwatch:
         self._last = time.perf_counter()
 
     def lap(self, name: str) -> None:
+        """The time since the last lap, added to `name`'s."""
         now = time.perf_counter()
-        self.laps[name] = (now - self._last) * 1000.0
+        self.laps[name] = self.laps.get(name, 0.0) + (now - self._last) * 1000.0
         self._last = now
 
 
@@ -188,7 +189,7 @@ def checked_request(text: str, limit: int, relax: tuple[str, ...]) -> str:
 def search(
     candidates: QuerySet[Product],
     version: ModelVersion,
-    query: np.ndarray,
+    query: vectors.QueryVector,
     limit: int,
     interpretation: Interpretation,
     reference: Product,
@@ -198,7 +199,8 @@ def search(
     """The one SQL query: the request's conditions on the candidates, ordered by the wishes
     met, then by distance to the query, products sharing the reference's other attributes brought
     closer. `gender`: the shopper's gender filter (the candidates all have it), which a large
-    version answers from that gender's own index."""
+    version answers from that gender's own index. `query`: the vector, or a function giving it
+    once the SQL is compiled."""
     constraints = interpretation.constraints
     kept = understanding.kept_attributes(reference, interpretation)
     return vectors.nearest(
@@ -234,18 +236,26 @@ def recommend(
     clock = Stopwatch()
     version, using = serving_version(version)
     product, is_last_purchase = resolve_reference(reference, user)
-    ref = reference_vector(version, product, using)
     filters = filters or ProductFilters()
+    clock.lap("lookup")
+    interpretation = understanding.understand(text, product, relax=set(relax) | overridden_category(filters))
+    clock.lap("understand")
+    model = runtime.load_model(version.checkpoint_path)
+    model_text = interpretation.wish_text if interpretation.understood else ""
+    encoding = runtime.encode_soon(model, model_text)  # meanwhile, the reads below
+    ref = reference_vector(version, product, using)
     shopper = user if (exclude_purchased and user is not None and user.is_authenticated) else None
     candidates = candidate_products(
         filters, exclude_ids=(product.pk,), exclude_purchased_by=shopper, within=scope.within
     ).using(using)
     clock.lap("lookup")
-    interpretation = understanding.understand(text, product, relax=set(relax) | overridden_category(filters))
-    clock.lap("understand")
-    model_text = interpretation.wish_text if interpretation.understood else ""
-    query = composed_query(runtime.load_model(version.checkpoint_path), ref, model_text)
-    clock.lap("encode")
+
+    def query() -> np.ndarray:  # called by the search once its SQL is compiled
+        clock.lap("search")
+        vector = composed_query(model, ref, model_text, encoding.result() if encoding else None)
+        clock.lap("encode")  # what the text's encoding took beyond the work above, and composing
+        return vector
+
     results = search(
         candidates, version, query, limit, interpretation, product, exact=scope.exact, gender=filters.gender
     )

@@ -9,6 +9,8 @@ so a query for one version walks an index of exactly its rows.
 from __future__ import annotations
 
 import io
+import secrets
+from collections.abc import Callable
 
 import numpy as np
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -165,6 +167,12 @@ def index_rows(version: ModelVersion, using: str = DEFAULT_DB_ALIAS) -> int:
     return _index_rows[key]
 
 
+def _may_have_gender_indexes(rows: int) -> bool:
+    """Whether a version whose index holds `rows` vectors (the planner's estimate) may have
+    per-gender indexes: a smaller one never has, and its requests skip the lookup."""
+    return rows == 0 or rows >= 0.9 * GENDER_INDEXES_FROM  # 0: not known yet, so look
+
+
 def stored_vector(
     version: ModelVersion, product: Product, using: str = DEFAULT_DB_ALIAS
 ) -> np.ndarray | None:
@@ -187,10 +195,16 @@ def with_vector_of(
     return products.filter(embeddings__model_version_id=version.pk, **of_gender)
 
 
+QueryVector = np.ndarray | Callable[[], np.ndarray]
+# Stands for the query vector while the SQL is compiled (recommender.vectors.nearest): random, so
+# no value a request sends can be mistaken for it.
+_QUERY_PLACEHOLDER = f"[query vector {secrets.token_hex(16)}]"
+
+
 def nearest(
     products: QuerySet[Product],
     version: ModelVersion,
-    query: np.ndarray,
+    query: QueryVector,
     limit: int,
     *,
     exact: bool = False,
@@ -212,37 +226,44 @@ def nearest(
     `ef_search` overrides the one chosen from the version's size (benchmarks sweep it). `gender`:
     every product in `products` has it (a shopper's filter); the search then walks that gender's
     partial index where the version has one.
+
+    `query` may be a function giving the vector: it is called once the SQL is compiled, so a
+    request's text can still be encoding meanwhile (recommender.services.recommend).
     """
     using = products.db
-    by_gender = gender if gender and not exact and index_exists(version, using, gender) else None
+    rows = index_rows(version, using)
+    by_gender = gender if gender and not exact and _may_have_gender_indexes(rows) else None
+    by_gender = by_gender if by_gender and index_exists(version, using, by_gender) else None
     nearest_first = (
         with_vector_of(products, version, by_gender)
-        .annotate(distance=CosineDistance("embeddings__embedding", np.asarray(query, dtype=np.float32)))
+        .annotate(distance=CosineDistance("embeddings__embedding", Value(_QUERY_PLACEHOLDER)))
         .order_by("distance")
     )
+    if rank_first is None:
+        sql, params = nearest_first[:limit].query.sql_with_params()
+    else:
+        closer_score, weight = closer or (Value(0), 0.0)
+        scored = nearest_first.annotate(rank_first=rank_first, closer=closer_score)
+        sql, params = _reranked(scored, limit, look_first, weight)
+    vector = vector_literal(np.asarray(query() if callable(query) else query, dtype=np.float32))
+    params = tuple(vector if p == _QUERY_PLACEHOLDER else p for p in params)
+    ef_search = ef_search or ef_search_for(rows)
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         # Iterative scan: when conditions reject rows, the HNSW scan continues instead of
         # returning fewer than `limit` results. strict_order keeps exact distance order.
-        cursor.execute("SET LOCAL hnsw.iterative_scan = strict_order")
-        ef_search = ef_search or ef_search_for(index_rows(version, using))
-        cursor.execute(f"SET LOCAL hnsw.ef_search = {int(ef_search)}")
-        if exact:
-            cursor.execute("SET LOCAL enable_indexscan = off")
-        if rank_first is None:
-            rows = list(nearest_first[:limit])
-        else:
-            closer_score, weight = closer or (Value(0), 0.0)
-            scored = nearest_first.annotate(rank_first=rank_first, closer=closer_score)
-            rows = list(_reranked(scored, limit, look_first, weight, using))
-        return [(p, 1.0 - float(p.distance)) for p in rows]
+        settings = ["hnsw.iterative_scan = strict_order", f"hnsw.ef_search = {int(ef_search)}"]
+        settings += ["enable_indexscan = off"] if exact else []
+        cursor.execute("; ".join(f"SET LOCAL {setting}" for setting in settings))  # one round trip
+        found = list(Product.objects.raw(sql, params, using=using))
+    return [(p, 1.0 - float(p.distance)) for p in found]
 
 
-def _reranked(scored: QuerySet[Product], limit: int, look_first: Q | None, weight: float, using: str):
-    """The pool of nearest products (and the nearest meeting `look_first`), best score first."""
+def _reranked(scored: QuerySet[Product], limit: int, look_first: Q | None, weight: float) -> tuple[str, list]:
+    """SQL of the pool of nearest products (and the nearest meeting `look_first`), best score first."""
     parts = [scored[: max(RERANK_POOL, 4 * limit)].query.sql_with_params()]
     if look_first is not None:
         parts.append(scored.filter(look_first)[:limit].query.sql_with_params())
     union = " UNION ".join(f"({sql})" for sql, _ in parts)
     params = [p for _, part_params in parts for p in part_params]
     ranked = f"SELECT * FROM ({union}) AS pool ORDER BY rank_first DESC, distance - %s * closer LIMIT %s"
-    return Product.objects.raw(ranked, (*params, weight, limit), using=using)
+    return ranked, [*params, weight, limit]

@@ -9,6 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 
 SEARCH_CONFIG = "english"
@@ -86,6 +87,8 @@ class Product(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["gender", "article_type"]),
+            # Filters match an article type in any case (article_type__iexact: UPPER(...) = ...).
+            models.Index(Upper("article_type"), name="product_article_type_ci"),
             GinIndex(fields=["search_vector"], name="product_search_gin"),
         ]
         constraints = [

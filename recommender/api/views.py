@@ -2,7 +2,6 @@
 
 import time
 
-from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import permissions, status
@@ -18,7 +17,7 @@ from recommender.api.serializers import (
     RetrainRequestSerializer,
 )
 from recommender.models import ModelVersion
-from shop.api.serializers import ErrorSerializer, ProductListSerializer, ProductSummarySerializer
+from shop.api.serializers import ErrorSerializer, product_cards
 from shop.api.views import EXAMPLE_PRODUCT
 
 ERROR = OpenApiResponse(ErrorSerializer, description='JSON error: {"error": "...", "detail": {...}}')
@@ -90,20 +89,18 @@ class RecommendationView(APIView):
             return Response({"error": str(exc)}, status=exc.status_code)
         started = time.perf_counter()
         context = {"request": request}
-        # Sizes with stock come with every result (one query for all of them), and one
-        # many=True serializer: DRF builds the fields once, not once per product.
-        found = [p for p, _ in recommendation.results]
-        prefetch_related_objects(found, "sizes")
-        products = ProductListSerializer(found, many=True, context=context)
+        # Sizes with stock come with every result (one query for all of them); the cards are
+        # built as ProductListSerializer would, without its per-field cost (shop.api.serializers).
+        cards = product_cards([p for p, _ in recommendation.results], context)
         body = {
-            "reference": ProductSummarySerializer(recommendation.reference, context=context).data,
+            "reference": product_cards([recommendation.reference], context, sizes=False)[0],
             "reference_is_last_purchase": recommendation.reference_is_last_purchase,
             "text": recommendation.text,
             "model_version": recommendation.model_version.name,
             "interpretation": interpretation_data(recommendation.interpretation),
             "results": [
                 {"product": product, "score": round(score, 6)}
-                for product, (_, score) in zip(products.data, recommendation.results, strict=True)
+                for product, (_, score) in zip(cards, recommendation.results, strict=True)
             ],
         }
         timings = {**recommendation.timings, "serialize": (time.perf_counter() - started) * 1000.0}

@@ -169,3 +169,24 @@ def test_inactive_and_unknown_products_are_404_json(api, catalog):
     assert_json_error(api.get(f"{LIST}987654321/"), 404)
     ids = {p["id"] for p in api.get(LIST, {"page_size": 100, "q": product.name}).json()["results"]}
     assert product.pk not in ids
+
+
+def test_product_cards_are_what_the_list_serializer_gives(catalog, rf):
+    """The recommendation API's fast cards stay the schema's ProductListSerializer shape, value
+    for value: with and without a discount, picture or stock, and as a summary without sizes."""
+    from django.db.models import prefetch_related_objects
+
+    from shop.api.serializers import ProductListSerializer, ProductSummarySerializer, product_cards
+
+    products = list(catalog.order_by("pk")[:40])
+    products[0].discounted_price = products[0].price * Decimal("0.675")  # a price that must round
+    products[1].discounted_price, products[2].image = None, ""
+    products[3].sizes.update(stock=0)
+    prefetch_related_objects(products, "sizes")  # for the serializer
+    assert any(p.discounted_price is not None for p in products[3:])
+    context = {"request": rf.get("/api/v1/recommendations/")}
+    listed = ProductListSerializer(products, many=True, context=context).data
+    assert product_cards(products, context) == listed
+    assert product_cards(products, context, sizes=False) == ProductSummarySerializer(
+        products, many=True, context=context
+    ).data

@@ -28,3 +28,14 @@ def test_warm_up_without_a_usable_model_lets_the_server_start(empty_cache):
     ModelVersion.objects.create(status=ModelVersion.Status.ACTIVE, checkpoint_path="/nonexistent/ckpt")
     assert runtime.warm_up() is None  # a checkpoint that cannot be loaded is logged, not raised
     assert not empty_cache
+
+
+@pytest.mark.slow
+def test_a_text_encoded_in_the_background_is_the_text_encoded_here(active_model):
+    from ml.inference import caption_features
+
+    model = runtime.load_model(active_model.checkpoint_path)
+    pending = runtime.encode_soon(model, "  in navy,   not striped ")
+    assert pending is not None
+    assert pending.result(timeout=30).equal(caption_features(model, "in navy, not striped"))
+    assert runtime.encode_soon(model, "   ") is None  # "more like this": nothing to encode

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from django.db import connection
+from django.db.models import Value
 
 from recommender import vectors
 from recommender.models import ModelVersion
@@ -50,7 +51,8 @@ def test_nearest_sets_ef_search_from_the_index_size(catalog, monkeypatch):
         found = vectors.nearest(filter_products(ProductFilters()), version, query, 5)
         vectors.nearest(filter_products(ProductFilters()), version, query, 5, ef_search=300)
     assert len(found) == 5
-    assert "SET LOCAL hnsw.ef_search = 37" in statements and "SET LOCAL hnsw.ef_search = 300" in statements
+    sent = "\n".join(statements)
+    assert "SET LOCAL hnsw.ef_search = 37" in sent and "SET LOCAL hnsw.ef_search = 300" in sent
 
 
 def _index_names(version: ModelVersion) -> set[str]:
@@ -104,3 +106,33 @@ def test_a_rewritten_vector_follows_its_products_new_gender(catalog):
     Product.objects.filter(pk=product.pk).update(gender="Women")
     vectors.write_embeddings(version, [product.pk], np.ones((1, 256), dtype=np.float32) / 16)
     assert ProductEmbedding.objects.get(model_version=version, product=product).gender == "Women"
+
+
+@pytest.mark.django_db
+def test_a_query_given_as_a_function_is_asked_for_once_the_sql_is_compiled(catalog):
+    """recommend() lets the text encode while the SQL compiles: the answer is the same as with
+    the vector given up front, and the function runs once, before the one search statement."""
+    products = list(catalog)
+    version = _indexed_version(products)
+    vectors.build_index(version)
+    query = np.asarray(vectors.stored_vector(version, products[3]))
+    statements: list[str] = []
+    asked_after: list[int] = []
+
+    def later() -> np.ndarray:
+        asked_after.append(len(statements))
+        return query
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    candidates = filter_products(ProductFilters())
+    with connection.execute_wrapper(record):
+        found = vectors.nearest(candidates, version, later, 10, rank_first=Value(0))
+    expected = vectors.nearest(candidates, version, query, 10, rank_first=Value(0))
+    assert [(p.pk, round(s, 6)) for p, s in found] == [(p.pk, round(s, 6)) for p, s in expected]
+    assert found[0][0].pk == products[3].pk
+    assert len(asked_after) == 1  # once, before the search statement was sent
+    before, after = statements[: asked_after[0]], statements[asked_after[0] :]
+    assert not any("<=>" in sql for sql in before) and any("<=>" in sql for sql in after)

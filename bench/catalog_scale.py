@@ -91,8 +91,7 @@ FROM bench_stage g JOIN bench_seed s ON s.idx = g.category,
 
 def load_catalog(url: str, seed: catalog_gen.Seed, catalog: catalog_gen.Catalog, version_id: int) -> float:
     """Products (metadata of their seed, price within +-15%) and their vectors of `version_id`;
-    seconds. The vector rows get their gender as the store writes it, and (scratch only) their
-    article type, for the article-type partial index."""
+    seconds. The vector rows get their gender and article type as the store writes them."""
     import psycopg
 
     from bench.scale import copy_binary
@@ -104,7 +103,6 @@ def load_catalog(url: str, seed: catalog_gen.Seed, catalog: catalog_gen.Catalog,
         copy_binary(conn, "bench_stage", "vector", catalog.vectors, catalog.source.astype(np.int32))
         cols = ", ".join(SEED_COLUMNS)
         conn.execute(PRODUCTS_SQL.format(cols=cols, scols=", ".join(f"s.{c}" for c in SEED_COLUMNS)))
-        conn.execute("ALTER TABLE recommender_productembedding ADD COLUMN article_type text")
         conn.execute(
             "INSERT INTO recommender_productembedding (product_id, model_version_id, embedding, created_at,"
             " gender, article_type) SELECT g.id, %s, g.embedding, now(), p.gender, p.article_type"
@@ -118,8 +116,8 @@ def load_catalog(url: str, seed: catalog_gen.Seed, catalog: catalog_gen.Catalog,
 
 
 def build_store_index(version, mwm: str) -> dict:
-    """The store's own index build (vectors.build_index: the version's index, and per-gender ones
-    from GENDER_INDEXES_FROM vectors on), leader + 1 worker; seconds and MiB."""
+    """The store's own index build (vectors.build_index: the version's index, and per-gender and
+    per-type ones from GENDER_INDEXES_FROM vectors on), leader + 1 worker; seconds and MiB."""
     from django.db import connection
 
     from recommender import vectors
@@ -144,7 +142,8 @@ def build_store_index(version, mwm: str) -> dict:
         "products_mib": round(products_bytes / 2**20, 1),
         "build_s": round(clock.seconds, 2),
         "index_mib": sizes.pop(vectors.index_name(version)),
-        "gender_indexes_mib": sizes,
+        "hnsw_build": vectors.hnsw_build(vectors.index_rows(version)),  # (m, ef_construction)
+        "partial_indexes_mib": sizes,
     }
 
 
@@ -159,6 +158,10 @@ def choose_filters(catalog: catalog_gen.Catalog) -> dict[str, dict]:
         v, c = np.unique(values, return_counts=True)
         return str(v[np.argsort(-c, kind="stable")[min(rank, len(v) - 1)]])
 
+    def nearest_share(values: np.ndarray, share: float) -> str:
+        v, c = np.unique(values, return_counts=True)
+        return str(v[np.argmin(np.abs(c / len(values) - share))])
+
     # The second gender: most reference products are of the first, so its rows are mostly far
     # from the query (a shopper on a men's product asking for women's), the harder case.
     gender, article_type = commonest(catalog.gender, 1), commonest(catalog.article_type)
@@ -166,6 +169,8 @@ def choose_filters(catalog: catalog_gen.Catalog) -> dict[str, dict]:
     values, counts = np.unique(pairs, return_counts=True)
     pair = str(values[np.argmin(np.abs(counts / len(catalog) - 0.01))])
     rare_gender, rare_type = pair.split("|", 1)
+    # A type too small for its own index at 1M (vectors.TYPE_INDEX_MIN_ROWS): compared one by one.
+    small_type = nearest_share(catalog.article_type, 0.005)
     out = {
         "none": {"gender": None, "article_type": None, "mask": np.ones(len(catalog), dtype=bool)},
         "gender": {"gender": gender, "article_type": None, "mask": catalog.gender == gender},
@@ -175,6 +180,9 @@ def choose_filters(catalog: catalog_gen.Catalog) -> dict[str, dict]:
             "mask": catalog.article_type == article_type,
         },
         "1%": {"gender": rare_gender, "article_type": rare_type, "mask": pairs == pair},
+        "small type": {
+            "gender": None, "article_type": small_type, "mask": catalog.article_type == small_type
+        },
     }
     for f in out.values():
         f["share"] = round(float(f["mask"].mean()), 4)
@@ -214,7 +222,7 @@ def store_nearest(
     version, catalog: catalog_gen.Catalog, flt: dict, ef_search: int
 ) -> Callable[[int], list[int]]:
     """The store's query path for reference row r: candidate_products(filters) + vectors.nearest
-    (with the gender filter passed on, as services.search does)."""
+    (with the gender and type filters passed on, as services.search does)."""
     from recommender import vectors
     from recommender.services import candidate_products
     from shop.selectors import ProductFilters
@@ -224,7 +232,8 @@ def store_nearest(
     def run(r: int) -> list[int]:
         candidates = candidate_products(filters, exclude_ids=(r + 1,))
         found = vectors.nearest(
-            candidates, version, catalog.vectors[r], K, ef_search=ef_search, gender=filters.gender
+            candidates, version, catalog.vectors[r], K, ef_search=ef_search, gender=filters.gender,
+            article_type=filters.article_type,
         )
         return [p.pk for p, _ in found]
 
@@ -251,6 +260,8 @@ def partial_index(version, flt: dict) -> float:
     from recommender.vectors import index_exists
 
     if not flt["article_type"] and index_exists(version, gender=flt["gender"]):
+        return 0.0
+    if not flt["gender"] and index_exists(version, article_type=flt["article_type"]):
         return 0.0
     values = "_".join(str(flt[c]) for c in ("gender", "article_type") if flt[c])
     name = "bench_part_" + "".join(ch for ch in values if ch.isalnum() or ch == "_").lower()
@@ -292,8 +303,10 @@ def store_plan(version, catalog: catalog_gen.Catalog, flt: dict) -> str:
     from shop.selectors import ProductFilters
 
     candidates = candidate_products(ProductFilters(gender=flt["gender"], article_type=flt["article_type"]))
+    by_type = flt["article_type"] and vectors.index_exists(version, article_type=flt["article_type"])
     gender = flt["gender"] if flt["gender"] and vectors.index_exists(version, gender=flt["gender"]) else None
-    query = vectors.with_vector_of(candidates, version, gender).annotate(
+    by_type, gender = (flt["article_type"], None) if by_type else (None, gender)
+    query = vectors.with_vector_of(candidates, version, gender, by_type).annotate(
         distance=CosineDistance("embeddings__embedding", catalog.vectors[0])
     )
     plan = query.order_by("distance")[:K].explain()
@@ -328,7 +341,8 @@ def strategies(version, catalog, name: str, flt: dict, args) -> dict[str, tuple[
             plan_of(version, catalog, iterative),
         ),
     }
-    if name != "none" and len(catalog) <= args.partial_max:
+    out = {k: v for k, v in out.items() if k in args.strategies}
+    if name != "none" and len(catalog) <= args.partial_max and "partial" in args.strategies:
         seconds = partial_index(version, flt)
         log(f"  partial index for {name} built in {seconds:.1f} s")
         partial = " ".join(f"AND e.{c} AND p.{c}" for c in conds)  # the index's condition, the store's
@@ -428,7 +442,7 @@ def bench_size(url: str, seed: catalog_gen.Seed, n: int, args) -> dict:
 
 def hnsw_variants(version, catalog, filters: dict, rows: np.ndarray, args) -> list[dict]:
     """The version's index rebuilt with other m / ef_construction (same name: the store's path
-    walks it), the unfiltered and article-type queries through nearest() again."""
+    walks it), the unfiltered queries through nearest() again (filters walk their own indexes)."""
     from django.db import connection
 
     from recommender.vectors import index_name
@@ -444,7 +458,7 @@ def hnsw_variants(version, catalog, filters: dict, rows: np.ndarray, args) -> li
                 f"WHERE model_version_id = {int(version.pk)}"
             )
         log(f"  m={m}, ef_construction={ef_construction}: built in {clock.seconds:.1f} s")
-        for name in ("none", "article_type"):
+        for name in ("none",):
             truth = exact_ids(catalog, rows, filters[name]["mask"])
             for ef in args.ef_search:
                 got = measure(store_nearest(version, catalog, filters[name], ef), rows, truth)
@@ -494,12 +508,18 @@ def run(args: argparse.Namespace) -> dict:
 
 
 def params(args: argparse.Namespace) -> dict:
+    from recommender import vectors
+
     return {
         "k": K,
         "ef_search": args.ef_search,
         "queries": args.queries,
         "recommend_queries": args.recommend_queries,
-        "hnsw": "m=16, ef_construction=64 (the store's build_index)",
+        "hnsw": "the store's build_index: (m, ef_construction) by each graph's size, "
+        f"{vectors.HNSW_BUILD_BY_SIZE} (up to, m, ef_construction), else {vectors.HNSW_BUILD_LARGE}",
+        "partial_indexes": f"per gender and per type of {vectors.TYPE_INDEX_MIN_ROWS}+ vectors, "
+        f"from {vectors.GENDER_INDEXES_FROM} vectors",
+        "strategies": args.strategies,
         "hnsw_variants": args.hnsw_variants,
         "variants_max": args.variants_max,
         "maintenance_work_mem": args.maintenance_work_mem,
@@ -539,6 +559,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--checkpoint", default=None, help="model folder for --vectors checkpoint")
     p.add_argument("--catalog", default=None, help="real catalog folder (default CATALOG_DIR)")
     p.add_argument("--partial-max", type=int, default=1_000_000, help="largest size given partial indexes")
+    p.add_argument(
+        "--strategies", nargs="+", choices=["store", "iterative", "partial"],
+        default=["store", "iterative", "partial"], help="query strategies to measure (default: all)",
+    )  # fmt: skip
     p.add_argument("--hnsw-variants", nargs="*", default=["24:128"], help="m:ef_construction to rebuild with")
     p.add_argument("--variants-max", type=int, default=100_000, help="largest size given the variants")
     p.add_argument("--maintenance-work-mem", default="3GB")

@@ -4,7 +4,8 @@
 
 A generated section sits between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` in a Markdown
 file; everything between the two markers is replaced. Sections: `retrieval` (bench.retrieval),
-`serving` (bench.serving), `language` and `language-test` (bench.language, dev and final),
+`serving` (bench.serving), `text-encoder` (bench.text_encoder), `language` and `language-test`
+(bench.language, dev and final),
 `language-summary` (the README's short table), `selection` (one bench.language run per
 candidate in bench/results/selection/), `embedding` (bench.embedding, docs/SCALING.md),
 `catalog-scale` (bench.catalog_scale).
@@ -163,6 +164,20 @@ def serving_section(result: dict) -> str:
     )
 
 
+def text_encoder_section(result: dict) -> str:
+    """bench.text_encoder: one query text at a time on PyTorch and on ONNX Runtime."""
+    rows = [[r["runtime"], str(r["texts"]), str(r["passes"]), f"{r['p50']:.1f}", f"{r['p99']:.1f}"]
+            for r in result["results"]]  # fmt: skip
+    gap = result["onnx_vs_pytorch"]
+    return (
+        f"One shopper text at a time (median {result['tokens_median']:.0f} tokens, at most "
+        f"{result['tokens_max']}), one thread, `{result['encoder']}`:\n\n"
+        + _table(["runtime", "texts", "passes", "p50 ms", "p99 ms"], rows)
+        + f"\n\nONNX Runtime's features differ from PyTorch's by at most {gap['max_abs_difference']:.1e} "
+        f"(lowest cosine {gap['min_cosine']:.7f}): the same features, so the same answers."
+    )
+
+
 def embedding_section(result: dict) -> str:
     """bench.embedding: a version embedded in chunks by 1 or 2 workers, cold and warm features."""
     rows = [
@@ -207,14 +222,21 @@ def _size_header(size: dict) -> str:
         for name, f in size["filters"].items()
         if name != "none"
     )
-    by_gender = sum(size.get("gender_indexes_mib", {}).values())
+    partial = sum(_partial_mib(size).values())
+    m, ef_construction = size.get("hnsw_build", (16, 64))
     return (
         f"**{size['n']:,} products** (load average {size.get('loadavg_at_start')} at its start): "
         f"loaded in {size['load_s']:.0f} s, the store's HNSW indexes built in {size['build_s']:.0f} s "
-        f"({size['index_mib']:.0f} MiB, per gender {by_gender:.0f} MiB); "
+        f"(the version's: m={m}, ef_construction={ef_construction}, {size['index_mib']:.0f} MiB; "
+        f"partial ones per gender and type: {len(_partial_mib(size))}, {partial:.0f} MiB); "
         f"`recommend()`'s `store` rows ran at ef_search {size['store_ef_search']}, the store's choice "
         f"then (now {store_ef_search(size['n'])}). Filters: {filters}."
     )
+
+
+def _partial_mib(size: dict) -> dict[str, float]:
+    """Partial indexes and their MiB (older results: per gender only)."""
+    return size.get("partial_indexes_mib", size.get("gender_indexes_mib", {}))
 
 
 def catalog_scale_queries(size: dict) -> str:
@@ -256,11 +278,10 @@ def catalog_scale_section(result: dict) -> str:
 
 def _variants(size: dict) -> str:
     """The store's nearest() after rebuilding the index with other m / ef_construction."""
-    base = [
-        r for r in size["queries"] if r["strategy"] == "store" and r["filter"] in ("none", "article_type")
-    ]
+    base = [r for r in size["queries"] if r["strategy"] == "store" and r["filter"] == "none"]
+    m, ef_construction = size.get("hnsw_build", (16, 64))
     rows = [
-        ["16", "64", f"{size['build_s']:.0f}", r["filter"], str(r["ef_search"]), _cell([r])] for r in base
+        [str(m), str(ef_construction), "(store)", r["filter"], str(r["ef_search"]), _cell([r])] for r in base
     ]
     rows += [[str(r["m"]), str(r["ef_construction"]), f"{r['build_s']:.0f}", r["filter"], str(r["ef_search"]),
               _cell([r])] for r in size["hnsw_variants"]]  # fmt: skip
@@ -269,7 +290,7 @@ def _variants(size: dict) -> str:
     )
 
 
-FILTERS = ("none", "gender", "article_type", "1%")
+FILTERS = ("none", "gender", "article_type", "1%", "small type")
 
 
 def _cell(rows: list[dict], **match) -> str:
@@ -293,8 +314,8 @@ def store_ef_search(n: int) -> int:
 
 def catalog_scale_summary(result: dict) -> str:
     """The store's own path at the ef_search it chooses now, per size (docs/SCALING.md)."""
-    header = ["products", "ef_search", "index build s", "index MiB (+ per gender)", "vectors table MiB",
-              "KiB per product", "no filter", "gender", "article type", "1% filter",
+    header = ["products", "ef_search", "index build s", "index MiB (+ partial)", "vectors table MiB",
+              "KiB per product", "no filter", "gender", "article type", "1% filter", "small type",
               "recommend() 'in black'"]  # fmt: skip
     rows = []
     for size in result["sizes"]:
@@ -306,7 +327,7 @@ def catalog_scale_summary(result: dict) -> str:
             for r in size.get("recommend", [])
             if r["ef_search"] == "store" and size["store_ef_search"] == ef
         ]
-        by_gender = sum(size.get("gender_indexes_mib", {}).values())
+        by_gender = sum(_partial_mib(size).values())
         per_product = (size["index_mib"] + by_gender + size.get("vectors_table_mib", 0)) * 1024 / size["n"]
         rows.append([f"{size['n']:,}", str(ef), f"{size['build_s']:.0f}",
                      f"{size['index_mib']:.0f} (+{by_gender:.0f})", f"{size.get('vectors_table_mib', 0):.0f}",
@@ -326,6 +347,7 @@ SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
     "embedding": ("embedding.json", embedding_section),
     "selection": ("selection", selection_section),
     "serving": ("serving.json", serving_section),
+    "text-encoder": ("text_encoder.json", text_encoder_section),
     "retrieval": ("retrieval.json", retrieval_section),
     "language": ("language.json", language_section),
     "language-test": ("language_test.json", language_section),

@@ -88,9 +88,11 @@ class ProductEmbedding(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="embeddings")
     model_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="embeddings")
     embedding = VectorField(dimensions=EMBEDDING_DIM)
-    # The product's gender as of the vector's write (a product's edit rewrites its vector): the
-    # condition of the per-gender partial HNSW indexes a large version gets (recommender.vectors).
+    # The product's gender and article type as of the vector's write (a product's edit rewrites
+    # its vector): the conditions of the per-gender and per-type partial HNSW indexes a large
+    # version gets (recommender.vectors).
     gender = models.CharField(max_length=10, blank=True, db_default="")
+    article_type = models.CharField(max_length=60, blank=True, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

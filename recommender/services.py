@@ -194,15 +194,16 @@ def search(
     interpretation: Interpretation,
     reference: Product,
     exact: bool = False,
-    gender: str | None = None,
+    filters: ProductFilters | None = None,
 ) -> list[tuple[Product, float]]:
     """The one SQL query: the request's conditions on the candidates, ordered by the wishes
     met, then by distance to the query, products sharing the reference's other attributes brought
-    closer. `gender`: the shopper's gender filter (the candidates all have it), which a large
-    version answers from that gender's own index. `query`: the vector, or a function giving it
-    once the SQL is compiled."""
+    closer. `filters`: the shopper's (the candidates meet them); with the request's category they
+    say which partial index of a large version the search can walk. `query`: the vector, or a
+    function giving it once the SQL is compiled."""
     constraints = interpretation.constraints
     kept = understanding.kept_attributes(reference, interpretation)
+    filters = filters or ProductFilters()
     return vectors.nearest(
         candidates.filter(understanding.hard_conditions(constraints)),
         version,
@@ -212,7 +213,8 @@ def search(
         rank_first=understanding.wish_score(constraints) or Value(0),
         look_first=understanding.all_wishes(constraints),
         closer=(understanding.match_count(kept) or Value(0), understanding.KEEP_WEIGHT),
-        gender=gender,
+        gender=filters.gender or None,
+        article_type=understanding.single_article_type(constraints, filters.article_type),
     )
 
 
@@ -257,7 +259,7 @@ def recommend(
         return vector
 
     results = search(
-        candidates, version, query, limit, interpretation, product, exact=scope.exact, gender=filters.gender
+        candidates, version, query, limit, interpretation, product, exact=scope.exact, filters=filters
     )
     clock.lap("search")
     return Recommendation(

@@ -8,6 +8,7 @@ so a query for one version walks an index of exactly its rows.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import secrets
 from collections.abc import Callable
@@ -25,13 +26,21 @@ from shop.models import Product
 # A larger graph needs a wider search for the same recall: chosen from recall@20 and latency
 # measured at 100k and 1M products by bench.catalog_scale (docs/BENCHMARKS.md, section 3b).
 # 100 is what the 9.6k-product store always used.
-EF_SEARCH_BY_SIZE: tuple[tuple[int, int], ...] = ((20_000, 100), (200_000, 200), (2_000_000, 800))
+EF_SEARCH_BY_SIZE: tuple[tuple[int, int], ...] = ((20_000, 100), (200_000, 400), (2_000_000, 800))
 EF_SEARCH_MAX = 1000  # beyond the table: pgvector's largest
-# From this many vectors a version also gets one partial HNSW index per gender, and a gender
-# filter walks the graph of that gender's vectors instead of skipping the others' (pgvector's
-# advice for a filter with few distinct values): at 100k and 1M products bench.catalog_scale
-# measured it far above the iterative scan in recall and latency (docs/SCALING.md).
+# From this many vectors a version also gets one partial HNSW index per gender and one per article
+# type with TYPE_INDEX_MIN_ROWS vectors or more, and a gender or type filter walks the graph of
+# those vectors instead of skipping the others' (pgvector's advice for a filter with few distinct
+# values): at 100k and 1M products bench.catalog_scale measured it far above the iterative scan
+# in recall and latency (docs/SCALING.md). A smaller type's vectors are few enough to be
+# compared one by one (the planner's exact scan of the type's rows).
 GENDER_INDEXES_FROM = 100_000
+TYPE_INDEX_MIN_ROWS = 10_000
+# How each HNSW graph is built, by its number of vectors: (up to, m, ef_construction); beyond the
+# table, HNSW_BUILD_LARGE. pgvector's defaults up to 100k vectors; a larger graph needs more links
+# per node and a wider build search to keep recall near 0.95 (bench.catalog_scale at 1M).
+HNSW_BUILD_BY_SIZE: tuple[tuple[int, int, int], ...] = ((100_000, 16, 64),)
+HNSW_BUILD_LARGE = (24, 128)
 # Nearest products re-ranked by a score (a shopper's wishes met) when a search asks for it.
 RERANK_POOL = 200
 
@@ -62,13 +71,14 @@ def write_embeddings(
         cursor.execute(
             """
             INSERT INTO recommender_productembedding
-                (product_id, model_version_id, embedding, created_at, gender)
-            SELECT s.product_id, %s, s.embedding, now(), coalesce(p.gender, '')
+                (product_id, model_version_id, embedding, created_at, gender, article_type)
+            SELECT s.product_id, %s, s.embedding, now(), coalesce(p.gender, ''), coalesce(p.article_type, '')
             FROM embedding_stage s LEFT JOIN shop_product p ON p.id = s.product_id
             ON CONFLICT (model_version_id, product_id) DO
             """  # LEFT JOIN: an unknown product still fails on its foreign key, as before
             + (
-                "UPDATE SET embedding = EXCLUDED.embedding, gender = EXCLUDED.gender"
+                "UPDATE SET embedding = EXCLUDED.embedding, gender = EXCLUDED.gender, "
+                "article_type = EXCLUDED.article_type"
                 if replace
                 else "NOTHING"
             ),
@@ -76,38 +86,67 @@ def write_embeddings(
         )
 
 
-def index_name(version: ModelVersion, gender: str | None = None) -> str:
-    """The version's HNSW index, or its partial index of one gender's vectors."""
-    suffix = "" if gender is None else "_" + "".join(c for c in gender.lower() if c.isalnum())
+def _slug(value: str) -> str:
+    return "".join(c for c in value.lower() if c.isalnum())
+
+
+def index_name(version: ModelVersion, gender: str | None = None, article_type: str | None = None) -> str:
+    """The version's HNSW index, or its partial index of one gender's or one article type's
+    vectors (a type's name keeps a hash of its exact spelling: two spellings, two indexes)."""
+    suffix = "" if gender is None else "_" + _slug(gender)
+    if article_type is not None:
+        digest = hashlib.sha1(article_type.encode()).hexdigest()[:6]
+        suffix = f"_t_{_slug(article_type)[:24]}_{digest}"  # within Postgres' 63 characters
     return f"embedding_hnsw_v{int(version.pk)}{suffix}"
+
+
+def hnsw_build(rows: int) -> tuple[int, int]:
+    """(m, ef_construction) for a graph of `rows` vectors (HNSW_BUILD_BY_SIZE)."""
+    for up_to, m, ef_construction in HNSW_BUILD_BY_SIZE:
+        if rows <= up_to:
+            return m, ef_construction
+    return HNSW_BUILD_LARGE
+
+
+def _create_index(cursor, name: str, pk: int, rows: int, condition: str = "", params: tuple = ()) -> None:
+    m, ef_construction = hnsw_build(rows)
+    cursor.execute(
+        f"CREATE INDEX IF NOT EXISTS {name} ON recommender_productembedding USING hnsw "
+        f"(embedding vector_cosine_ops) WITH (m = {m}, ef_construction = {ef_construction}) "
+        f"WHERE model_version_id = {pk}{condition}",
+        params,
+    )
 
 
 def build_index(version: ModelVersion) -> None:
     """A partial HNSW index over exactly this version's vectors (cosine distance), and from
-    GENDER_INDEXES_FROM vectors on one more per gender (each over that gender's vectors)."""
+    GENDER_INDEXES_FROM vectors on one more per gender and per article type of at least
+    TYPE_INDEX_MIN_ROWS vectors (each over those vectors); each graph built as its size asks."""
     pk = int(version.pk)
     with connection.cursor() as cursor:
         # Inside an outer transaction the vectors' deferred FK checks would still be pending,
         # and Postgres refuses CREATE INDEX then; run them now (a no-op in autocommit).
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS {index_name(version)} ON recommender_productembedding "
-            f"USING hnsw (embedding vector_cosine_ops) WHERE model_version_id = {pk}"
-        )
-        cursor.execute(
-            "SELECT gender, count(*) FROM recommender_productembedding WHERE model_version_id = %s "
-            "GROUP BY gender",
+            "SELECT gender, article_type, count(*) FROM recommender_productembedding "
+            "WHERE model_version_id = %s GROUP BY gender, article_type",
             [pk],
         )
-        genders = dict(cursor.fetchall())
-        if sum(genders.values()) < GENDER_INDEXES_FROM:
+        genders: dict[str, int] = {}
+        types: dict[str, int] = {}
+        for gender, article_type, count in cursor.fetchall():
+            genders[gender] = genders.get(gender, 0) + count
+            types[article_type] = types.get(article_type, 0) + count
+        total = sum(genders.values())
+        _create_index(cursor, index_name(version), pk, total)
+        if total < GENDER_INDEXES_FROM:
             return
         for gender in sorted(g for g in genders if g):
-            cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {index_name(version, gender)} ON recommender_productembedding "
-                f"USING hnsw (embedding vector_cosine_ops) WHERE model_version_id = {pk} AND gender = %s",
-                [gender],
-            )
+            name = index_name(version, gender)
+            _create_index(cursor, name, pk, genders[gender], " AND gender = %s", (gender,))
+        for article_type in sorted(t for t, n in types.items() if t and n >= TYPE_INDEX_MIN_ROWS):
+            name = index_name(version, article_type=article_type)
+            _create_index(cursor, name, pk, types[article_type], " AND article_type = %s", (article_type,))
 
 
 def drop_index(version: ModelVersion) -> None:
@@ -122,17 +161,23 @@ def drop_index(version: ModelVersion) -> None:
             cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
 
 
-# (database, version id, gender) of indexes seen: an index, once there, stays while it serves.
-_indexes_seen: set[tuple[str, int, str | None]] = set()
+# (database, index name) of indexes seen: an index, once there, stays while it serves.
+_indexes_seen: set[tuple[str, str]] = set()
 
 
-def index_exists(version: ModelVersion, using: str = DEFAULT_DB_ALIAS, gender: str | None = None) -> bool:
-    """Whether database `using` (a replica, say) has the version's HNSW index (of one gender)."""
-    key = (using, int(version.pk), gender)
+def index_exists(
+    version: ModelVersion,
+    using: str = DEFAULT_DB_ALIAS,
+    gender: str | None = None,
+    article_type: str | None = None,
+) -> bool:
+    """Whether database `using` (a replica, say) has the version's HNSW index (of one gender or
+    one article type)."""
+    key = (using, index_name(version, gender, article_type))
     if key in _indexes_seen:
         return True
     with connections[using].cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [index_name(version, gender)])
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [key[1]])
         exists = bool(cursor.fetchone()[0])
     if exists:
         _indexes_seen.add(key)
@@ -167,10 +212,19 @@ def index_rows(version: ModelVersion, using: str = DEFAULT_DB_ALIAS) -> int:
     return _index_rows[key]
 
 
-def _may_have_gender_indexes(rows: int) -> bool:
-    """Whether a version whose index holds `rows` vectors (the planner's estimate) may have
-    per-gender indexes: a smaller one never has, and its requests skip the lookup."""
-    return rows == 0 or rows >= 0.9 * GENDER_INDEXES_FROM  # 0: not known yet, so look
+def _partial_index(
+    version: ModelVersion, using: str, rows: int, gender: str | None, article_type: str | None
+) -> tuple[str | None, str | None]:
+    """(article type, gender) whose partial index a search walks: the type's when it has one,
+    else the gender's, else neither. A version whose index holds fewer vectors than
+    GENDER_INDEXES_FROM (the planner's estimate, 0 when not known yet) has none: no lookup."""
+    if 0 < rows < 0.9 * GENDER_INDEXES_FROM:
+        return None, None
+    if article_type and index_exists(version, using, article_type=article_type):
+        return article_type, None
+    if gender and index_exists(version, using, gender):
+        return None, gender
+    return None, None
 
 
 def stored_vector(
@@ -187,12 +241,17 @@ def stored_vector(
 
 
 def with_vector_of(
-    products: QuerySet[Product], version: ModelVersion, gender: str | None = None
+    products: QuerySet[Product],
+    version: ModelVersion,
+    gender: str | None = None,
+    article_type: str | None = None,
 ) -> QuerySet[Product]:
-    """The products that have a vector of this version (written while the product had `gender`:
-    the condition of that gender's partial index). One filter() call: one join of the vectors."""
-    of_gender = {} if gender is None else {"embeddings__gender": gender}
-    return products.filter(embeddings__model_version_id=version.pk, **of_gender)
+    """The products that have a vector of this version (written while the product had `gender`
+    or `article_type`: the condition of that value's partial index). One filter() call: one join
+    of the vectors."""
+    written_as = {"embeddings__gender": gender} if gender is not None else {}
+    written_as |= {"embeddings__article_type": article_type} if article_type is not None else {}
+    return products.filter(embeddings__model_version_id=version.pk, **written_as)
 
 
 QueryVector = np.ndarray | Callable[[], np.ndarray]
@@ -213,6 +272,7 @@ def nearest(
     closer: tuple[Combinable, float] | None = None,
     ef_search: int | None = None,
     gender: str | None = None,
+    article_type: str | None = None,
 ) -> list[tuple[Product, float]]:
     """ONE SQL query: `products` (with their conditions) ordered by cosine distance of their
     vector of `version` to `query`; (product, cosine similarity) pairs, closest first. It runs
@@ -223,19 +283,19 @@ def nearest(
     values are found even when they are not among the nearest), are re-ordered by that score
     first, then by distance, in the same statement. `closer` (a score, and the distance one
     point of it is worth) brings products with a higher score nearer in that order.
-    `ef_search` overrides the one chosen from the version's size (benchmarks sweep it). `gender`:
-    every product in `products` has it (a shopper's filter); the search then walks that gender's
-    partial index where the version has one.
+    `ef_search` overrides the one chosen from the version's size (benchmarks sweep it). `gender`,
+    `article_type`: every product in `products` has it (a shopper's filter, the request's
+    category); the search then walks that type's, else that gender's, partial index where the
+    version has one (a type's is the smaller graph).
 
     `query` may be a function giving the vector: it is called once the SQL is compiled, so a
     request's text can still be encoding meanwhile (recommender.services.recommend).
     """
     using = products.db
     rows = index_rows(version, using)
-    by_gender = gender if gender and not exact and _may_have_gender_indexes(rows) else None
-    by_gender = by_gender if by_gender and index_exists(version, using, by_gender) else None
+    by_type, by_gender = (None, None) if exact else _partial_index(version, using, rows, gender, article_type)
     nearest_first = (
-        with_vector_of(products, version, by_gender)
+        with_vector_of(products, version, by_gender, by_type)
         .annotate(distance=CosineDistance("embeddings__embedding", Value(_QUERY_PLACEHOLDER)))
         .order_by("distance")
     )

@@ -63,7 +63,8 @@ def test_catalog_scale_smoke(tmp_path, run_bench):
     assert report["benchmark"] == "catalog_scale" and report["seed"] == "random (smoke)"
     (size,) = report["sizes"]
     assert size["n"] == 1500 and size["build_s"] > 0 and size["store_ef_search"] == 100
-    assert set(size["filters"]) == {"none", "gender", "article_type", "1%"}
+    assert set(size["filters"]) == {"none", "gender", "article_type", "1%", "small type"}
+    assert size["hnsw_build"] == [16, 64] and size["partial_indexes_mib"] == {}  # too small for either
     assert 0.005 <= size["filters"]["1%"]["share"] <= 0.02
     rows = {(r["filter"], r["strategy"], r["ef_search"]) for r in size["queries"]}
     assert (
@@ -75,6 +76,16 @@ def test_catalog_scale_smoke(tmp_path, run_bench):
         assert 0.0 <= row["recall@20"] <= 1.0 and row["p50"] <= row["p99"] and row["returned_min"] <= 20
     assert {(r["m"], r["ef_construction"]) for r in size["hnsw_variants"]} == {(24, 128)}
     assert not _scratch_db_exists(db)
+
+
+def test_text_encoder_smoke(tmp_path, run_bench):
+    """PyTorch and ONNX Runtime on the same texts: both timed, the same features."""
+    out = tmp_path / "text_encoder.json"
+    run_bench("text_encoder", "--passes", "1", "--json", str(out))
+    report = json.loads(out.read_text())
+    assert [r["runtime"] for r in report["results"]] == ["PyTorch (eager)", "ONNX Runtime"]
+    assert all(r["texts"] >= 100 and 0 < r["p50"] <= r["p99"] for r in report["results"])
+    assert report["onnx_vs_pytorch"]["max_abs_difference"] < 1e-4
 
 
 @pytest.mark.slow

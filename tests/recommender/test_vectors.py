@@ -64,27 +64,55 @@ def _index_names(version: ModelVersion) -> set[str]:
 
 
 @pytest.mark.django_db
-def test_vectors_carry_their_products_gender_and_a_large_version_gets_per_gender_indexes(
+def test_vectors_carry_their_products_gender_and_type_and_a_large_version_gets_partial_indexes(
     catalog, monkeypatch
 ):
+    from collections import Counter
+
     from recommender.models import ProductEmbedding
 
     products = list(catalog)
     small = _indexed_version(products)
     vectors.build_index(small)
     assert _index_names(small) == {vectors.index_name(small)}  # below GENDER_INDEXES_FROM: one index
-    stored = dict(ProductEmbedding.objects.filter(model_version=small).values_list("product_id", "gender"))
-    assert stored == {p.pk: p.gender for p in products}
+    stored = ProductEmbedding.objects.filter(model_version=small)
+    written = {pid: (g, t) for pid, g, t in stored.values_list("product_id", "gender", "article_type")}
+    assert written == {p.pk: (p.gender, p.article_type) for p in products}
 
+    types = Counter(p.article_type for p in products)
+    fewest = min(types.values())
+    common = [t for t, n in types.items() if n > fewest]
+    assert common and len(common) < len(types)  # some types get an index, some are too small
     monkeypatch.setattr(vectors, "GENDER_INDEXES_FROM", len(products))
+    monkeypatch.setattr(vectors, "TYPE_INDEX_MIN_ROWS", fewest + 1)
     large = _indexed_version(products)
     vectors.build_index(large)
     genders = {p.gender for p in products}
     assert _index_names(large) == {
         vectors.index_name(large),
         *(vectors.index_name(large, g) for g in genders),
+        *(vectors.index_name(large, article_type=t) for t in common),
     }
     assert all(vectors.index_exists(large, gender=g) for g in genders)
+    assert not vectors.index_exists(large, article_type=min(types, key=types.get))
+
+    shirts = filter_products(ProductFilters(article_type=common[0]))
+    query = np.ones(256, dtype=np.float32)
+    sent: list[tuple[str, tuple]] = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        by_index = vectors.nearest(shirts, large, query, 10, article_type=common[0], gender="Men")
+    exact = vectors.nearest(shirts, large, query, 10, exact=True, article_type=common[0])
+    assert [p.pk for p, _ in by_index] == [p.pk for p, _ in exact]
+    # The search states the type's index condition (so the planner can walk that graph), not
+    # the gender's: the type's graph is the smaller one.
+    search_sql, search_params = next((sql, params) for sql, params in sent if "<=>" in sql)
+    assert '"recommender_productembedding"."article_type" = %s' in search_sql and common[0] in search_params
+    assert '"recommender_productembedding"."gender" = %s' not in search_sql
 
     men = filter_products(ProductFilters(gender="Men"))
     query = np.ones(256, dtype=np.float32)
@@ -95,6 +123,29 @@ def test_vectors_carry_their_products_gender_and_a_large_version_gets_per_gender
 
     vectors.drop_index(large)
     assert _index_names(large) == set() and _index_names(small) == {vectors.index_name(small)}
+
+
+def test_a_type_index_name_fits_postgres_and_keeps_spellings_apart():
+    version = ModelVersion(pk=123456)
+    long = vectors.index_name(version, article_type="Lounge Tshirts and Very Long Type Names " * 3)
+    assert len(long) <= 63
+    spellings = {vectors.index_name(version, article_type=t) for t in ("T-shirts", "Tshirts")}
+    assert len(spellings) == 2
+
+
+@pytest.mark.django_db
+def test_each_graph_is_built_as_its_size_asks(catalog, monkeypatch):
+    assert vectors.hnsw_build(9_583) == (16, 64)  # pgvector's defaults: today's store unchanged
+    assert vectors.hnsw_build(1_000_000) == vectors.HNSW_BUILD_LARGE
+    products = list(catalog)
+    monkeypatch.setattr(vectors, "HNSW_BUILD_BY_SIZE", ((len(products) - 1, 16, 64),))
+    version = _indexed_version(products)
+    vectors.build_index(version)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [vectors.index_name(version)])
+        definition = cursor.fetchone()[0]
+    m, ef_construction = vectors.HNSW_BUILD_LARGE
+    assert f"m='{m}'" in definition and f"ef_construction='{ef_construction}'" in definition
 
 
 @pytest.mark.django_db
@@ -136,3 +187,22 @@ def test_a_query_given_as_a_function_is_asked_for_once_the_sql_is_compiled(catal
     assert len(asked_after) == 1  # once, before the search statement was sent
     before, after = statements[: asked_after[0]], statements[asked_after[0] :]
     assert not any("<=>" in sql for sql in before) and any("<=>" in sql for sql in after)
+
+
+@pytest.mark.django_db
+def test_the_one_article_type_of_a_request_is_the_catalogs_spelling(catalog):
+    """What decides the type index a large version's search walks: a shopper's filter in any
+    case, else a hard condition naming one type; never a wish or a choice of several types."""
+    from ml.language import Constraint
+    from recommender import understanding
+
+    kept = Constraint("article_type", "in", ("Tshirts",), "", True)
+    assert understanding.single_article_type([kept]) == "Tshirts"
+    assert understanding.single_article_type([kept], filtered="tSHIRTS") == "Tshirts"
+    assert understanding.single_article_type([], filtered="No Such Type") is None
+    several = Constraint("article_type", "in", ("Sandals", "Flip Flops"), "as sandals", True)
+    wish = Constraint("article_type", "in", ("Tshirts",), "t-shirt", False)
+    excluded = Constraint("article_type", "not_in", ("Tshirts",), "not a t-shirt", True)
+    assert understanding.single_article_type([several]) is None
+    assert understanding.single_article_type([wish]) is None
+    assert understanding.single_article_type([excluded]) is None

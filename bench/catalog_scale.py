@@ -25,6 +25,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
+import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -406,6 +408,36 @@ def end_to_end(rows: np.ndarray, texts: list[str], ef_values: list[int]) -> list
     return out
 
 
+def over_http(n_requests: int, seed: int) -> list[dict]:
+    """POST /api/v1/recommendations/ over HTTP (bench.serving's gunicorn, 2 workers) against the
+    scratch database, one request at a time: common texts, and a new text with filters."""
+    from urllib.parse import quote
+
+    from django.conf import settings
+
+    from bench import serving
+
+    db = settings.DATABASES["default"]
+    database_url = f"postgres://{quote(db.get('USER') or '')}@{quote(db['HOST'], safe='')}/{db['NAME']}"
+    sample = serving.store_sample(500, seed)["rows"]
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = serving.start_server(port, 2, {"DATABASE_URL": database_url})
+    try:
+        serving.run_load(port, serving.build_jobs(sample, 40, "composed", seed + 1), 2)  # warm-up
+        rows = []
+        for kind in ("composed", "new_text_filters"):
+            jobs = serving.build_jobs(sample, n_requests, kind, seed)
+            rows.append({"scenario": kind, "concurrency": 1, **serving.run_load(port, jobs, 1)})
+            log(f"  HTTP {kind}: p50 {rows[-1]['p50_ms']:.1f} p99 {rows[-1]['p99_ms']:.1f} ms "
+                f"{rows[-1]['statuses']}")  # fmt: skip
+        return rows
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(20)
+
+
 def bench_size(url: str, seed: catalog_gen.Seed, n: int, args) -> dict:
     from django.core.management import call_command
     from django.utils import timezone
@@ -435,6 +467,8 @@ def bench_size(url: str, seed: catalog_gen.Seed, n: int, args) -> dict:
     entry["queries"] = sweep(version, catalog, filters, rows, args)
     if seed.checkpoint and args.recommend_queries:
         entry["recommend"] = end_to_end(rows[: args.recommend_queries], ["", "in black"], args.recommend_ef)
+    if seed.checkpoint and args.http_requests:
+        entry["http"] = over_http(args.http_requests, args.seed)
     if n <= args.variants_max:
         entry["hnsw_variants"] = hnsw_variants(version, catalog, filters, rows, args)
     return entry
@@ -549,6 +583,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--ef-search", type=int, nargs="+", default=[40, 100, 200, 400])
     p.add_argument("--queries", type=int, default=100, help="reference products per filter and ef_search")
     p.add_argument("--recommend-queries", type=int, default=30, help="recommend() calls per text (0: none)")
+    p.add_argument(
+        "--http-requests", type=int, default=300,
+        help="REST API requests per scenario, one at a time (0: none)",
+    )
     p.add_argument(
         "--recommend-ef", type=int, nargs="*", default=[], help="recommend() also at these ef_search"
     )

@@ -271,6 +271,15 @@ def catalog_scale_section(result: dict) -> str:
                 "`recommend()` end to end (reference's own category kept, recall against its exact mode):\n\n"
                 + _table(["text", "ef_search", "recall@20", "p50 ms", "p99 ms"], rows)
             )
+        if size.get("http"):
+            rows = [[r["scenario"], str(r["requests"]), f"{r['p50_ms']:.1f}", f"{r['p99_ms']:.1f}",
+                     ", ".join(f"{k} {v:.1f}" for k, v in r["server_timing_median_ms"].items())]
+                    for r in size["http"]]  # fmt: skip
+            parts.append(
+                "`POST /api/v1/recommendations/` over HTTP on this catalog (gunicorn, 2 workers, one "
+                "request at a time; `new_text_filters`: gender, article type, max price, in stock):\n\n"
+                + _table(["scenario", "n", "p50 ms", "p99 ms", "server time, median ms"], rows)
+            )
         if size.get("hnsw_variants"):
             parts.append(_variants(size))
     return "\n\n".join(parts)

@@ -305,9 +305,10 @@ def store_plan(version, catalog: catalog_gen.Catalog, flt: dict) -> str:
     from shop.selectors import ProductFilters
 
     candidates = candidate_products(ProductFilters(gender=flt["gender"], article_type=flt["article_type"]))
-    by_type = flt["article_type"] and vectors.index_exists(version, article_type=flt["article_type"])
-    gender = flt["gender"] if flt["gender"] and vectors.index_exists(version, gender=flt["gender"]) else None
-    by_type, gender = (flt["article_type"], None) if by_type else (None, gender)
+    rows = vectors.index_rows(version)
+    exact, by_type, gender = vectors.search_plan(version, "default", rows, flt["gender"], flt["article_type"])
+    if exact:
+        return "exact (below EXACT_BELOW)"
     query = vectors.with_vector_of(candidates, version, gender, by_type).annotate(
         distance=CosineDistance("embeddings__embedding", catalog.vectors[0])
     )
@@ -532,6 +533,7 @@ def run(args: argparse.Namespace) -> dict:
             use_database(args.database)
             vectors._index_rows.clear()  # every scratch database has its own version 1
             vectors._indexes_seen.clear()
+            vectors._filtered_rows.clear()
             try:
                 report["sizes"].append(bench_size(url, seed, n, args))
             finally:

@@ -101,6 +101,13 @@ class ProductEmbedding(models.Model):
                 fields=["model_version", "product"], name="one_vector_per_product_version"
             )
         ]
+        # A filter's vectors, found without the graph: how many there are (recommender.vectors
+        # decides from it to compare them one by one) and which, for that exact scan.
+        indexes = [
+            models.Index(
+                fields=["model_version", "article_type", "gender"], name="embedding_version_type_gender"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"product {self.product_id} @ v{self.model_version_id}"

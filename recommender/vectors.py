@@ -36,6 +36,11 @@ EF_SEARCH_MAX = 1000  # beyond the table: pgvector's largest
 # compared one by one (the planner's exact scan of the type's rows).
 GENDER_INDEXES_FROM = 100_000
 TYPE_INDEX_MIN_ROWS = 10_000
+# In such a version, a filter that leaves fewer vectors than this is answered by comparing them
+# one by one (exact), as vector engines do below their flat-search cutoff: a graph walk that must
+# skip the other 98% of its vectors stops (pgvector's max_scan_tuples) before it finds them
+# (bench.catalog_scale at 1M: the 1% and small-type filters).
+EXACT_BELOW = 20_000
 # How each HNSW graph is built, by its number of vectors: (up to, m, ef_construction); beyond the
 # table, HNSW_BUILD_LARGE. pgvector's defaults up to 100k vectors; a larger graph needs more links
 # per node and a wider build search to keep recall near 0.95 (bench.catalog_scale at 1M).
@@ -212,19 +217,44 @@ def index_rows(version: ModelVersion, using: str = DEFAULT_DB_ALIAS) -> int:
     return _index_rows[key]
 
 
-def _partial_index(
+def _is_large(rows: int) -> bool:
+    """Whether a version whose index holds `rows` vectors (the planner's estimate, 0 when not
+    known yet) may have partial indexes; a smaller one never has, and its requests skip asking."""
+    return rows == 0 or rows >= 0.9 * GENDER_INDEXES_FROM
+
+
+# (database, version id, gender, article type) -> the version's vectors under that filter, up to
+# EXACT_BELOW: a version's vectors never change once its index is built, so asked once a process.
+_filtered_rows: dict[tuple[str, int, str | None, str | None], int] = {}
+
+
+def filtered_rows(version: ModelVersion, using: str, gender: str | None, article_type: str | None) -> int:
+    """How many of the version's vectors have `gender` and `article_type` (None: any), counted up
+    to EXACT_BELOW (an index-only count of at most that many rows)."""
+    key = (using, int(version.pk), gender, article_type)
+    if key not in _filtered_rows:
+        written_as = {"gender": gender} if gender is not None else {}
+        written_as |= {"article_type": article_type} if article_type is not None else {}
+        vectors = ProductEmbedding.objects.using(using).filter(model_version_id=version.pk, **written_as)
+        _filtered_rows[key] = vectors[:EXACT_BELOW].count()
+    return _filtered_rows[key]
+
+
+def search_plan(
     version: ModelVersion, using: str, rows: int, gender: str | None, article_type: str | None
-) -> tuple[str | None, str | None]:
-    """(article type, gender) whose partial index a search walks: the type's when it has one,
-    else the gender's, else neither. A version whose index holds fewer vectors than
-    GENDER_INDEXES_FROM (the planner's estimate, 0 when not known yet) has none: no lookup."""
-    if 0 < rows < 0.9 * GENDER_INDEXES_FROM:
-        return None, None
+) -> tuple[bool, str | None, str | None]:
+    """(exact, article type, gender) of a large version's search under a gender or type filter:
+    exact when the filter leaves fewer than EXACT_BELOW vectors (stated on the vectors, so their
+    index finds them), else the type's partial index when it has one, else the gender's."""
+    if not _is_large(rows) or not (gender or article_type):
+        return False, None, None
+    if filtered_rows(version, using, gender, article_type) < EXACT_BELOW:
+        return True, article_type, gender
     if article_type and index_exists(version, using, article_type=article_type):
-        return article_type, None
+        return False, article_type, None
     if gender and index_exists(version, using, gender):
-        return None, gender
-    return None, None
+        return False, None, gender
+    return False, None, None
 
 
 def stored_vector(
@@ -285,15 +315,19 @@ def nearest(
     point of it is worth) brings products with a higher score nearer in that order.
     `ef_search` overrides the one chosen from the version's size (benchmarks sweep it). `gender`,
     `article_type`: every product in `products` has it (a shopper's filter, the request's
-    category); the search then walks that type's, else that gender's, partial index where the
-    version has one (a type's is the smaller graph).
+    category); in a large version, a filter leaving fewer than EXACT_BELOW vectors is answered by
+    comparing them one by one, else the search walks that type's, else that gender's, partial
+    index where the version has one (a type's is the smaller graph).
 
     `query` may be a function giving the vector: it is called once the SQL is compiled, so a
     request's text can still be encoding meanwhile (recommender.services.recommend).
     """
     using = products.db
     rows = index_rows(version, using)
-    by_type, by_gender = (None, None) if exact else _partial_index(version, using, rows, gender, article_type)
+    if exact:
+        by_type = by_gender = None
+    else:
+        exact, by_type, by_gender = search_plan(version, using, rows, gender, article_type)
     nearest_first = (
         with_vector_of(products, version, by_gender, by_type)
         .annotate(distance=CosineDistance("embeddings__embedding", Value(_QUERY_PLACEHOLDER)))

@@ -85,6 +85,7 @@ def test_vectors_carry_their_products_gender_and_type_and_a_large_version_gets_p
     assert common and len(common) < len(types)  # some types get an index, some are too small
     monkeypatch.setattr(vectors, "GENDER_INDEXES_FROM", len(products))
     monkeypatch.setattr(vectors, "TYPE_INDEX_MIN_ROWS", fewest + 1)
+    monkeypatch.setattr(vectors, "EXACT_BELOW", 5)  # every filter here is large enough for a graph
     large = _indexed_version(products)
     vectors.build_index(large)
     genders = {p.gender for p in products}
@@ -104,15 +105,29 @@ def test_vectors_carry_their_products_gender_and_type_and_a_large_version_gets_p
         sent.append((sql, tuple(params or ())))
         return execute(sql, params, many, context)
 
+    men = filter_products(ProductFilters(article_type=common[0], gender="Men"))
+    assert men.count() > vectors.EXACT_BELOW
     with connection.execute_wrapper(record):
-        by_index = vectors.nearest(shirts, large, query, 10, article_type=common[0], gender="Men")
+        by_index = vectors.nearest(men, large, query, 5, article_type=common[0], gender="Men")
+    assert [p.pk for p, _ in by_index] == [p.pk for p, _ in vectors.nearest(men, large, query, 5, exact=True)]
     exact = vectors.nearest(shirts, large, query, 10, exact=True, article_type=common[0])
-    assert [p.pk for p, _ in by_index] == [p.pk for p, _ in exact]
     # The search states the type's index condition (so the planner can walk that graph), not
     # the gender's: the type's graph is the smaller one.
     search_sql, search_params = next((sql, params) for sql, params in sent if "<=>" in sql)
     assert '"recommender_productembedding"."article_type" = %s' in search_sql and common[0] in search_params
     assert '"recommender_productembedding"."gender" = %s' not in search_sql
+    assert not any("enable_indexscan = off" in sql for sql, _ in sent)
+
+    # A filter leaving fewer vectors than EXACT_BELOW: compared one by one, found by the
+    # vectors' own columns (their btree index), whatever partial indexes exist.
+    monkeypatch.setattr(vectors, "EXACT_BELOW", types[common[0]] + 1)
+    monkeypatch.setattr(vectors, "_filtered_rows", {})
+    sent.clear()
+    with connection.execute_wrapper(record):
+        few = vectors.nearest(shirts, large, query, 10, article_type=common[0])
+    assert [p.pk for p, _ in few] == [p.pk for p, _ in exact]
+    assert any("enable_indexscan = off" in sql for sql, _ in sent)
+    assert vectors.search_plan(large, "default", len(products), None, common[0])[0] is True
 
     men = filter_products(ProductFilters(gender="Men"))
     query = np.ones(256, dtype=np.float32)

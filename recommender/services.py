@@ -198,9 +198,10 @@ def search(
 ) -> list[tuple[Product, float]]:
     """The one SQL query: the request's conditions on the candidates, ordered by the wishes
     met, then by distance to the query, products sharing the reference's other attributes brought
-    closer. `filters`: the shopper's (the candidates meet them); with the request's category they
-    say which partial index of a large version the search can walk. `query`: the vector, or a
-    function giving it once the SQL is compiled."""
+    closer. `filters`: the shopper's (the candidates meet them); with the request's category (the
+    reference's kept, or the one the text asks for) they say how a large version searches: which
+    partial index, or exactly. `query`: the vector, or a function giving it once the SQL is
+    compiled."""
     constraints = interpretation.constraints
     kept = understanding.kept_attributes(reference, interpretation)
     filters = filters or ProductFilters()
@@ -213,7 +214,7 @@ def search(
         rank_first=understanding.wish_score(constraints) or Value(0),
         look_first=understanding.all_wishes(constraints),
         closer=(understanding.match_count(kept) or Value(0), understanding.KEEP_WEIGHT),
-        gender=filters.gender or None,
+        gender=filters.gender or understanding.single_value(constraints, "gender"),
         article_type=understanding.single_article_type(constraints, filters.article_type),
     )
 

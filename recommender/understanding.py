@@ -104,14 +104,19 @@ def hard_conditions(constraints: Sequence[Constraint]) -> Q:
     return q
 
 
+def single_value(constraints: Sequence[Constraint], field: str) -> str | None:
+    """The one value the request's hard conditions require of `field` (None: none, or a choice)."""
+    named = [c.value for c in constraints if c.hard and c.field == field and c.op == "in"]
+    return named[0][0] if len(named) == 1 and len(named[0]) == 1 else None
+
+
 def single_article_type(constraints: Sequence[Constraint], filtered: str | None = None) -> str | None:
     """The one article type every candidate has, as the catalog spells it: the shopper's filter
     (matched in any case), else the request's hard condition when it names one type; else None."""
     if filtered:
         spellings = {t.lower(): t for t in catalog_vocabulary().fields.get("article_type", ())}
         return spellings.get(filtered.lower())
-    named = [c.value for c in constraints if c.hard and c.field == "article_type" and c.op == "in"]
-    return named[0][0] if len(named) == 1 and len(named[0]) == 1 else None
+    return single_value(constraints, "article_type")
 
 
 def all_wishes(constraints: Sequence[Constraint]) -> Q | None:

@@ -221,3 +221,6 @@ def test_the_one_article_type_of_a_request_is_the_catalogs_spelling(catalog):
     assert understanding.single_article_type([several]) is None
     assert understanding.single_article_type([wish]) is None
     assert understanding.single_article_type([excluded]) is None
+    men = Constraint("gender", "in", ("Men",), "", True)
+    assert understanding.single_value([kept, men], "gender") == "Men"
+    assert understanding.single_value([several], "gender") is None

@@ -363,6 +363,11 @@ def sweep(version, catalog, filters: dict, rows: np.ndarray, args) -> list[dict]
     for name, flt in filters.items():
         truth = exact_ids(catalog, rows, flt["mask"])
         for strategy, (query, plan, *build) in strategies(version, catalog, name, flt, args).items():
+            if strategy != "iterative":
+                # Read the index into the cache first: just built, it is not there yet, and the
+                # first cell would time the disk (the iterative scan walks the version's index,
+                # read by the unfiltered rows before it).
+                measure(query(max(args.ef_search)), rows, None, warmup=0)
             for ef in args.ef_search:
                 got = measure(query(ef), rows, truth)
                 extra = {"index_build_s": build[0]} if build else {}

@@ -198,13 +198,16 @@ def search(
 ) -> list[tuple[Product, float]]:
     """The one SQL query: the request's conditions on the candidates, ordered by the wishes
     met, then by distance to the query, products sharing the reference's other attributes brought
-    closer. `filters`: the shopper's (the candidates meet them); with the request's category (the
-    reference's kept, or the one the text asks for) they say how a large version searches: which
-    partial index, or exactly. `query`: the vector, or a function giving it once the SQL is
-    compiled."""
+    closer. `filters`: the shopper's (the candidates meet them); with the category the text asks
+    for they say how a large version searches: which partial index, or exactly. `query`: the
+    vector, or a function giving it once the SQL is compiled."""
     constraints = interpretation.constraints
     kept = understanding.kept_attributes(reference, interpretation)
     filters = filters or ProductFilters()
+    # The category the shopper chose (filters, or the text: "for women", "as sandals") decides
+    # how a large version searches; the one kept from the reference does not: its products lie
+    # around the query, where the version's own graph finds them (bench.catalog_scale, 1M).
+    asked = [c for c in constraints if c.from_text]
     return vectors.nearest(
         candidates.filter(understanding.hard_conditions(constraints)),
         version,
@@ -214,8 +217,8 @@ def search(
         rank_first=understanding.wish_score(constraints) or Value(0),
         look_first=understanding.all_wishes(constraints),
         closer=(understanding.match_count(kept) or Value(0), understanding.KEEP_WEIGHT),
-        gender=filters.gender or understanding.single_value(constraints, "gender"),
-        article_type=understanding.single_article_type(constraints, filters.article_type),
+        gender=filters.gender or understanding.single_value(asked, "gender"),
+        article_type=understanding.single_article_type(asked, filters.article_type),
     )
 
 

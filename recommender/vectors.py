@@ -26,7 +26,7 @@ from shop.models import Product
 # A larger graph needs a wider search for the same recall: chosen from recall@20 and latency
 # measured at 100k and 1M products by bench.catalog_scale (docs/BENCHMARKS.md, section 3b).
 # 100 is what the 9.6k-product store always used.
-EF_SEARCH_BY_SIZE: tuple[tuple[int, int], ...] = ((20_000, 100), (200_000, 400), (2_000_000, 800))
+EF_SEARCH_BY_SIZE: tuple[tuple[int, int], ...] = ((20_000, 100), (200_000, 400))
 EF_SEARCH_MAX = 1000  # beyond the table: pgvector's largest
 # From this many vectors a version also gets one partial HNSW index per gender and one per article
 # type with TYPE_INDEX_MIN_ROWS vectors or more, and a gender or type filter walks the graph of

@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test venv browser stop lint screenshots bench-retrieval bench-language bench-report bench-serving bench-scale bench-catalog-scale bench-indexing bench-embedding
+.PHONY: demo test venv browser stop lint screenshots bench-retrieval bench-language bench-report bench-serving bench-text-encoder bench-scale bench-catalog-scale bench-indexing bench-embedding
 
 venv: $(VENV)/.installed
 
@@ -67,6 +67,9 @@ bench-report: venv
 
 bench-serving: venv
 	$(PY) -m bench.serving
+
+bench-text-encoder: venv
+	$(PY) -m bench.text_encoder
 
 bench-scale: venv
 	$(PY) -m bench.scale

@@ -263,26 +263,43 @@ def catalog_scale_section(result: dict) -> str:
         f"{result['params']['queries']} reference products per cell. Cells: recall@20 · p50 / p99 ms."
     ]
     for size in result["sizes"]:
-        parts += [_size_header(size), catalog_scale_queries(size)]
-        if size.get("recommend"):
-            rows = [[repr(r["text"]), str(r["ef_search"]), _f(r["recall@20"]), f"{r['p50']:.1f}",
-                     f"{r['p99']:.1f}"] for r in size["recommend"]]  # fmt: skip
-            parts.append(
-                "`recommend()` end to end (reference's own category kept, recall against its exact mode):\n\n"
-                + _table(["text", "ef_search", "recall@20", "p50 ms", "p99 ms"], rows)
-            )
-        if size.get("http"):
-            rows = [[r["scenario"], str(r["requests"]), f"{r['p50_ms']:.1f}", f"{r['p99_ms']:.1f}",
-                     ", ".join(f"{k} {v:.1f}" for k, v in r["server_timing_median_ms"].items())]
-                    for r in size["http"]]  # fmt: skip
-            parts.append(
-                "`POST /api/v1/recommendations/` over HTTP on this catalog (gunicorn, 2 workers, one "
-                "request at a time; `new_text_filters`: gender, article type, max price, in stock):\n\n"
-                + _table(["scenario", "n", "p50 ms", "p99 ms", "server time, median ms"], rows)
-            )
+        parts += [_size_header(size), catalog_scale_queries(size), *_end_to_end(size)]
         if size.get("hnsw_variants"):
             parts.append(_variants(size))
     return "\n\n".join(parts)
+
+
+def _end_to_end(size: dict) -> list[str]:
+    """recommend() and the REST API on one size's catalog."""
+    parts = []
+    if size.get("recommend"):
+        rows = [[repr(r["text"]), str(r["ef_search"]), _f(r["recall@20"]), f"{r['p50']:.1f}",
+                 f"{r['p99']:.1f}"] for r in size["recommend"]]  # fmt: skip
+        parts.append(
+            "`recommend()` end to end (reference's own category kept, recall against its exact mode):\n\n"
+            + _table(["text", "ef_search", "recall@20", "p50 ms", "p99 ms"], rows)
+        )
+    if size.get("http"):
+        rows = [[r["scenario"], str(r["requests"]), f"{r['p50_ms']:.1f}", f"{r['p99_ms']:.1f}",
+                 ", ".join(f"{k} {v:.1f}" for k, v in r["server_timing_median_ms"].items())]
+                for r in size["http"]]  # fmt: skip
+        parts.append(
+            "`POST /api/v1/recommendations/` over HTTP on this catalog (gunicorn, 2 workers, one "
+            "request at a time; `new_text_filters`: gender, article type, max price, in stock):\n\n"
+            + _table(["scenario", "n", "p50 ms", "p99 ms", "server time, median ms"], rows)
+        )
+    return parts
+
+
+def catalog_scale_rerun(result: dict) -> str:
+    """bench.catalog_scale rerun for the end-to-end rows only (after a change to the store's path)."""
+    parts = [
+        f"**{size['n']:,} products**, rerun {result['machine'].get('loadavg_1_5_15')} (load 1/5/15 min); the "
+        f"store's `nearest()` at ef_search {', '.join(str(e) for e in result['params']['ef_search'])}, "
+        f"{result['params']['queries']} references per filter:\n\n{catalog_scale_queries(size)}"
+        for size in result["sizes"]
+    ]
+    return "\n\n".join(parts + [p for size in result["sizes"] for p in _end_to_end(size)])
 
 
 def _variants(size: dict) -> str:
@@ -321,6 +338,12 @@ def store_ef_search(n: int) -> int:
     return next((ef for up_to, ef in table if n <= up_to), ast.literal_eval(values["EF_SEARCH_MAX"]))
 
 
+def _rerun_sizes() -> list[dict]:
+    """Sizes of the end-to-end rerun (catalog_scale_1m_recommend.json), if there is one."""
+    rerun = _load(RESULTS / "catalog_scale_1m_recommend.json")
+    return rerun["sizes"] if rerun else []
+
+
 def catalog_scale_summary(result: dict) -> str:
     """The store's own path at the ef_search it chooses now, per size (docs/SCALING.md)."""
     header = ["products", "ef_search", "index build s", "index MiB (+ partial)", "vectors table MiB",
@@ -329,6 +352,9 @@ def catalog_scale_summary(result: dict) -> str:
     rows = []
     for size in result["sizes"]:
         ef, q = store_ef_search(size["n"]), size["queries"]
+        rerun = next((s for s in _rerun_sizes() if s["n"] == size["n"]), None)
+        if rerun:  # recommend() as the store runs it now
+            size = {**size, "recommend": rerun["recommend"], "store_ef_search": rerun["store_ef_search"]}
         # recommend() at that ef_search: its own row, or the store's when it chose the same then
         e2e = [r for r in size.get("recommend", []) if r["ef_search"] == ef]
         e2e += [
@@ -353,6 +379,7 @@ def catalog_scale_summary(result: dict) -> str:
 SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
     "catalog-scale-summary": ("catalog_scale.json", catalog_scale_summary),
     "catalog-scale": ("catalog_scale.json", catalog_scale_section),
+    "catalog-scale-recommend": ("catalog_scale_1m_recommend.json", catalog_scale_rerun),
     "embedding": ("embedding.json", embedding_section),
     "selection": ("selection", selection_section),
     "serving": ("serving.json", serving_section),

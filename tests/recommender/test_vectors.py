@@ -97,37 +97,7 @@ def test_vectors_carry_their_products_gender_and_type_and_a_large_version_gets_p
     assert all(vectors.index_exists(large, gender=g) for g in genders)
     assert not vectors.index_exists(large, article_type=min(types, key=types.get))
 
-    shirts = filter_products(ProductFilters(article_type=common[0]))
-    query = np.ones(256, dtype=np.float32)
-    sent: list[tuple[str, tuple]] = []
-
-    def record(execute, sql, params, many, context):
-        sent.append((sql, tuple(params or ())))
-        return execute(sql, params, many, context)
-
-    men = filter_products(ProductFilters(article_type=common[0], gender="Men"))
-    assert men.count() > vectors.EXACT_BELOW
-    with connection.execute_wrapper(record):
-        by_index = vectors.nearest(men, large, query, 5, article_type=common[0], gender="Men")
-    assert [p.pk for p, _ in by_index] == [p.pk for p, _ in vectors.nearest(men, large, query, 5, exact=True)]
-    exact = vectors.nearest(shirts, large, query, 10, exact=True, article_type=common[0])
-    # The search states the type's index condition (so the planner can walk that graph), not
-    # the gender's: the type's graph is the smaller one.
-    search_sql, search_params = next((sql, params) for sql, params in sent if "<=>" in sql)
-    assert '"recommender_productembedding"."article_type" = %s' in search_sql and common[0] in search_params
-    assert '"recommender_productembedding"."gender" = %s' not in search_sql
-    assert not any("enable_indexscan = off" in sql for sql, _ in sent)
-
-    # A filter leaving fewer vectors than EXACT_BELOW: compared one by one, found by the
-    # vectors' own columns (their btree index), whatever partial indexes exist.
-    monkeypatch.setattr(vectors, "EXACT_BELOW", types[common[0]] + 1)
-    monkeypatch.setattr(vectors, "_filtered_rows", {})
-    sent.clear()
-    with connection.execute_wrapper(record):
-        few = vectors.nearest(shirts, large, query, 10, article_type=common[0])
-    assert [p.pk for p, _ in few] == [p.pk for p, _ in exact]
-    assert any("enable_indexscan = off" in sql for sql, _ in sent)
-    assert vectors.search_plan(large, "default", len(products), None, common[0])[0] is True
+    _type_filters_walk_their_graph_or_compare_few_vectors(large, common[0], types[common[0]], monkeypatch)
 
     men = filter_products(ProductFilters(gender="Men"))
     query = np.ones(256, dtype=np.float32)
@@ -138,6 +108,43 @@ def test_vectors_carry_their_products_gender_and_type_and_a_large_version_gets_p
 
     vectors.drop_index(large)
     assert _index_names(large) == set() and _index_names(small) == {vectors.index_name(small)}
+
+
+def _type_filters_walk_their_graph_or_compare_few_vectors(large, article_type, type_rows, monkeypatch):
+    """A type filter on a large version: its graph while the filter leaves EXACT_BELOW vectors
+    or more, else an exact scan; both answers match the exact search's."""
+    shirts = filter_products(ProductFilters(article_type=article_type))
+    query = np.ones(256, dtype=np.float32)
+    sent: list[tuple[str, tuple]] = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    men = filter_products(ProductFilters(article_type=article_type, gender="Men"))
+    assert men.count() > vectors.EXACT_BELOW
+    with connection.execute_wrapper(record):
+        by_index = vectors.nearest(men, large, query, 5, article_type=article_type, gender="Men")
+    assert [p.pk for p, _ in by_index] == [p.pk for p, _ in vectors.nearest(men, large, query, 5, exact=True)]
+    exact = vectors.nearest(shirts, large, query, 10, exact=True, article_type=article_type)
+    # The search states the type's index condition (so the planner can walk that graph), not
+    # the gender's: the type's graph is the smaller one.
+    search_sql, search_params = next((sql, params) for sql, params in sent if "<=>" in sql)
+    assert '"recommender_productembedding"."article_type" = %s' in search_sql
+    assert article_type in search_params
+    assert '"recommender_productembedding"."gender" = %s' not in search_sql
+    assert not any("enable_indexscan = off" in sql for sql, _ in sent)
+
+    # A filter leaving fewer vectors than EXACT_BELOW: compared one by one, found by the
+    # vectors' own columns (their btree index), whatever partial indexes exist.
+    monkeypatch.setattr(vectors, "EXACT_BELOW", type_rows + 1)
+    monkeypatch.setattr(vectors, "_filtered_rows", {})
+    sent.clear()
+    with connection.execute_wrapper(record):
+        few = vectors.nearest(shirts, large, query, 10, article_type=article_type)
+    assert [p.pk for p, _ in few] == [p.pk for p, _ in exact]
+    assert any("enable_indexscan = off" in sql for sql, _ in sent)
+    assert vectors.search_plan(large, "default", 10**6, None, article_type)[0] is True
 
 
 def test_a_type_index_name_fits_postgres_and_keeps_spellings_apart():

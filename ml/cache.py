@@ -19,7 +19,8 @@ import torch
 from ml.encoders import IMAGE_FEATURE_DIM, TEXT_FEATURE_DIM, load_image_tensor
 
 Progress = Callable[[str, float], None]
-def _safe(version: str) -> str:
+def safe_name(version: str) -> str:
+    """An encoder version as a file or folder name."""
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in version)
 
 
@@ -35,7 +36,7 @@ class FeatureCache:
         return cls(root) if root else None
 
     def _path(self, kind: str, version: str, key: str) -> Path:
-        return self.root / kind / _safe(version) / key[:2] / f"{key}.npy"
+        return self.root / kind / safe_name(version) / key[:2] / f"{key}.npy"
 
     def get(self, kind: str, version: str, key: str) -> np.ndarray | None:
         p = self._path(kind, version, key)

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ml.cache import safe_name
 from ml.encoders import TEXT_FEATURE_DIM, TextEncoder, get_text_encoder
 
 logger = logging.getLogger(__name__)
@@ -51,8 +52,7 @@ class _PooledMiniLM(torch.nn.Module):
 
 
 def graph_path(cache_root: str | Path, encoder: TextEncoder) -> Path:
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in encoder.version)
-    return Path(cache_root) / "onnx" / f"{safe}.onnx"
+    return Path(cache_root) / "onnx" / f"{safe_name(encoder.version)}.onnx"
 
 
 def export_graph(encoder: TextEncoder, path: Path) -> Path:

@@ -217,6 +217,12 @@ def index_rows(version: ModelVersion, using: str = DEFAULT_DB_ALIAS) -> int:
     return _index_rows[key]
 
 
+def _written_as(gender: str | None, article_type: str | None, prefix: str = "") -> dict[str, str]:
+    """Lookups on the gender and type a vector was written with (None: any)."""
+    values = {"gender": gender, "article_type": article_type}
+    return {prefix + name: value for name, value in values.items() if value is not None}
+
+
 def _is_large(rows: int) -> bool:
     """Whether a version whose index holds `rows` vectors (the planner's estimate, 0 when not
     known yet) may have partial indexes; a smaller one never has, and its requests skip asking."""
@@ -233,8 +239,7 @@ def filtered_rows(version: ModelVersion, using: str, gender: str | None, article
     to EXACT_BELOW (an index-only count of at most that many rows)."""
     key = (using, int(version.pk), gender, article_type)
     if key not in _filtered_rows:
-        written_as = {"gender": gender} if gender is not None else {}
-        written_as |= {"article_type": article_type} if article_type is not None else {}
+        written_as = _written_as(gender, article_type)
         vectors = ProductEmbedding.objects.using(using).filter(model_version_id=version.pk, **written_as)
         _filtered_rows[key] = vectors[:EXACT_BELOW].count()
     return _filtered_rows[key]
@@ -279,9 +284,9 @@ def with_vector_of(
     """The products that have a vector of this version (written while the product had `gender`
     or `article_type`: the condition of that value's partial index). One filter() call: one join
     of the vectors."""
-    written_as = {"embeddings__gender": gender} if gender is not None else {}
-    written_as |= {"embeddings__article_type": article_type} if article_type is not None else {}
-    return products.filter(embeddings__model_version_id=version.pk, **written_as)
+    return products.filter(
+        embeddings__model_version_id=version.pk, **_written_as(gender, article_type, "embeddings__")
+    )
 
 
 QueryVector = np.ndarray | Callable[[], np.ndarray]

@@ -30,7 +30,11 @@ def normalise_text(text: str | None) -> str:
 
 
 @lru_cache(maxsize=TEXT_CACHE_SIZE)
-def _caption_features(device: str, cache_root: str | None, text: str) -> torch.Tensor:
+def query_features(text: str, device: str, cache_root: str | None) -> torch.Tensor:
+    """[1, 384] frozen text-encoder features of a normalised text (on CPU), encoded for `device`
+    (the query encoder: ONNX Runtime on CPU, its graph kept in the feature cache `cache_root`).
+    Every model version shares them: a checkpoint loads only beside the text encoder it was
+    trained with (ml.checkpoint), so a server may encode a text before it knows the version."""
     from ml.cache import text_features
     from ml.text_onnx import get_query_text_encoder
 
@@ -39,10 +43,9 @@ def _caption_features(device: str, cache_root: str | None, text: str) -> torch.T
 
 
 def caption_features(model: RetrievalModel, text: str) -> torch.Tensor:
-    """[1, 384] frozen text-encoder features of a normalised text, on the model's device (the
-    query encoder: ONNX Runtime on CPU, with the model's feature cache holding its graph)."""
+    """query_features of a normalised text as `model` reads them (its device and feature cache)."""
     cache_root = str(model.cache.root) if model.cache is not None else None
-    return _caption_features(str(model.device), cache_root, text).to(model.device)
+    return query_features(text, str(model.device), cache_root).to(model.device)
 
 
 @torch.inference_mode()
@@ -57,7 +60,7 @@ def composed_query(
     if not text:
         return reference[0].cpu().numpy()
     model.eval()
-    features = caption_features(model, text) if features is None else features
+    features = caption_features(model, text) if features is None else features.to(model.device)
     return model.compose(reference, features)[0].cpu().numpy()
 
 

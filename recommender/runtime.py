@@ -17,9 +17,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import torch
 from django.conf import settings
 
+from ml.cache import FeatureCache
 from ml.checkpoint import load_model as load_checkpoint
-from ml.inference import caption_features, normalise_text
+from ml.encoders import default_device
+from ml.inference import normalise_text, query_features
 from ml.model import RetrievalModel
+from ml.text_onnx import get_query_text_encoder
 
 logger = logging.getLogger(__name__)
 _models: OrderedDict[str, RetrievalModel] = OrderedDict()
@@ -50,17 +53,27 @@ def load_model(checkpoint_path: str) -> RetrievalModel:
 _encoder_thread: dict[int, ThreadPoolExecutor] = {}
 
 
-def encode_soon(model: RetrievalModel, text: str) -> Future | None:
+def encode_soon(text: str) -> Future | None:
     """Start encoding a request's text on a background thread: the encoder (ONNX Runtime) releases
     the GIL, so on a machine with a spare core the encoding overlaps the request's database reads
-    (bench.serving). The future gives caption_features(model, text); None for a blank text."""
-    if not normalise_text(text):
+    (bench.serving). It needs no model version (every version reads the same features,
+    ml.inference.query_features), so it starts before the version is read. The future gives the
+    features as the models loaded here take them; None for a blank text."""
+    text = normalise_text(text)
+    if not text:
         return None
     with _models_lock:
         pool = _encoder_thread.get(os.getpid())
         if pool is None:
             pool = _encoder_thread[os.getpid()] = ThreadPoolExecutor(1, thread_name_prefix="text-encoder")
-    return pool.submit(caption_features, model, normalise_text(text))
+    cache = FeatureCache.at(settings.ML_CACHE_DIR)  # where load_model's models keep their features
+    return pool.submit(_query_features, text, default_device(), str(cache.root) if cache else None)
+
+
+def _query_features(text: str, device: str, cache_root: str | None) -> torch.Tensor:
+    with _models_lock:  # the encoder is built while no model loads: transformers' imports are not thread-safe
+        get_query_text_encoder(device, cache_root)
+    return query_features(text, device, cache_root)
 
 
 def warm_up() -> str | None:

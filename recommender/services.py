@@ -93,9 +93,14 @@ def clean_text(text: str | None) -> str:
     return text
 
 
-def active_version(using: str = DEFAULT_DB_ALIAS) -> ModelVersion:
-    """The active version as the database `using` sees it (a replica: as far as it has replayed)."""
-    version = ModelVersion.objects.using(using).filter(status=ModelVersion.Status.ACTIVE).first()
+def active_version(using: str = DEFAULT_DB_ALIAS, vector_of: Product | None = None) -> ModelVersion:
+    """The active version as the database `using` sees it (a replica: as far as it has replayed);
+    with `vector_of`, that product's stored vector under it read in the same query (the
+    version's `stored_vector`, None when it has none)."""
+    versions = ModelVersion.objects.using(using).filter(status=ModelVersion.Status.ACTIVE)
+    if vector_of is not None:
+        versions = vectors.with_stored_vector(versions, vector_of)
+    version = versions.first()
     if version is None:
         raise NoActiveModel(
             "Recommendations are not available yet: no model has been trained and activated. "
@@ -114,19 +119,38 @@ def serving_version(version: ModelVersion | None = None) -> tuple[ModelVersion, 
     the request falls back to the primary. A version given explicitly (staff reviewing a
     candidate) is read on the primary, where it was just written.
     """
-    if version is not None:
-        return version, DEFAULT_DB_ALIAS
-    using = router.db_for_read(ProductEmbedding)
-    version = active_version(using)
-    if using != DEFAULT_DB_ALIAS and not vectors.index_exists(version, using):
-        return active_version(), DEFAULT_DB_ALIAS
+    version, using, _ = serving_version_and_vector(version)
     return version, using
+
+
+def serving_version_and_vector(
+    version: ModelVersion | None = None, reference: Product | None = None
+) -> tuple[ModelVersion, str, np.ndarray | None]:
+    """serving_version(), and `reference`'s stored vector under that version read with it (one
+    round trip for shoppers; None without a reference)."""
+    if version is not None:
+        vector = reference_vector(version, reference) if reference is not None else None
+        return version, DEFAULT_DB_ALIAS, vector
+    using = router.db_for_read(ProductEmbedding)
+    version = active_version(using, vector_of=reference)
+    if using != DEFAULT_DB_ALIAS and not vectors.index_exists(version, using):
+        using = DEFAULT_DB_ALIAS
+        version = active_version(using, vector_of=reference)
+    if reference is None:
+        return version, using, None
+    if version.stored_vector is None:
+        raise _no_vector(reference)
+    return version, using, np.asarray(version.stored_vector, dtype=np.float32)
+
+
+def _no_vector(product: Product) -> RecommendationError:
+    return RecommendationError(f"Product {product.pk} has no vector yet; try again in a minute.")
 
 
 def reference_vector(version: ModelVersion, product: Product, using: str = DEFAULT_DB_ALIAS) -> np.ndarray:
     vector = vectors.stored_vector(version, product, using=using)
     if vector is None:
-        raise RecommendationError(f"Product {product.pk} has no vector yet; try again in a minute.")
+        raise _no_vector(product)
     return vector
 
 
@@ -240,16 +264,15 @@ def recommend(
     `version`: a model version other than the active one (staff reviewing a candidate)."""
     text = checked_request(text, limit, relax)
     clock = Stopwatch()
-    version, using = serving_version(version)
     product, is_last_purchase = resolve_reference(reference, user)
     filters = filters or ProductFilters()
     clock.lap("lookup")
     interpretation = understanding.understand(text, product, relax=set(relax) | overridden_category(filters))
     clock.lap("understand")
-    model = runtime.load_model(version.checkpoint_path)
     model_text = interpretation.wish_text if interpretation.understood else ""
-    encoding = runtime.encode_soon(model, model_text)  # meanwhile, the reads below
-    ref = reference_vector(version, product, using)
+    encoding = runtime.encode_soon(model_text)  # meanwhile, the reads below
+    version, using, ref = serving_version_and_vector(version, product)
+    model = runtime.load_model(version.checkpoint_path)
     shopper = user if (exclude_purchased and user is not None and user.is_authenticated) else None
     candidates = candidate_products(
         filters, exclude_ids=(product.pk,), exclude_purchased_by=shopper, within=scope.within

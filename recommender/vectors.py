@@ -15,9 +15,10 @@ from collections.abc import Callable
 
 import numpy as np
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models import Q, QuerySet, Value
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import Combinable
-from pgvector.django import CosineDistance
+from django.db.models.sql import query as sql_query
+from pgvector.django import CosineDistance, VectorField
 
 from recommender.models import ModelVersion, ProductEmbedding
 from shop.models import Product
@@ -275,6 +276,14 @@ def stored_vector(
     return None if row is None else np.asarray(row, dtype=np.float32)
 
 
+def with_stored_vector(versions: QuerySet[ModelVersion], product: Product) -> QuerySet[ModelVersion]:
+    """The versions, each with `stored_vector`: the product's vector under it (None: none yet),
+    read in the same query as the versions."""
+    vector = ProductEmbedding.objects.filter(model_version=OuterRef("pk"), product_id=product.pk)
+    embedding = Subquery(vector.values("embedding")[:1], output_field=VectorField())
+    return versions.annotate(stored_vector=embedding)
+
+
 def with_vector_of(
     products: QuerySet[Product],
     version: ModelVersion,
@@ -347,14 +356,42 @@ def nearest(
     vector = vector_literal(np.asarray(query() if callable(query) else query, dtype=np.float32))
     params = tuple(vector if p == _QUERY_PLACEHOLDER else p for p in params)
     ef_search = ef_search or ef_search_for(rows)
-    with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        # Iterative scan: when conditions reject rows, the HNSW scan continues instead of
-        # returning fewer than `limit` results. strict_order keeps exact distance order.
-        settings = ["hnsw.iterative_scan = strict_order", f"hnsw.ef_search = {int(ef_search)}"]
-        settings += ["enable_indexscan = off"] if exact else []
-        cursor.execute("; ".join(f"SET LOCAL {setting}" for setting in settings))  # one round trip
-        found = list(Product.objects.raw(sql, params, using=using))
+    # Iterative scan: when conditions reject rows, the HNSW scan continues instead of returning
+    # fewer than `limit` results. strict_order keeps exact distance order.
+    settings = ["hnsw.iterative_scan = strict_order", f"hnsw.ef_search = {int(ef_search)}"]
+    settings += ["enable_indexscan = off"] if exact else []
+    with connections[using].cursor() as cursor:
+        # One round trip: the settings and the query sent as one string (psycopg's client-side
+        # binding, Django's default) run as one transaction, so the SET LOCALs hold for this
+        # query alone (inside an outer transaction: until it ends).
+        cursor.execute("".join(f"SET LOCAL {setting}; " for setting in settings) + sql, params)
+        for _ in settings:
+            cursor.nextset()
+        found = _as_products(cursor, using)
     return [(p, 1.0 - float(p.distance)) for p in found]
+
+
+def _as_products(cursor, using: str) -> list[Product]:
+    """The cursor's rows (product columns and annotations) as Product.objects.raw() gives them."""
+    connection = connections[using]
+    columns = [column.name for column in cursor.description]
+    fields = {f.column: f for f in Product._meta.concrete_fields}
+    compiler = connection.ops.compiler("SQLCompiler")(sql_query.Query(Product), connection, using)
+    cols = [fields[c].get_col(Product._meta.db_table) if c in fields else None for c in columns]
+    rows = cursor.fetchall()
+    converters = compiler.get_converters(cols)
+    if converters:
+        rows = list(compiler.apply_converters(rows, converters))
+    names = [fields[c].attname for c in columns if c in fields]
+    positions = [i for i, c in enumerate(columns) if c in fields]
+    annotations = [(c, i) for i, c in enumerate(columns) if c not in fields]
+    products = []
+    for row in rows:
+        product = Product.from_db(using, names, [row[i] for i in positions])
+        for name, i in annotations:
+            setattr(product, name, row[i])
+        products.append(product)
+    return products
 
 
 def _reranked(scored: QuerySet[Product], limit: int, look_first: Q | None, weight: float) -> tuple[str, list]:

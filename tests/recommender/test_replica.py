@@ -119,7 +119,8 @@ def test_shoppers_read_the_replica_and_switch_only_once_it_has_the_new_version(
     # only their session, account and throttle bookkeeping went to the primary.
     on_primary = [sql for alias, sql in shopper_queries if alias == "default"]
     assert not [sql for sql in on_primary if "shop_product" in sql or "recommender_" in sql], on_primary
-    assert sum(alias == ALIAS for alias, _ in shopper_queries) >= 3 * len(served)
+    # Each answer: the version with the reference's vector, then the search (and its cards' sizes).
+    assert sum(alias == ALIAS for alias, _ in shopper_queries) >= 2 * len(served)
     assert vector_table_reads(replica) >= len(served)
 
 

@@ -34,8 +34,8 @@ def test_warm_up_without_a_usable_model_lets_the_server_start(empty_cache):
 def test_a_text_encoded_in_the_background_is_the_text_encoded_here(active_model):
     from ml.inference import caption_features
 
-    model = runtime.load_model(active_model.checkpoint_path)
-    pending = runtime.encode_soon(model, "  in navy,   not striped ")
+    pending = runtime.encode_soon("  in navy,   not striped ")  # it needs no model
     assert pending is not None
+    model = runtime.load_model(active_model.checkpoint_path)
     assert pending.result(timeout=30).equal(caption_features(model, "in navy, not striped"))
-    assert runtime.encode_soon(model, "   ") is None  # "more like this": nothing to encode
+    assert runtime.encode_soon("   ") is None  # "more like this": nothing to encode

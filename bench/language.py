@@ -33,6 +33,7 @@ from pathlib import Path
 
 from bench.harness import log, machine_info, print_table, setup_django, timed, write_results
 from bench.sat import CATEGORY_FIELDS, is_flag_row, row_checks_pass, score_row
+from ml import text_onnx
 
 DATA = Path(__file__).resolve().parent / "data"
 METHODS = ("composed", "vector_only", "metadata_rule", "image_only")
@@ -285,12 +286,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--real-phrasing-limit", type=int, default=0, help="caption pairs per category (0: all)"
     )
     parser.add_argument("--triplet-limit", type=int, default=0, help="triplets per generated set (0: all)")
+    parser.add_argument(
+        "--query-encoder",
+        choices=["int8", "float"],
+        default="int8" if text_onnx.QUANTIZE_QUERIES else "float",
+        help="query texts through the int8 graph (the store's) or the float one (its baseline)",
+    )
     parser.add_argument("--json", default=None, help="results file (default bench/results/language.json)")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    text_onnx.QUANTIZE_QUERIES = args.query_encoder == "int8"  # before any query is encoded
     setup_django()
     from recommender.services import active_version
 
@@ -299,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "parser": parser_speed(products, [r for r in suite if r["reference"] in products]),
         "benchmark": "language", "final": args.final, "model_version": active_version().name,
+        "query_encoder": args.query_encoder,
         "requests": run_request_sets(args, products), "triplets": run_triplet_sets(args),
         "machine": machine_info(),
     }  # fmt: skip

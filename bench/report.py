@@ -103,6 +103,22 @@ def language_summary(result: dict) -> str:
     return _table(["set", "score", *(METHOD_NAMES[m] for m in METHOD_NAMES)], rows)
 
 
+def query_encoder_section(float_run: dict) -> str:
+    """The composed method's scores with the store's int8 query encoder (language.json) beside the
+    float graph's (language_float_queries.json: bench.language --query-encoder float)."""
+    int8_run = _load(RESULTS / "language.json")
+    if not int8_run:
+        return "(no bench/results/language.json)"
+    runs = {"int8 (the store's)": int8_run, "float": float_run}
+    rows = []
+    for name in int8_run["requests"]:
+        scores = [_f(r["requests"][name]["composed"]["sat@10"]) for r in runs.values()]
+        rows.append([name, "Sat@10", *scores])
+    for name in int8_run["triplets"]:
+        rows.append([name, "R@10", *(_f(r["triplets"][name]["composed"]["R@10"]) for r in runs.values())])
+    return _table(["set (composed)", "score", *runs], rows)
+
+
 CHANGES = ("colour", "pattern", "sleeve", "neck", "fit", "two_changes")
 
 
@@ -165,17 +181,24 @@ def serving_section(result: dict) -> str:
 
 
 def text_encoder_section(result: dict) -> str:
-    """bench.text_encoder: one query text at a time on PyTorch and on ONNX Runtime."""
+    """bench.text_encoder: one query text at a time on PyTorch and on ONNX Runtime (float, int8)."""
     rows = [[r["runtime"], str(r["texts"]), str(r["passes"]), f"{r['p50']:.1f}", f"{r['p99']:.1f}"]
             for r in result["results"]]  # fmt: skip
     gap = result["onnx_vs_pytorch"]
-    return (
+    text = (
         f"One shopper text at a time (median {result['tokens_median']:.0f} tokens, at most "
         f"{result['tokens_max']}), one thread, `{result['encoder']}`:\n\n"
         + _table(["runtime", "texts", "passes", "p50 ms", "p99 ms"], rows)
-        + f"\n\nONNX Runtime's features differ from PyTorch's by at most {gap['max_abs_difference']:.1e} "
-        f"(lowest cosine {gap['min_cosine']:.7f}): the same features, so the same answers."
+        + f"\n\nThe float graph's features differ from PyTorch's by at most {gap['max_abs_difference']:.1e} "
+        f"(lowest cosine {gap['min_cosine']:.7f}): the same features."
     )
+    int8 = result.get("int8_vs_pytorch")
+    if int8:
+        text += (
+            f" The int8 graph's (the store's query encoder) are at cosine {int8['median_cosine']:.4f} "
+            f"of PyTorch's (median; lowest {int8['min_cosine']:.4f})."
+        )
+    return text
 
 
 def embedding_section(result: dict) -> str:
@@ -388,6 +411,7 @@ SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
     "language": ("language.json", language_section),
     "language-test": ("language_test.json", language_section),
     "language-summary": ("language.json", language_summary),
+    "language-query-encoder": ("language_float_queries.json", query_encoder_section),
 }
 
 

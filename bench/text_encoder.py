@@ -1,11 +1,14 @@
-"""The query text encoder: PyTorch (eager) against ONNX Runtime, one text at a time, one thread.
+"""The query text encoder: PyTorch (eager) against ONNX Runtime (the float graph and its int8 form,
+the store's), one text at a time, one thread.
 
     python -m bench.text_encoder [--passes 3] [--json bench/results/text_encoder.json]
 
 What a shopper's new text costs the store (the `encode` of bench.serving): every text of the dev
 shopper-requests suite and of bench.serving's pool, encoded alone, as a request does, by the same
-MiniLM weights on each runtime (the same inputs for both). Reports p50/p99 per text over all
-passes and how far the ONNX features are from PyTorch's (largest difference, lowest cosine).
+MiniLM weights on each runtime (the same inputs for all). Reports p50/p99 per text over all
+passes and how far each ONNX graph's features are from PyTorch's (largest difference, lowest and
+median cosine). What the int8 features do to the store's answers is bench.language's
+`--query-encoder float` run beside its default one.
 """
 
 from __future__ import annotations
@@ -39,8 +42,11 @@ def run(args: argparse.Namespace) -> dict:
     texts = request_texts()
     pytorch = get_text_encoder("cpu")
     with tempfile.TemporaryDirectory() as cache:
-        onnx = OnnxTextEncoder(ensure_graph(cache), pytorch)
-        encoders = {"PyTorch (eager)": pytorch, "ONNX Runtime": onnx}
+        encoders = {
+            "PyTorch (eager)": pytorch,
+            "ONNX Runtime": OnnxTextEncoder(ensure_graph(cache), pytorch),
+            "ONNX Runtime int8": OnnxTextEncoder(ensure_graph(cache, quantized=True), pytorch),
+        }
         rows, features = [], {}
         with torch.inference_mode():
             for name, encoder in encoders.items():
@@ -54,7 +60,7 @@ def run(args: argparse.Namespace) -> dict:
                 rows.append({"runtime": name, "texts": len(texts), "passes": args.passes,
                              **percentiles(times, (50, 99))})  # fmt: skip
                 log(f"{name}: p50 {rows[-1]['p50']:.2f} ms")
-    reference, other = features["PyTorch (eager)"], features["ONNX Runtime"]
+    reference = features["PyTorch (eager)"]
     tokens = [len(pytorch.tokenizer(t)["input_ids"]) for t in texts]
     return {
         "benchmark": "text_encoder",
@@ -63,10 +69,17 @@ def run(args: argparse.Namespace) -> dict:
         "tokens_median": float(np.median(tokens)),
         "tokens_max": int(max(tokens)),
         "results": rows,
-        "onnx_vs_pytorch": {
-            "max_abs_difference": float(np.abs(other - reference).max()),
-            "min_cosine": float((other * reference).sum(axis=1).min()),
-        },
+        "onnx_vs_pytorch": _gap(features["ONNX Runtime"], reference),
+        "int8_vs_pytorch": _gap(features["ONNX Runtime int8"], reference),
+    }
+
+
+def _gap(features: np.ndarray, reference: np.ndarray) -> dict:
+    cosines = (features * reference).sum(axis=1)  # both L2-normalised
+    return {
+        "max_abs_difference": float(np.abs(features - reference).max()),
+        "min_cosine": float(cosines.min()),
+        "median_cosine": float(np.median(cosines)),
     }
 
 
@@ -82,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     report = run(args)
     print_table(report["results"], ["runtime", "texts", "passes", "p50", "p99"])
     print(f"ONNX vs PyTorch features: {report['onnx_vs_pytorch']}")
+    print(f"ONNX int8 vs PyTorch features: {report['int8_vs_pytorch']}")
     log(f"wrote {write_results('text_encoder', report, args.json)}")
     return 0
 

@@ -68,7 +68,7 @@ def train_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
     """Train the version's checkpoint; on success the version waits for embedding.
     Raises versions.NotClaimed when another live worker trains it or it is past training."""
     from ml.config import TrainConfig
-    from ml.text_onnx import ensure_graph
+    from ml.text_onnx import QUANTIZE_QUERIES, ensure_graph
     from ml.train import train
 
     version = versions.claim(
@@ -87,7 +87,8 @@ def train_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
                 store_products().filter(is_active=True, split__in=["train", "val"]).order_by("pk")
             )
             metrics = train(products, config, out_dir, progress=versions.progress_reporter(version))
-            ensure_graph(settings.ML_CACHE_DIR)  # the web's query encoder, ready before it serves
+            # The web's query encoder, ready before it serves.
+            ensure_graph(settings.ML_CACHE_DIR, quantized=QUANTIZE_QUERIES)
     except Exception as exc:  # any failure ends this version, never the active one
         logger.exception("training %s failed", version.name)
         versions.mark_failed(version, f"Training failed: {exc}")

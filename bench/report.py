@@ -296,11 +296,11 @@ def _end_to_end(size: dict) -> list[str]:
     """recommend() and the REST API on one size's catalog."""
     parts = []
     if size.get("recommend"):
-        rows = [[repr(r["text"]), str(r["ef_search"]), _f(r["recall@20"]), f"{r['p50']:.1f}",
-                 f"{r['p99']:.1f}"] for r in size["recommend"]]  # fmt: skip
+        rows = [[repr(r["text"]), str(r["ef_search"]), r.get("plan", ""), _f(r["recall@20"]),
+                 f"{r['p50']:.1f}", f"{r['p99']:.1f}"] for r in size["recommend"]]  # fmt: skip
         parts.append(
             "`recommend()` end to end (reference's own category kept, recall against its exact mode):\n\n"
-            + _table(["text", "ef_search", "recall@20", "p50 ms", "p99 ms"], rows)
+            + _table(["text", "ef_search", "search plan", "recall@20", "p50 ms", "p99 ms"], rows)
         )
     if size.get("http"):
         rows = [[r["scenario"], str(r["requests"]), f"{r['p50_ms']:.1f}", f"{r['p99_ms']:.1f}",
@@ -385,6 +385,7 @@ def catalog_scale_summary(result: dict) -> str:
             for r in size.get("recommend", [])
             if r["ef_search"] == "store" and size["store_ef_search"] == ef
         ]
+        e2e = [r for r in e2e if r.get("plan") != "kept category not planned"]  # the store's own plan
         by_gender = sum(_partial_mib(size).values())
         per_product = (size["index_mib"] + by_gender + size.get("vectors_table_mib", 0)) * 1024 / size["n"]
         rows.append([f"{size['n']:,}", str(ef), f"{size['build_s']:.0f}",

@@ -42,6 +42,9 @@ TYPE_INDEX_MIN_ROWS = 10_000
 # skip the other 98% of its vectors stops (pgvector's max_scan_tuples) before it finds them
 # (bench.catalog_scale at 1M: the 1% and small-type filters).
 EXACT_BELOW = 20_000
+# The reference's own category (recommender.services.search) walks a partial graph where at least
+# this share of the vectors belong to it (None: it is planned as a shopper's filter).
+NEAR_GRAPH_MIN_SHARE: float | None = 0.25
 # How each HNSW graph is built, by its number of vectors: (up to, m, ef_construction); beyond the
 # table, HNSW_BUILD_LARGE. pgvector's defaults up to 100k vectors; a larger graph needs more links
 # per node and a wider build search to keep recall near 0.95 (bench.catalog_scale at 1M).
@@ -198,19 +201,23 @@ def ef_search_for(vectors: int) -> int:
     return EF_SEARCH_MAX
 
 
-# (database, version id) -> number of vectors in its index: a version's vectors never change once
-# its index is built, so it is read once per process.
-_index_rows: dict[tuple[str, int], int] = {}
+# (database, index name) -> number of vectors in the index: a version's vectors never change once
+# its indexes are built, so each is read once per process.
+_index_rows: dict[tuple[str, str], int] = {}
 
 
-def index_rows(version: ModelVersion, using: str = DEFAULT_DB_ALIAS) -> int:
-    """Rows in the version's HNSW index (its vectors), from the planner's statistics (no count)."""
-    key = (using, int(version.pk))
+def index_rows(
+    version: ModelVersion,
+    using: str = DEFAULT_DB_ALIAS,
+    gender: str | None = None,
+    article_type: str | None = None,
+) -> int:
+    """Rows in the version's HNSW index (its vectors; of one gender or article type: that partial
+    index's), from the planner's statistics (no count); 0 when there is no such index (yet)."""
+    key = (using, index_name(version, gender, article_type))
     if key not in _index_rows:
         with connections[using].cursor() as cursor:
-            cursor.execute(
-                "SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [index_name(version)]
-            )
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [key[1]])
             row = cursor.fetchone()
         if row is None or row[0] < 0:  # no index (yet), or never analysed: ask again next time
             return 0
@@ -247,14 +254,36 @@ def filtered_rows(version: ModelVersion, using: str, gender: str | None, article
 
 
 def search_plan(
-    version: ModelVersion, using: str, rows: int, gender: str | None, article_type: str | None
+    version: ModelVersion,
+    using: str,
+    rows: int,
+    gender: str | None,
+    article_type: str | None,
+    near: bool = False,
 ) -> tuple[bool, str | None, str | None]:
-    """(exact, article type, gender) of a large version's search under a gender or type filter:
-    exact when the filter leaves fewer than EXACT_BELOW vectors (stated on the vectors, so their
-    index finds them), else the type's partial index when it has one, else the gender's."""
+    """(exact, article type, gender) of a large version's search under a gender or type filter.
+
+    A filter the shopper chose (`near` false: the query may lie far from its vectors) is answered
+    exactly when it leaves fewer than EXACT_BELOW vectors (stated on the vectors, so their index
+    finds them), else by the type's partial graph when it has one, else the gender's.
+
+    The reference's own category (`near`: the query lies among its vectors) is looked for in a
+    partial graph where at least NEAR_GRAPH_MIN_SHARE of the vectors have it: the scan meets the
+    candidates it needs within one ef_search batch, where comparing every vector of a large
+    category one by one costs far more (bench.catalog_scale, `recommend()` at 1M); without such
+    a graph, as a shopper's filter when it leaves few vectors, else the version's own graph.
+    """
     if not _is_large(rows) or not (gender or article_type):
         return False, None, None
-    if filtered_rows(version, using, gender, article_type) < EXACT_BELOW:
+    filtered = filtered_rows(version, using, gender, article_type)  # at most EXACT_BELOW
+    if near and NEAR_GRAPH_MIN_SHARE is not None:
+        for by_type, by_gender in ((article_type, None), (None, gender)):
+            graph_rows = index_rows(version, using, by_gender, by_type) if (by_type or by_gender) else 0
+            if graph_rows and filtered >= NEAR_GRAPH_MIN_SHARE * graph_rows:
+                return False, by_type, by_gender
+        if filtered >= EXACT_BELOW:
+            return False, None, None
+    if filtered < EXACT_BELOW:
         return True, article_type, gender
     if article_type and index_exists(version, using, article_type=article_type):
         return False, article_type, None
@@ -317,6 +346,7 @@ def nearest(
     ef_search: int | None = None,
     gender: str | None = None,
     article_type: str | None = None,
+    near: bool = False,
 ) -> list[tuple[Product, float]]:
     """ONE SQL query: `products` (with their conditions) ordered by cosine distance of their
     vector of `version` to `query`; (product, cosine similarity) pairs, closest first. It runs
@@ -331,7 +361,8 @@ def nearest(
     `article_type`: every product in `products` has it (a shopper's filter, the request's
     category); in a large version, a filter leaving fewer than EXACT_BELOW vectors is answered by
     comparing them one by one, else the search walks that type's, else that gender's, partial
-    index where the version has one (a type's is the smaller graph).
+    index where the version has one (a type's is the smaller graph); `near`: they are the
+    reference's own category, which lies around the query (search_plan).
 
     `query` may be a function giving the vector: it is called once the SQL is compiled, so a
     request's text can still be encoding meanwhile (recommender.services.recommend).
@@ -341,7 +372,7 @@ def nearest(
     if exact:
         by_type = by_gender = None
     else:
-        exact, by_type, by_gender = search_plan(version, using, rows, gender, article_type)
+        exact, by_type, by_gender = search_plan(version, using, rows, gender, article_type, near)
     nearest_first = (
         with_vector_of(products, version, by_gender, by_type)
         .annotate(distance=CosineDistance("embeddings__embedding", Value(_QUERY_PLACEHOLDER)))

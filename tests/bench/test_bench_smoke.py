@@ -79,13 +79,16 @@ def test_catalog_scale_smoke(tmp_path, run_bench):
 
 
 def test_text_encoder_smoke(tmp_path, run_bench):
-    """PyTorch and ONNX Runtime on the same texts: both timed, the same features."""
+    """PyTorch and ONNX Runtime (float, int8) on the same texts: all timed; the float graph's
+    features are PyTorch's, the int8 graph's close to them."""
     out = tmp_path / "text_encoder.json"
     run_bench("text_encoder", "--passes", "1", "--json", str(out))
     report = json.loads(out.read_text())
-    assert [r["runtime"] for r in report["results"]] == ["PyTorch (eager)", "ONNX Runtime"]
+    runtimes = [r["runtime"] for r in report["results"]]
+    assert runtimes == ["PyTorch (eager)", "ONNX Runtime", "ONNX Runtime int8"]
     assert all(r["texts"] >= 100 and 0 < r["p50"] <= r["p99"] for r in report["results"])
     assert report["onnx_vs_pytorch"]["max_abs_difference"] < 1e-4
+    assert 0.98 <= report["int8_vs_pytorch"]["min_cosine"] <= report["int8_vs_pytorch"]["median_cosine"] < 1
 
 
 @pytest.mark.slow

@@ -85,6 +85,7 @@ class ProductListSerializer(ProductSummarySerializer):
 
 
 CENTS = Decimal("0.01")
+_PK_MARK = 987_654_321_987_654_321  # stands for a product's id in its URL (product_cards)
 
 
 def _money(value) -> str | None:
@@ -106,6 +107,8 @@ def product_cards(products: list[Product], context: dict, *, sizes: bool = True)
         return origin + url if is_path else absolute_url(context, url)
 
     stock = _sizes_of([p.pk for p in products]) if sizes else {}
+    # Each product's URL from one reverse(): Django's reverse() costs ~0.1 ms a call.
+    before_pk, after_pk = reverse("api-product-detail", args=[_PK_MARK]).split(str(_PK_MARK))
     cards = []
     for product in products:
         card = {
@@ -120,7 +123,7 @@ def product_cards(products: list[Product], context: dict, *, sizes: bool = True)
             "selling_price": _money(product.selling_price),
             "discount_percent": product.discount_percent,
             "image": absolute(product.image.url) if product.image else None,
-            "url": absolute(reverse("api-product-detail", args=[product.pk])),
+            "url": absolute(f"{before_pk}{product.pk}{after_pk}"),
         }
         if sizes:
             card["sizes"] = stock.get(product.pk, [])

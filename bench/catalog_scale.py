@@ -392,32 +392,24 @@ def store_recommend(text: str, exact: bool, products: dict) -> Callable[[int], l
 
 
 def end_to_end(rows: np.ndarray, texts: list[str], ef_values: list[int]) -> list[dict]:
-    """recommend() vs its exact mode, per text: with the store's own ef_search and plan ("store");
-    with the reference's kept category not used to plan the search (vectors.NEAR_GRAPH_MIN_SHARE
-    None: the version's own graph, the store before it); and with each of `ef_values` put in the
-    store's place (what the store would answer with that choice)."""
+    """recommend() vs its exact mode, per text: with the store's own ef_search ("store"), and
+    with each of `ef_values` put in its place (what the store would answer with that choice)."""
     from unittest import mock
 
     from recommender import vectors
     from shop.models import Product
 
     products = Product.objects.in_bulk([int(r) + 1 for r in rows])
-    variants = [("store", None, vectors.NEAR_GRAPH_MIN_SHARE), ("store", None, None)]
-    variants += [(ef, ef, vectors.NEAR_GRAPH_MIN_SHARE) for ef in ef_values]
     out = []
     for text in texts:
         exact_run = store_recommend(text, True, products)
         truth = [set(exact_run(int(r))) for r in rows]
-        for label, ef, near_share in variants:
+        for ef in [None, *ef_values]:
             table = vectors.EF_SEARCH_BY_SIZE if ef is None else ((10**12, ef),)
-            with (
-                mock.patch.object(vectors, "EF_SEARCH_BY_SIZE", table),
-                mock.patch.object(vectors, "NEAR_GRAPH_MIN_SHARE", near_share),
-            ):
+            with mock.patch.object(vectors, "EF_SEARCH_BY_SIZE", table):
                 got = measure(store_recommend(text, False, products), rows, truth)
-            plan = "kept category planned" if near_share is not None else "kept category not planned"
-            out.append({"text": text, "ef_search": label, "plan": plan, **got})
-            log(f"  recommend({text!r}) ef {label} ({plan}): R {got['recall@20']:.3f} "
+            out.append({"text": text, "ef_search": "store" if ef is None else ef, **got})
+            log(f"  recommend({text!r}) ef {out[-1]['ef_search']}: R {got['recall@20']:.3f} "
                 f"p50 {got['p50']:.1f} p99 {got['p99']:.1f} ms")  # fmt: skip
     return out
 
@@ -587,7 +579,7 @@ def print_report(report: dict) -> None:
         if size.get("recommend"):
             print_table(
                 size["recommend"],
-                ["text", "ef_search", "plan", "p50", "p99", "recall@20", "returned_min"],
+                ["text", "ef_search", "p50", "p99", "recall@20", "returned_min"],
                 "recommend()",
             )
 

@@ -228,16 +228,10 @@ def search(
     constraints = interpretation.constraints
     kept = understanding.kept_attributes(reference, interpretation)
     filters = filters or ProductFilters()
-    # The category decides how a large version searches: the one the shopper chose (filters, or
-    # the text: "for women", "as sandals") as a filter; else the one kept from the reference,
-    # whose products lie around the query (vectors.search_plan, `near`).
+    # The category the shopper chose (filters, or the text: "for women", "as sandals") decides
+    # how a large version searches; the one kept from the reference does not: its products lie
+    # around the query, where the version's own graph finds them (bench.catalog_scale, 1M).
     asked = [c for c in constraints if c.from_text]
-    gender = filters.gender or understanding.single_value(asked, "gender")
-    article_type = understanding.single_article_type(asked, filters.article_type)
-    near = gender is None and article_type is None
-    if near:
-        gender = understanding.single_value(constraints, "gender")
-        article_type = understanding.single_value(constraints, "article_type")
     return vectors.nearest(
         candidates.filter(understanding.hard_conditions(constraints)),
         version,
@@ -247,9 +241,8 @@ def search(
         rank_first=understanding.wish_score(constraints) or Value(0),
         look_first=understanding.all_wishes(constraints),
         closer=(understanding.match_count(kept) or Value(0), understanding.KEEP_WEIGHT),
-        gender=gender,
-        article_type=article_type,
-        near=near,
+        gender=filters.gender or understanding.single_value(asked, "gender"),
+        article_type=understanding.single_article_type(asked, filters.article_type),
     )
 
 

@@ -42,9 +42,6 @@ TYPE_INDEX_MIN_ROWS = 10_000
 # skip the other 98% of its vectors stops (pgvector's max_scan_tuples) before it finds them
 # (bench.catalog_scale at 1M: the 1% and small-type filters).
 EXACT_BELOW = 20_000
-# The reference's own category (recommender.services.search) walks a partial graph where at least
-# this share of the vectors belong to it (None: it is planned as a shopper's filter).
-NEAR_GRAPH_MIN_SHARE: float | None = 0.25
 # How each HNSW graph is built, by its number of vectors: (up to, m, ef_construction); beyond the
 # table, HNSW_BUILD_LARGE. pgvector's defaults up to 100k vectors; a larger graph needs more links
 # per node and a wider build search to keep recall near 0.95 (bench.catalog_scale at 1M).
@@ -201,23 +198,19 @@ def ef_search_for(vectors: int) -> int:
     return EF_SEARCH_MAX
 
 
-# (database, index name) -> number of vectors in the index: a version's vectors never change once
-# its indexes are built, so each is read once per process.
-_index_rows: dict[tuple[str, str], int] = {}
+# (database, version id) -> number of vectors in its index: a version's vectors never change once
+# its index is built, so it is read once per process.
+_index_rows: dict[tuple[str, int], int] = {}
 
 
-def index_rows(
-    version: ModelVersion,
-    using: str = DEFAULT_DB_ALIAS,
-    gender: str | None = None,
-    article_type: str | None = None,
-) -> int:
-    """Rows in the version's HNSW index (its vectors; of one gender or article type: that partial
-    index's), from the planner's statistics (no count); 0 when there is no such index (yet)."""
-    key = (using, index_name(version, gender, article_type))
+def index_rows(version: ModelVersion, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Rows in the version's HNSW index (its vectors), from the planner's statistics (no count)."""
+    key = (using, int(version.pk))
     if key not in _index_rows:
         with connections[using].cursor() as cursor:
-            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [key[1]])
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [index_name(version)]
+            )
             row = cursor.fetchone()
         if row is None or row[0] < 0:  # no index (yet), or never analysed: ask again next time
             return 0
@@ -254,36 +247,14 @@ def filtered_rows(version: ModelVersion, using: str, gender: str | None, article
 
 
 def search_plan(
-    version: ModelVersion,
-    using: str,
-    rows: int,
-    gender: str | None,
-    article_type: str | None,
-    near: bool = False,
+    version: ModelVersion, using: str, rows: int, gender: str | None, article_type: str | None
 ) -> tuple[bool, str | None, str | None]:
-    """(exact, article type, gender) of a large version's search under a gender or type filter.
-
-    A filter the shopper chose (`near` false: the query may lie far from its vectors) is answered
-    exactly when it leaves fewer than EXACT_BELOW vectors (stated on the vectors, so their index
-    finds them), else by the type's partial graph when it has one, else the gender's.
-
-    The reference's own category (`near`: the query lies among its vectors) is looked for in a
-    partial graph where at least NEAR_GRAPH_MIN_SHARE of the vectors have it: the scan meets the
-    candidates it needs within one ef_search batch, where comparing every vector of a large
-    category one by one costs far more (bench.catalog_scale, `recommend()` at 1M); without such
-    a graph, as a shopper's filter when it leaves few vectors, else the version's own graph.
-    """
+    """(exact, article type, gender) of a large version's search under a gender or type filter:
+    exact when the filter leaves fewer than EXACT_BELOW vectors (stated on the vectors, so their
+    index finds them), else the type's partial index when it has one, else the gender's."""
     if not _is_large(rows) or not (gender or article_type):
         return False, None, None
-    filtered = filtered_rows(version, using, gender, article_type)  # at most EXACT_BELOW
-    if near and NEAR_GRAPH_MIN_SHARE is not None:
-        for by_type, by_gender in ((article_type, None), (None, gender)):
-            graph_rows = index_rows(version, using, by_gender, by_type) if (by_type or by_gender) else 0
-            if graph_rows and filtered >= NEAR_GRAPH_MIN_SHARE * graph_rows:
-                return False, by_type, by_gender
-        if filtered >= EXACT_BELOW:
-            return False, None, None
-    if filtered < EXACT_BELOW:
+    if filtered_rows(version, using, gender, article_type) < EXACT_BELOW:
         return True, article_type, gender
     if article_type and index_exists(version, using, article_type=article_type):
         return False, article_type, None
@@ -346,7 +317,6 @@ def nearest(
     ef_search: int | None = None,
     gender: str | None = None,
     article_type: str | None = None,
-    near: bool = False,
 ) -> list[tuple[Product, float]]:
     """ONE SQL query: `products` (with their conditions) ordered by cosine distance of their
     vector of `version` to `query`; (product, cosine similarity) pairs, closest first. It runs
@@ -361,8 +331,7 @@ def nearest(
     `article_type`: every product in `products` has it (a shopper's filter, the request's
     category); in a large version, a filter leaving fewer than EXACT_BELOW vectors is answered by
     comparing them one by one, else the search walks that type's, else that gender's, partial
-    index where the version has one (a type's is the smaller graph); `near`: they are the
-    reference's own category, which lies around the query (search_plan).
+    index where the version has one (a type's is the smaller graph).
 
     `query` may be a function giving the vector: it is called once the SQL is compiled, so a
     request's text can still be encoding meanwhile (recommender.services.recommend).
@@ -372,7 +341,7 @@ def nearest(
     if exact:
         by_type = by_gender = None
     else:
-        exact, by_type, by_gender = search_plan(version, using, rows, gender, article_type, near)
+        exact, by_type, by_gender = search_plan(version, using, rows, gender, article_type)
     nearest_first = (
         with_vector_of(products, version, by_gender, by_type)
         .annotate(distance=CosineDistance("embeddings__embedding", Value(_QUERY_PLACEHOLDER)))

@@ -98,7 +98,6 @@ def test_vectors_carry_their_products_gender_and_type_and_a_large_version_gets_p
     assert not vectors.index_exists(large, article_type=min(types, key=types.get))
 
     _type_filters_walk_their_graph_or_compare_few_vectors(large, common[0], types[common[0]], monkeypatch)
-    _the_references_category_walks_a_graph_where_it_is_a_good_share(large, products, common[0], monkeypatch)
 
     men = filter_products(ProductFilters(gender="Men"))
     query = np.ones(256, dtype=np.float32)
@@ -146,32 +145,6 @@ def _type_filters_walk_their_graph_or_compare_few_vectors(large, article_type, t
     assert [p.pk for p, _ in few] == [p.pk for p, _ in exact]
     assert any("enable_indexscan = off" in sql for sql, _ in sent)
     assert vectors.search_plan(large, "default", 10**6, None, article_type)[0] is True
-
-
-def _the_references_category_walks_a_graph_where_it_is_a_good_share(
-    large, products, article_type, monkeypatch
-):
-    """Few vectors of a shopper's filter are compared one by one; the same (type, gender) kept
-    from the reference (`near`) is looked for in the type's graph when it is a good share of it."""
-    monkeypatch.setattr(vectors, "EXACT_BELOW", len(products) + 1)  # every filter leaves "few"
-    monkeypatch.setattr(vectors, "_filtered_rows", {})
-    in_type = [p for p in products if p.article_type == article_type]
-    gender = max({p.gender for p in in_type}, key=[p.gender for p in in_type].count)
-    share = sum(p.gender == gender for p in in_type) / len(in_type)
-    assert vectors.index_rows(large, article_type=article_type) == len(in_type)
-    assert vectors.search_plan(large, "default", 10**6, gender, article_type) == (True, article_type, gender)
-    monkeypatch.setattr(vectors, "NEAR_GRAPH_MIN_SHARE", share)
-    plan = vectors.search_plan(large, "default", 10**6, gender, article_type, near=True)
-    assert plan == (False, article_type, None)
-    monkeypatch.setattr(vectors, "NEAR_GRAPH_MIN_SHARE", 1.01)  # no graph holds enough of it
-    near = vectors.search_plan(large, "default", 10**6, gender, article_type, near=True)
-    assert near == (True, article_type, gender)
-    candidates = filter_products(ProductFilters(article_type=article_type, gender=gender))
-    query = np.ones(256, dtype=np.float32)
-    monkeypatch.setattr(vectors, "NEAR_GRAPH_MIN_SHARE", share)
-    walked = vectors.nearest(candidates, large, query, 5, gender=gender, article_type=article_type, near=True)
-    exact = vectors.nearest(candidates, large, query, 5, exact=True)
-    assert [p.pk for p, _ in walked] == [p.pk for p, _ in exact]
 
 
 def test_a_type_index_name_fits_postgres_and_keeps_spellings_apart():

@@ -385,7 +385,7 @@ def catalog_scale_summary(result: dict) -> str:
             for r in size.get("recommend", [])
             if r["ef_search"] == "store" and size["store_ef_search"] == ef
         ]
-        e2e = [r for r in e2e if r.get("plan") != "kept category not planned"]  # the store's own plan
+        e2e = [r for r in e2e if r.get("plan") != "kept category planned"]  # the reverted plan: not the store
         by_gender = sum(_partial_mib(size).values())
         per_product = (size["index_mib"] + by_gender + size.get("vectors_table_mib", 0)) * 1024 / size["n"]
         rows.append([f"{size['n']:,}", str(ef), f"{size['build_s']:.0f}",

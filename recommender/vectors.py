@@ -373,10 +373,10 @@ def nearest(
 
 def _as_products(cursor, using: str) -> list[Product]:
     """The cursor's rows (product columns and annotations) as Product.objects.raw() gives them."""
-    connection = connections[using]
+    db = connections[using]
     columns = [column.name for column in cursor.description]
     fields = {f.column: f for f in Product._meta.concrete_fields}
-    compiler = connection.ops.compiler("SQLCompiler")(sql_query.Query(Product), connection, using)
+    compiler = db.ops.compiler("SQLCompiler")(sql_query.Query(Product), db, using)
     cols = [fields[c].get_col(Product._meta.db_table) if c in fields else None for c in columns]
     rows = cursor.fetchall()
     converters = compiler.get_converters(cols)

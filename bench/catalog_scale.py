@@ -414,6 +414,42 @@ def end_to_end(rows: np.ndarray, texts: list[str], ef_values: list[int]) -> list
     return out
 
 
+def explain_recommend(row: int, texts: list[str]) -> list[dict]:
+    """EXPLAIN (ANALYZE, BUFFERS) of the search statement recommend() sends for reference `row`,
+    per text, with the settings it sends before it (what the planner chose, and where the time
+    went)."""
+    from django.db import connection, transaction
+
+    from recommender.services import recommend
+    from shop.models import Product
+
+    product = Product.objects.get(pk=row + 1)
+    sent: list[tuple[str, tuple]] = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    out = []
+    for text in texts:
+        sent.clear()
+        with connection.execute_wrapper(record):
+            recommend(reference=product, text=text, exclude_purchased=False)
+        sql, params = next((sql, params) for sql, params in sent if "<=>" in sql)
+        select_from = 0
+        while sql.startswith("SET LOCAL", select_from):  # the settings sent with the statement
+            select_from = sql.index("; ", select_from) + 2
+        with transaction.atomic(), connection.cursor() as cursor:
+            if select_from:
+                cursor.execute(sql[:select_from])
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql[select_from:], params)
+            plan = [line for (line,) in cursor.fetchall()]
+        out.append({"text": text, "settings": sql[:select_from].strip(), "plan": plan})
+        scans = [line.strip() for line in plan if "Scan" in line or "Execution Time" in line]
+        log(f"  EXPLAIN recommend({text!r}): " + " | ".join(scans[:8]))
+    return out
+
+
 def over_http(n_requests: int, seed: int) -> list[dict]:
     """POST /api/v1/recommendations/ over HTTP (bench.serving's gunicorn, 2 workers) against the
     scratch database, one request at a time: common texts, and a new text with filters."""
@@ -473,6 +509,8 @@ def bench_size(url: str, seed: catalog_gen.Seed, n: int, args) -> dict:
     entry["queries"] = sweep(version, catalog, filters, rows, args)
     if seed.checkpoint and args.recommend_queries:
         entry["recommend"] = end_to_end(rows[: args.recommend_queries], ["", "in black"], args.recommend_ef)
+    if seed.checkpoint and args.explain:
+        entry["recommend_explain"] = explain_recommend(int(rows[0]), ["", "in black"])
     if seed.checkpoint and args.http_requests:
         entry["http"] = over_http(args.http_requests, args.seed)
     if n <= args.variants_max:
@@ -596,6 +634,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument(
         "--recommend-ef", type=int, nargs="*", default=[], help="recommend() also at these ef_search"
+    )
+    p.add_argument(
+        "--explain", action="store_true",
+        help="record EXPLAIN (ANALYZE, BUFFERS) of recommend()'s search for one reference",
     )
     p.add_argument(
         "--vectors", choices=["store", "checkpoint", "random"], default="store",

@@ -355,20 +355,24 @@ def nearest(
         sql, params = _reranked(scored, limit, look_first, weight)
     vector = vector_literal(np.asarray(query() if callable(query) else query, dtype=np.float32))
     params = tuple(vector if p == _QUERY_PLACEHOLDER else p for p in params)
-    ef_search = ef_search or ef_search_for(rows)
+    found = _run(sql, params, using, ef_search or ef_search_for(rows), exact)
+    return [(p, 1.0 - float(p.distance)) for p in found]
+
+
+def _run(sql: str, params: tuple, using: str, ef_search: int, exact: bool) -> list[Product]:
+    """The search statement with its scan settings, in one round trip."""
     # Iterative scan: when conditions reject rows, the HNSW scan continues instead of returning
     # fewer than `limit` results. strict_order keeps exact distance order.
     settings = ["hnsw.iterative_scan = strict_order", f"hnsw.ef_search = {int(ef_search)}"]
     settings += ["enable_indexscan = off"] if exact else []
     with connections[using].cursor() as cursor:
-        # One round trip: the settings and the query sent as one string (psycopg's client-side
-        # binding, Django's default) run as one transaction, so the SET LOCALs hold for this
-        # query alone (inside an outer transaction: until it ends).
+        # The settings and the query sent as one string (psycopg's client-side binding, Django's
+        # default) run as one transaction, so the SET LOCALs hold for this query alone (inside
+        # an outer transaction: until it ends).
         cursor.execute("".join(f"SET LOCAL {setting}; " for setting in settings) + sql, params)
         for _ in settings:
             cursor.nextset()
-        found = _as_products(cursor, using)
-    return [(p, 1.0 - float(p.distance)) for p in found]
+        return _as_products(cursor, using)
 
 
 def _as_products(cursor, using: str) -> list[Product]:

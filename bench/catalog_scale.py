@@ -450,6 +450,20 @@ def explain_recommend(row: int, texts: list[str]) -> list[dict]:
     return out
 
 
+def explain_references(catalog: catalog_gen.Catalog, rows: np.ndarray) -> list[dict]:
+    """explain_recommend() for the first reference and for the one of `rows` whose (gender, type)
+    pair, the category recommend() keeps, has the fewest products."""
+    pairs = np.char.add(np.char.add(catalog.gender.astype(str), "|"), catalog.article_type.astype(str))
+    values, counts = np.unique(pairs, return_counts=True)
+    pair_rows = dict(zip(values.tolist(), counts.tolist(), strict=True))
+    rarest = min(rows, key=lambda r: pair_rows[pairs[r]])
+    return [
+        {"reference_pair_rows": pair_rows[pairs[r]], **explained}
+        for r in dict.fromkeys([int(rows[0]), int(rarest)])
+        for explained in explain_recommend(r, ["", "in black"])
+    ]
+
+
 def over_http(n_requests: int, seed: int) -> list[dict]:
     """POST /api/v1/recommendations/ over HTTP (bench.serving's gunicorn, 2 workers) against the
     scratch database, one request at a time: common texts, and a new text with filters."""
@@ -510,7 +524,7 @@ def bench_size(url: str, seed: catalog_gen.Seed, n: int, args) -> dict:
     if seed.checkpoint and args.recommend_queries:
         entry["recommend"] = end_to_end(rows[: args.recommend_queries], ["", "in black"], args.recommend_ef)
     if seed.checkpoint and args.explain:
-        entry["recommend_explain"] = explain_recommend(int(rows[0]), ["", "in black"])
+        entry["recommend_explain"] = explain_references(catalog, rows[: args.recommend_queries or 1])
     if seed.checkpoint and args.http_requests:
         entry["http"] = over_http(args.http_requests, args.seed)
     if n <= args.variants_max:

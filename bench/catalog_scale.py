@@ -28,7 +28,9 @@ import os
 import signal
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -36,8 +38,10 @@ import numpy as np
 from bench import catalog_gen
 from bench.harness import (
     RESULTS_DIR,
+    kept_database,
     log,
     machine_info,
+    mark_complete,
     percentiles,
     print_table,
     scratch_database,
@@ -191,20 +195,55 @@ def choose_filters(catalog: catalog_gen.Catalog) -> dict[str, dict]:
     return out
 
 
-def exact_ids(catalog: catalog_gen.Catalog, rows: np.ndarray, mask: np.ndarray) -> list[set[int]]:
+# pgvector sums a cosine in single precision, numpy here too but in another order: the same
+# distance can differ by about 1e-6 between them. Closer than this to the K-th exact neighbour,
+# a returned row is a tie with it.
+TIE_EPS = 1e-5
+
+
+@dataclass
+class Truth:
+    """Exact top-K per reference row under a filter: the product ids, and for a tie-aware
+    recall (as ann-benchmarks counts it) the cosine similarity of the K-th one and the vectors
+    to score any returned id with. The grown catalog copies near-duplicate real products (the
+    same photo sold twice) almost exactly, so two exact searches may return different rows of
+    equal distance; recall by ids alone then misses rows as near as the ones it wanted."""
+
+    ids: list[set[int]]
+    kth: np.ndarray | None = None  # [rows] similarity of the K-th exact neighbour
+    queries: np.ndarray | None = None  # [rows, dim]
+    vectors: np.ndarray | None = None  # [n, dim], product id i + 1 at row i
+
+    def recall(self, got: list[list[int]]) -> dict:
+        """Mean recall@K by ids; with similarities, also counting ties of the K-th neighbour."""
+        by_ids = [len(set(g) & t) / max(1, len(t)) for g, t in zip(got, self.ids, strict=True)]
+        out = {"recall@20": round(float(np.mean(by_ids)), 4)}
+        if self.kth is not None:
+            tied = []
+            for i, (g, t) in enumerate(zip(got, self.ids, strict=True)):
+                sims = self.vectors[np.asarray(g, dtype=np.int64) - 1] @ self.queries[i] if g else np.zeros(0)
+                tied.append(min(len(t), int(np.sum(sims >= self.kth[i] - TIE_EPS))) / max(1, len(t)))
+            out["recall@20_ties"] = round(float(np.mean(tied)), 4)
+        return out
+
+
+def exact_ids(catalog: catalog_gen.Catalog, rows: np.ndarray, mask: np.ndarray) -> Truth:
     """Exact top-20 product ids per reference row under `mask`, the reference itself excluded."""
     from bench.scale import exact_topk
 
-    truth = exact_topk(catalog.vectors, catalog.vectors[rows], mask, k=K + 1)
-    return [set((t[t != r][:K] + 1).tolist()) for t, r in zip(truth, rows, strict=True)]
+    queries = catalog.vectors[rows]
+    truth = exact_topk(catalog.vectors, queries, mask, k=K + 1)
+    top = [t[t != r][:K] for t, r in zip(truth, rows, strict=True)]
+    kth = np.array(
+        [float(catalog.vectors[t[-1]] @ q) if len(t) else np.inf for t, q in zip(top, queries, strict=True)]
+    )
+    return Truth([set((t + 1).tolist()) for t in top], kth, queries, catalog.vectors)
 
 
 # --- measuring -----------------------------------------------------------------------------------
 
 
-def measure(
-    run: Callable[[int], list[int]], rows: np.ndarray, truth: list[set[int]] | None, warmup: int = 5
-) -> dict:
+def measure(run: Callable[[int], list[int]], rows: np.ndarray, truth: Truth | None, warmup: int = 5) -> dict:
     """p50/p99 (ms) of run(row) over the reference rows, recall@20 against `truth`, rows returned."""
     for r in rows[:warmup]:
         run(int(r))
@@ -215,8 +254,7 @@ def measure(
         times.append(time.perf_counter() - t0)
     out = {**percentiles(times, (50, 99)), "returned_min": min(len(g) for g in got)}
     if truth is not None:
-        recalls = [len(set(g) & t) / max(1, len(t)) for g, t in zip(got, truth, strict=True)]
-        out["recall@20"] = round(float(np.mean(recalls)), 4)
+        out.update(truth.recall(got))
     return out
 
 
@@ -374,6 +412,7 @@ def sweep(version, catalog, filters: dict, rows: np.ndarray, args) -> list[dict]
                 out.append({"filter": name, "share": flt["share"], "strategy": strategy, "plan": plan,
                             "ef_search": ef, **got, **extra})  # fmt: skip
                 log(f"  {name:12s} {strategy:9s} ef {ef:4d}: R {got['recall@20']:.3f} "
+                    f"(ties {got['recall@20_ties']:.3f}) "
                     f"p50 {got['p50']:.1f} p99 {got['p99']:.1f} ms ({plan})")  # fmt: skip
     return out
 
@@ -403,7 +442,7 @@ def end_to_end(rows: np.ndarray, texts: list[str], ef_values: list[int]) -> list
     out = []
     for text in texts:
         exact_run = store_recommend(text, True, products)
-        truth = [set(exact_run(int(r))) for r in rows]
+        truth = Truth([set(exact_run(int(r))) for r in rows])
         for ef in [None, *ef_values]:
             table = vectors.EF_SEARCH_BY_SIZE if ef is None else ((10**12, ef),)
             with mock.patch.object(vectors, "EF_SEARCH_BY_SIZE", table):
@@ -494,29 +533,21 @@ def over_http(n_requests: int, seed: int) -> list[dict]:
         server.wait(20)
 
 
-def bench_size(url: str, seed: catalog_gen.Seed, n: int, args) -> dict:
-    from django.core.management import call_command
-    from django.utils import timezone
-
+def bench_size(url: str, seed: catalog_gen.Seed, n: int, args, kept: dict | None = None) -> dict:
     from recommender import vectors
     from recommender.models import ModelVersion
 
     catalog = catalog_gen.generate(seed, n, args.seed)
-    call_command("migrate", interactive=False, verbosity=0)
-    version = ModelVersion.objects.create(
-        status=ModelVersion.Status.ACTIVE, checkpoint_path=seed.checkpoint or "", activated_at=timezone.now()
-    )
-    load_s = load_catalog(url, seed, catalog, version.pk)
-    log(f"n={n:,}: loaded in {load_s:.1f} s; building the store's HNSW index ...")
-    entry = {"n": n, "loadavg_at_start": [round(x, 2) for x in os.getloadavg()], "load_s": round(load_s, 2)}
-    entry.update(build_store_index(version, args.maintenance_work_mem))
+    if kept is None:
+        entry = load_and_index(url, seed, catalog, args)
+        if args.keep_database:
+            mark_complete(url, f"{args.database}_{n}", fingerprint(seed, n, args), entry)
+    else:
+        entry = {**kept, "kept_from_earlier_run": True}
+        log(f"n={n:,}: the kept database already holds this catalog and its indexes")
+    entry["loadavg_at_start"] = [round(x, 2) for x in os.getloadavg()]
+    version = ModelVersion.objects.get(status=ModelVersion.Status.ACTIVE)
     entry["store_ef_search"] = vectors.ef_search_for(vectors.index_rows(version))
-    entry["mix"] = {
-        f: catalog_gen.mix(seed.records, catalog, f) for f in ("gender", "article_type", "base_colour")
-    }
-    log(
-        f"n={n:,}: index {entry['build_s']} s, {entry['index_mib']} MiB, ef_search {entry['store_ef_search']}"
-    )
     filters = choose_filters(catalog)
     entry["filters"] = {k: {c: v[c] for c in ("gender", "article_type", "share")} for k, v in filters.items()}
     rows = np.random.default_rng(args.seed + n).choice(n, args.queries, replace=False)
@@ -530,6 +561,48 @@ def bench_size(url: str, seed: catalog_gen.Seed, n: int, args) -> dict:
     if n <= args.variants_max:
         entry["hnsw_variants"] = hnsw_variants(version, catalog, filters, rows, args)
     return entry
+
+
+def load_and_index(url: str, seed: catalog_gen.Seed, catalog: catalog_gen.Catalog, args) -> dict:
+    """The store's tables in the scratch database, the catalog and one active version's vectors
+    loaded, the store's indexes built; what that took."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from recommender import vectors
+    from recommender.models import ModelVersion
+
+    n = len(catalog)
+    call_command("migrate", interactive=False, verbosity=0)
+    version = ModelVersion.objects.create(
+        status=ModelVersion.Status.ACTIVE, checkpoint_path=seed.checkpoint or "", activated_at=timezone.now()
+    )
+    load_s = load_catalog(url, seed, catalog, version.pk)
+    log(f"n={n:,}: loaded in {load_s:.1f} s; building the store's HNSW index ...")
+    entry = {"n": n, "loadavg_at_load": [round(x, 2) for x in os.getloadavg()], "load_s": round(load_s, 2)}
+    entry.update(build_store_index(version, args.maintenance_work_mem))
+    entry["mix"] = {
+        f: catalog_gen.mix(seed.records, catalog, f) for f in ("gender", "article_type", "base_colour")
+    }
+    log(f"n={n:,}: index {entry['build_s']} s, {entry['index_mib']} MiB, "
+        f"ef_search {vectors.ef_search_for(vectors.index_rows(version))}")  # fmt: skip
+    return entry
+
+
+def fingerprint(seed: catalog_gen.Seed, n: int, args) -> str:
+    """What a kept database's contents depend on: the seed vectors, the generator, the size and
+    the store's index choices (a change to any of them loads and builds again)."""
+    import hashlib
+
+    from recommender import vectors
+
+    made_of = [
+        n, args.seed, catalog_gen.NEIGHBOURS, catalog_gen.NOISE, seed.source, seed.checkpoint,
+        hashlib.sha1(seed.vectors.tobytes()).hexdigest(), [r["id"] for r in seed.records],
+        vectors.HNSW_BUILD_BY_SIZE, vectors.HNSW_BUILD_LARGE, vectors.TYPE_INDEX_MIN_ROWS,
+        vectors.GENDER_INDEXES_FROM,
+    ]  # fmt: skip
+    return hashlib.sha1(json.dumps(made_of, default=str).encode()).hexdigest()
 
 
 def hnsw_variants(version, catalog, filters: dict, rows: np.ndarray, args) -> list[dict]:
@@ -584,20 +657,33 @@ def run(args: argparse.Namespace) -> dict:
     log(f"seed: {len(seed.records):,} real products, vectors from {seed.source}")
     report: dict = {"benchmark": "catalog_scale", "params": params(args), "seed": seed.source, "sizes": []}
     for n in args.sizes:
-        with scratch_database(args.database) as url:
+        name = f"{args.database}_{n}" if args.keep_database else args.database
+        database = (
+            kept_database(name, fingerprint(seed, n, args))
+            if args.keep_database
+            else nullcontext_with(scratch_database(name))
+        )
+        with database as (url, kept):
             with psycopg.connect(url) as conn:
                 report["machine"] = machine_info(conn)
-            use_database(args.database)
+            use_database(name)
             vectors._index_rows.clear()  # every scratch database has its own version 1
             vectors._indexes_seen.clear()
             vectors._filtered_rows.clear()
             try:
-                report["sizes"].append(bench_size(url, seed, n, args))
+                report["sizes"].append(bench_size(url, seed, n, args, kept))
             finally:
                 from django.db import connections
 
                 connections["default"].close()
     return report
+
+
+@contextmanager
+def nullcontext_with(scratch) -> Iterator[tuple[str, None]]:
+    """A scratch database (dropped afterwards) in kept_database()'s shape: nothing kept."""
+    with scratch as url:
+        yield url, None
 
 
 def params(args: argparse.Namespace) -> dict:
@@ -670,6 +756,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument(
         "--database", default="bench_catalog_scale", help="scratch database (created, then dropped)"
+    )
+    p.add_argument(
+        "--keep-database", action="store_true",
+        help="keep the scratch database after the run, and reuse one a run with the same seed, "
+        "size and index choices kept (skips loading and the index build)",
     )
     p.add_argument("--json", default=None, help="results file (default bench/results/catalog_scale.json)")
     p.add_argument("--append", action="store_true", help="keep the file's other sizes (one size per run)")

@@ -99,6 +99,44 @@ def scratch_database(name: str) -> Iterator[str]:
         drop()
 
 
+@contextmanager
+def kept_database(name: str, fingerprint: str) -> Iterator[tuple[str, dict | None]]:
+    """Database `name` kept after the run, for the next run that loads the same data: yields
+    (conninfo, the state `mark_complete` recorded in it, or None when it must be loaded). A
+    leftover made for another fingerprint, or never marked complete, is dropped and created
+    again, so a half-loaded or differently-made database is never reused."""
+    import psycopg
+
+    admin_url = server_url("postgres")
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        row = admin.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+    left = json.loads(row[0]) if row and row[0] else {}
+    if left.get("fingerprint") == fingerprint:
+        yield server_url(name), left["state"]
+        return
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = server_url(name)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+    yield url, None
+
+
+def mark_complete(url: str, name: str, fingerprint: str, state: dict) -> None:
+    """Record in database `name` that it holds everything `fingerprint` loads, with `state`
+    (what the loading measured), for kept_database()."""
+    import psycopg
+    from psycopg import sql
+
+    comment = json.dumps({"fingerprint": fingerprint, "state": state})
+    with psycopg.connect(url, autocommit=True) as conn:
+        statement = sql.SQL("COMMENT ON DATABASE {} IS {}")
+        conn.execute(statement.format(sql.Identifier(name), sql.Literal(comment)))
+
+
 # --- timing --------------------------------------------------------------------------------------
 
 

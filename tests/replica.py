@@ -79,8 +79,11 @@ def streaming_replica() -> Iterator[Replica]:
         [bin_dir / "pg_basebackup", "-h", primary["HOST"], "-U", "postgres", "-D", data, "-R",
          "-X", "stream", "--checkpoint=fast"], **run,
     )  # fmt: skip
-    # Its own socket folder and port; feedback keeps the primary's vacuum from cancelling reads.
-    options = f"-h '' -k {folder} -p {port} -c hot_standby=on -c hot_standby_feedback=on"
+    # Its own socket folder and port; feedback keeps the primary's vacuum from cancelling reads;
+    # the test's few products need none of the buffers the copied settings size for a catalog.
+    options = (
+        f"-h '' -k {folder} -p {port} -c hot_standby=on -c hot_standby_feedback=on -c shared_buffers=128MB"
+    )
     pg_ctl = [bin_dir / "pg_ctl", "-D", data]
     subprocess.run([*pg_ctl, "-l", folder / "log", "-o", options, "-w", "start"], **run)
     try:

@@ -149,6 +149,9 @@ def test_the_compose_file_runs_production_with_health_checks():
         assert "REDIS_FALLBACK" not in service["environment"]  # an unreachable Redis is an error
         assert service["healthcheck"]["test"]
     assert "/health/" in " ".join(services["web"]["healthcheck"]["test"])
+    for name in ("db", "db-replica"):  # sized for a large catalog, not PostgreSQL's 128 MB default
+        assert "shared_buffers=" in " ".join(services[name]["command"]), name
+        assert services[name]["shm_size"], name  # parallel index builds share memory via /dev/shm
     for name in ("worker", "gpu-worker"):
         assert "inspect ping" in " ".join(services[name]["healthcheck"]["test"])
 

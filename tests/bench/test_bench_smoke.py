@@ -75,7 +75,37 @@ def test_catalog_scale_smoke(tmp_path, run_bench):
     for row in size["queries"] + size["hnsw_variants"]:
         assert 0.0 <= row["recall@20"] <= 1.0 and row["p50"] <= row["p99"] and row["returned_min"] <= 20
     assert {(r["m"], r["ef_construction"]) for r in size["hnsw_variants"]} == {(24, 128)}
+    assert all(r["recall@20"] <= r["recall@20_ties"] <= 1.0 for r in size["queries"])
     assert not _scratch_db_exists(db)
+
+
+def test_catalog_scale_keeps_its_database_for_the_next_run_of_the_same_catalog(tmp_path, run_bench):
+    """--keep-database: the second run of the same catalog skips loading and the index build;
+    another size (another fingerprint) gets a database of its own, loaded afresh."""
+    import psycopg
+    from django.conf import settings
+
+    base = f"bench_catalog_scale_keep_{os.getpid()}"
+    args = ["--queries", "4", "--ef-search", "40", "--vectors", "random", "--recommend-queries", "0",
+            "--strategies", "store", "--hnsw-variants", "--database", base, "--keep-database"]  # fmt: skip
+    try:
+        reports = []
+        for run in range(2):
+            out = tmp_path / f"run{run}.json"
+            run_bench("catalog_scale", "--sizes", "1200", *args, "--json", str(out))
+            reports.append(json.loads(out.read_text())["sizes"][0])
+        first, second = reports
+        assert "kept_from_earlier_run" not in first and second["kept_from_earlier_run"] is True
+        assert second["build_s"] == first["build_s"] and second["load_s"] == first["load_s"]
+        assert [r["recall@20"] for r in second["queries"]] == [r["recall@20"] for r in first["queries"]]
+        assert _scratch_db_exists(f"{base}_1200")
+    finally:
+        db = settings.DATABASES["default"]
+        with psycopg.connect(
+            dbname="postgres", host=db["HOST"], user=db.get("USER") or None, port=db.get("PORT") or None,
+            autocommit=True,
+        ) as conn:  # fmt: skip
+            conn.execute(f'DROP DATABASE IF EXISTS "{base}_1200" WITH (FORCE)')
 
 
 def test_text_encoder_smoke(tmp_path, run_bench):

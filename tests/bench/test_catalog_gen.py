@@ -61,3 +61,25 @@ def test_neighbours_stay_in_their_cluster():
     clusters = catalog_gen.clusters_of(seed.records)
     assert (clusters[nbr] == clusters[:, None]).all()
     assert (nbr != np.arange(len(nbr))[:, None]).all() and (dist > 0).all()
+
+
+def test_recall_counts_a_row_as_near_as_the_kth_neighbour_as_a_tie():
+    """Two exact searches may return different rows at one distance: the tie-aware recall counts
+    them, the id recall does not; a row farther than the K-th neighbour counts in neither."""
+    from bench.catalog_scale import K, Truth
+
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((K + 3, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    query = vectors[0] + 0.01
+    order = np.argsort(-(vectors @ query))
+    top = order[:K]
+    vectors = np.concatenate([vectors, vectors[top[-1]][None]])  # a copy of the K-th neighbour
+    copy_id = len(vectors)
+    kth = float(vectors[top[-1]] @ query)
+    truth = Truth([set((top + 1).tolist())], np.array([kth]), query[None], vectors)
+    tied = [*(top[:-1] + 1).tolist(), copy_id]
+    farther = [*(top[:-1] + 1).tolist(), int(order[K]) + 1]
+    assert truth.recall([tied]) == {"recall@20": 0.95, "recall@20_ties": 1.0}
+    assert truth.recall([farther]) == {"recall@20": 0.95, "recall@20_ties": 0.95}
+    assert Truth([set((top + 1).tolist())]).recall([tied]) == {"recall@20": 0.95}

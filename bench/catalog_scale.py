@@ -334,6 +334,107 @@ def sql_query(
     return run
 
 
+# Quantised copies of the version's graph, each searched for a pool of candidates that the
+# full-precision vectors re-rank (pgvector's halfvec expression index, and its binary
+# quantisation with Hamming distance): (index expression and operator class, order expression).
+QUANTIZED = {
+    "halfvec": (
+        "(embedding::halfvec({dim})) halfvec_cosine_ops",
+        "e.embedding::halfvec({dim}) <=> %s::halfvec({dim})",
+    ),
+    "binary": (
+        "(binary_quantize(embedding)::bit({dim})) bit_hamming_ops",
+        "binary_quantize(e.embedding)::bit({dim}) <~> binary_quantize(%s::vector)",
+    ),
+}
+QUANTIZED_POOLS = {"halfvec": (20, 40), "binary": (200, 1000)}  # candidates re-ranked
+
+RERANKED_QUERY = """
+SELECT c.id FROM (
+    SELECT p.id, e.embedding FROM shop_product p JOIN recommender_productembedding e ON e.product_id = p.id
+    WHERE e.model_version_id = %s AND p.is_active AND p.id <> %s
+    ORDER BY {order} LIMIT {pool}
+) c ORDER BY c.embedding <=> %s::vector LIMIT 20
+"""
+
+
+def quantized_index(version, kind: str, dim: int) -> tuple[float, float]:
+    """The version's graph over quantised vectors, built as the store builds its own (same m,
+    ef_construction); (seconds, MiB). Named apart from the store's: its path never walks it."""
+    from django.db import connection
+
+    from recommender import vectors
+
+    m, ef_construction = vectors.hnsw_build(vectors.index_rows(version))
+    name = f"bench_{kind}_v{int(version.pk)}"
+    with connection.cursor() as cursor, timed() as clock:
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {name} ON recommender_productembedding USING hnsw "
+            f"({QUANTIZED[kind][0].format(dim=dim)}) WITH (m = {m}, ef_construction = {ef_construction}) "
+            f"WHERE model_version_id = {int(version.pk)}"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_relation_size(%s::regclass)", [name])
+        mib = cursor.fetchone()[0] / 2**20
+    return clock.seconds, mib
+
+
+def reranked_query(
+    version, catalog: catalog_gen.Catalog, kind: str, pool: int, ef_search: int
+) -> Callable[[int], list[int]]:
+    """The `pool` nearest by the quantised graph, re-ranked by the full vectors; top 20."""
+    from django.db import connection, transaction
+
+    from recommender.vectors import vector_literal
+
+    order = QUANTIZED[kind][1].format(dim=catalog.vectors.shape[1])
+    sql = RERANKED_QUERY.format(order=order, pool=int(pool))
+
+    def run(r: int) -> list[int]:
+        literal = vector_literal(catalog.vectors[r])
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL hnsw.ef_search = {int(max(ef_search, pool))}")
+            cursor.execute(sql, [version.pk, r + 1, literal, literal])
+            return [row[0] for row in cursor.fetchall()]
+
+    return run
+
+
+def reranked_plan(version, catalog: catalog_gen.Catalog, kind: str) -> str:
+    """The index the planner walks for the re-ranked query (or 'exact')."""
+    from django.db import connection
+
+    from recommender.vectors import vector_literal
+
+    order = QUANTIZED[kind][1].format(dim=catalog.vectors.shape[1])
+    literal = vector_literal(catalog.vectors[0])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN " + RERANKED_QUERY.format(order=order, pool=20), [version.pk, 0, literal, literal]
+        )
+        plan = "\n".join(r[0] for r in cursor.fetchall())
+    used = [w for w in plan.replace("(", " ").split() if w.startswith("bench_")]
+    return used[0] if used else "exact"
+
+
+def quantized_strategies(version, catalog, args) -> dict[str, tuple]:
+    """halfvec / binary rows of the unfiltered search: one per quantisation and pool size."""
+    out = {}
+    for kind in ("halfvec", "binary"):
+        if kind not in args.strategies:
+            continue
+        seconds, mib = quantized_index(version, kind, catalog.vectors.shape[1])
+        log(f"  {kind} index built in {seconds:.1f} s, {mib:.0f} MiB")
+        for pool in QUANTIZED_POOLS[kind]:
+            out[f"{kind} re-rank {pool}"] = (
+                lambda ef, kind=kind, pool=pool: reranked_query(version, catalog, kind, pool, ef),
+                reranked_plan(version, catalog, kind),
+                round(seconds, 2),
+                round(mib, 1),
+            )
+    return out
+
+
 def store_plan(version, catalog: catalog_gen.Catalog, flt: dict) -> str:
     """The index the planner picks for the store's ORM query (nearest() without its settings)."""
     from pgvector.django import CosineDistance
@@ -392,6 +493,8 @@ def strategies(version, catalog, name: str, flt: dict, args) -> dict[str, tuple[
             plan_of(version, catalog, partial),
         )
         out["partial"] += (round(seconds, 2),)
+    if name == "none":
+        out.update(quantized_strategies(version, catalog, args))
     return out
 
 
@@ -409,6 +512,7 @@ def sweep(version, catalog, filters: dict, rows: np.ndarray, args) -> list[dict]
             for ef in args.ef_search:
                 got = measure(query(ef), rows, truth)
                 extra = {"index_build_s": build[0]} if build else {}
+                extra.update({"index_mib": build[1]} if len(build) > 1 else {})
                 out.append({"filter": name, "share": flt["share"], "strategy": strategy, "plan": plan,
                             "ef_search": ef, **got, **extra})  # fmt: skip
                 log(f"  {name:12s} {strategy:9s} ef {ef:4d}: R {got['recall@20']:.3f} "
@@ -546,6 +650,7 @@ def bench_size(url: str, seed: catalog_gen.Seed, n: int, args, kept: dict | None
         entry = {**kept, "kept_from_earlier_run": True}
         log(f"n={n:,}: the kept database already holds this catalog and its indexes")
     entry["loadavg_at_start"] = [round(x, 2) for x in os.getloadavg()]
+    entry["shared_buffers"] = machine_info_of(url)["shared_buffers"]  # the sizes of one file may differ
     version = ModelVersion.objects.get(status=ModelVersion.Status.ACTIVE)
     entry["store_ef_search"] = vectors.ef_search_for(vectors.index_rows(version))
     filters = choose_filters(catalog)
@@ -649,7 +754,6 @@ def load_seed(args) -> catalog_gen.Seed:
 
 def run(args: argparse.Namespace) -> dict:
     """Each size in its own scratch database; the report (params, seed, machine, sizes)."""
-    import psycopg
 
     from recommender import vectors
 
@@ -664,8 +768,7 @@ def run(args: argparse.Namespace) -> dict:
             else nullcontext_with(scratch_database(name))
         )
         with database as (url, kept):
-            with psycopg.connect(url) as conn:
-                report["machine"] = machine_info(conn)
+            report["machine"] = machine_info_of(url)
             use_database(name)
             vectors._index_rows.clear()  # every scratch database has its own version 1
             vectors._indexes_seen.clear()
@@ -677,6 +780,13 @@ def run(args: argparse.Namespace) -> dict:
 
                 connections["default"].close()
     return report
+
+
+def machine_info_of(url: str) -> dict:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return machine_info(conn)
 
 
 @contextmanager
@@ -747,8 +857,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--catalog", default=None, help="real catalog folder (default CATALOG_DIR)")
     p.add_argument("--partial-max", type=int, default=1_000_000, help="largest size given partial indexes")
     p.add_argument(
-        "--strategies", nargs="+", choices=["store", "iterative", "partial"],
-        default=["store", "iterative", "partial"], help="query strategies to measure (default: all)",
+        "--strategies", nargs="+", choices=["store", "iterative", "partial", "halfvec", "binary"],
+        default=["store", "iterative", "partial"],
+        help="query strategies to measure (default: store, iterative, partial; halfvec and binary "
+        "build a quantised copy of the version's graph and re-rank its candidates, unfiltered only)",
     )  # fmt: skip
     p.add_argument("--hnsw-variants", nargs="*", default=["24:128"], help="m:ef_construction to rebuild with")
     p.add_argument("--variants-max", type=int, default=100_000, help="largest size given the variants")

@@ -270,7 +270,7 @@ def catalog_scale_queries(size: dict) -> str:
         key = (r["filter"], r["strategy"], r["plan"])
         short = "" if r["returned_min"] == 20 else f" (min {r['returned_min']} rows)"
         cells.setdefault(key, {})[r["ef_search"]] = (
-            f"{r['recall@20']:.3f} · {r['p50']:.1f} / {r['p99']:.1f}{short}"
+            f"{_recall(r)} · {r['p50']:.1f} / {r['p99']:.1f}{short}"
         )
     rows = [[f, s, p, *(c.get(ef, "–") for ef in efs)] for (f, s, p), c in cells.items()]
     return _table(["filter", "strategy", "plan", *(f"ef_search {ef}" for ef in efs)], rows)
@@ -344,7 +344,13 @@ FILTERS = ("none", "gender", "article_type", "1%", "small type")
 
 def _cell(rows: list[dict], **match) -> str:
     row = next((r for r in rows if all(r.get(k) == v for k, v in match.items())), None)
-    return "–" if row is None else f"{row['recall@20']:.3f} · {row['p50']:.1f} / {row['p99']:.1f}"
+    return "–" if row is None else f"{_recall(row)} · {row['p50']:.1f} / {row['p99']:.1f}"
+
+
+def _recall(row: dict) -> str:
+    """recall@20 by ids, and counting ties of the 20th neighbour where measured (later runs)."""
+    ties = f" (ties {row['recall@20_ties']:.3f})" if "recall@20_ties" in row else ""
+    return f"{row['recall@20']:.3f}{ties}"
 
 
 def store_ef_search(n: int) -> int:
@@ -361,23 +367,21 @@ def store_ef_search(n: int) -> int:
     return next((ef for up_to, ef in table if n <= up_to), ast.literal_eval(values["EF_SEARCH_MAX"]))
 
 
-def _rerun_sizes() -> list[dict]:
-    """Sizes of the end-to-end rerun (catalog_scale_1m_recommend.json), if there is one."""
-    rerun = _load(RESULTS / "catalog_scale_1m_recommend.json")
-    return rerun["sizes"] if rerun else []
+def shared_buffers(size: dict) -> str:
+    """The server's buffers when the size was measured: recorded per size since the embedded
+    server is sized for the machine (config.embedded.memory_settings); every run before that
+    had PostgreSQL's default."""
+    return size.get("shared_buffers", "128MB")
 
 
 def catalog_scale_summary(result: dict) -> str:
     """The store's own path at the ef_search it chooses now, per size (docs/SCALING.md)."""
-    header = ["products", "ef_search", "index build s", "index MiB (+ partial)", "vectors table MiB",
-              "KiB per product", "no filter", "gender", "article type", "1% filter", "small type",
-              "recommend() 'in black'"]  # fmt: skip
+    header = ["products", "shared_buffers", "ef_search", "index build s", "index MiB (+ partial)",
+              "vectors table MiB", "KiB per product", "no filter", "gender", "article type", "1% filter",
+              "small type", "recommend() 'in black'"]  # fmt: skip
     rows = []
     for size in result["sizes"]:
         ef, q = store_ef_search(size["n"]), size["queries"]
-        rerun = next((s for s in _rerun_sizes() if s["n"] == size["n"]), None)
-        if rerun:  # recommend() as the store runs it now
-            size = {**size, "recommend": rerun["recommend"], "store_ef_search": rerun["store_ef_search"]}
         # recommend() at that ef_search: its own row, or the store's when it chose the same then
         e2e = [r for r in size.get("recommend", []) if r["ef_search"] == ef]
         e2e += [
@@ -388,7 +392,7 @@ def catalog_scale_summary(result: dict) -> str:
         e2e = [r for r in e2e if r.get("plan") != "kept category planned"]  # the reverted plan: not the store
         by_gender = sum(_partial_mib(size).values())
         per_product = (size["index_mib"] + by_gender + size.get("vectors_table_mib", 0)) * 1024 / size["n"]
-        rows.append([f"{size['n']:,}", str(ef), f"{size['build_s']:.0f}",
+        rows.append([f"{size['n']:,}", shared_buffers(size), str(ef), f"{size['build_s']:.0f}",
                      f"{size['index_mib']:.0f} (+{by_gender:.0f})", f"{size.get('vectors_table_mib', 0):.0f}",
                      f"{per_product:.1f}",
                      *(_cell(q, filter=f, strategy="store", ef_search=ef) for f in FILTERS),

@@ -87,7 +87,8 @@ def test_catalog_scale_keeps_its_database_for_the_next_run_of_the_same_catalog(t
 
     base = f"bench_catalog_scale_keep_{os.getpid()}"
     args = ["--queries", "4", "--ef-search", "40", "--vectors", "random", "--recommend-queries", "0",
-            "--strategies", "store", "--hnsw-variants", "--database", base, "--keep-database"]  # fmt: skip
+            "--strategies", "store", "halfvec", "binary", "--hnsw-variants", "--database", base,
+            "--keep-database"]  # fmt: skip
     try:
         reports = []
         for run in range(2):
@@ -99,6 +100,14 @@ def test_catalog_scale_keeps_its_database_for_the_next_run_of_the_same_catalog(t
         assert second["build_s"] == first["build_s"] and second["load_s"] == first["load_s"]
         assert [r["recall@20"] for r in second["queries"]] == [r["recall@20"] for r in first["queries"]]
         assert _scratch_db_exists(f"{base}_1200")
+        # Quantised graphs (unfiltered only), their candidates re-ranked by the full vectors.
+        strategies = {(r["filter"], r["strategy"]) for r in first["queries"]}
+        assert {("none", "halfvec re-rank 40"), ("none", "binary re-rank 200")} <= strategies
+        assert not {s for f, s in strategies if f != "none"} - {"store"}
+        for row in first["queries"]:
+            assert 0.0 <= row["recall@20"] <= row["recall@20_ties"] <= 1.0
+            if row["strategy"].startswith(("halfvec", "binary")):
+                assert row["returned_min"] == 20 and row["index_mib"] > 0 and row["plan"].startswith("bench_")
     finally:
         db = settings.DATABASES["default"]
         with psycopg.connect(

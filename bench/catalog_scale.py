@@ -435,23 +435,39 @@ def quantized_strategies(version, catalog, args) -> dict[str, tuple]:
     return out
 
 
+def search_statement(sent: list[tuple[str, tuple]]) -> tuple[str, str, tuple]:
+    """(its SET LOCAL settings, the statement, its parameters) of the search among statements
+    sent: vectors._run sends the settings and the statement as one string."""
+    sql, params = next((sql, params) for sql, params in sent if "<=>" in sql)
+    select_from = 0
+    while sql.startswith("SET LOCAL", select_from):
+        select_from = sql.index("; ", select_from) + 2
+    return sql[:select_from], sql[select_from:], params
+
+
 def store_plan(version, catalog: catalog_gen.Catalog, flt: dict) -> str:
-    """The index the planner picks for the store's ORM query (nearest() without its settings)."""
-    from pgvector.django import CosineDistance
+    """The index the planner picks for the statement the store's nearest() sends (or 'exact')."""
+    from django.db import connection, transaction
 
     from recommender import vectors
     from recommender.services import candidate_products
     from shop.selectors import ProductFilters
 
-    candidates = candidate_products(ProductFilters(gender=flt["gender"], article_type=flt["article_type"]))
-    rows = vectors.index_rows(version)
-    exact, by_type, gender = vectors.search_plan(version, "default", rows, flt["gender"], flt["article_type"])
-    if exact:
-        return "exact (below EXACT_BELOW)"
-    query = vectors.with_vector_of(candidates, version, gender, by_type).annotate(
-        distance=CosineDistance("embeddings__embedding", catalog.vectors[0])
-    )
-    plan = query.order_by("distance")[:K].explain()
+    filters = ProductFilters(gender=flt["gender"], article_type=flt["article_type"])
+    sent: list[tuple[str, tuple]] = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        vectors.nearest(candidate_products(filters), version, catalog.vectors[0], K, gender=filters.gender,
+                        article_type=filters.article_type)  # fmt: skip
+    settings, sql, params = search_statement(sent)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(settings)
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(r[0] for r in cursor.fetchall())
     used = [w for w in plan.replace("(", " ").split() if w.startswith(("embedding_hnsw", "bench_part"))]
     return used[0] if used else "exact"
 
@@ -578,16 +594,13 @@ def explain_recommend(row: int, texts: list[str]) -> list[dict]:
         sent.clear()
         with connection.execute_wrapper(record):
             recommend(reference=product, text=text, exclude_purchased=False)
-        sql, params = next((sql, params) for sql, params in sent if "<=>" in sql)
-        select_from = 0
-        while sql.startswith("SET LOCAL", select_from):  # the settings sent with the statement
-            select_from = sql.index("; ", select_from) + 2
+        settings, sql, params = search_statement(sent)
         with transaction.atomic(), connection.cursor() as cursor:
-            if select_from:
-                cursor.execute(sql[:select_from])
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql[select_from:], params)
+            if settings:
+                cursor.execute(settings)
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
             plan = [line for (line,) in cursor.fetchall()]
-        out.append({"text": text, "settings": sql[:select_from].strip(), "plan": plan})
+        out.append({"text": text, "settings": settings.strip(), "plan": plan})
         scans = [line.strip() for line in plan if "Scan" in line or "Execution Time" in line]
         log(f"  EXPLAIN recommend({text!r}): " + " | ".join(scans[:8]))
     return out
@@ -807,7 +820,7 @@ def params(args: argparse.Namespace) -> dict:
         "hnsw": "the store's build_index: (m, ef_construction) by each graph's size, "
         f"{vectors.HNSW_BUILD_BY_SIZE} (up to, m, ef_construction), else {vectors.HNSW_BUILD_LARGE}",
         "partial_indexes": f"per gender and per type of {vectors.TYPE_INDEX_MIN_ROWS}+ vectors, "
-        f"from {vectors.GENDER_INDEXES_FROM} vectors",
+        f"from {vectors.GENDER_INDEXES_FROM} vectors, walked in {vectors.PARTIAL_WALK_BATCHES} batches",
         "strategies": args.strategies,
         "hnsw_variants": args.hnsw_variants,
         "variants_max": args.variants_max,

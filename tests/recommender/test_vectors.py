@@ -131,6 +131,12 @@ def _type_filters_walk_their_graph_or_compare_few_vectors(large, article_type, t
     # the gender's: the type's graph is the smaller one.
     search_sql, search_params = next((sql, params) for sql, params in sent if "<=>" in sql)
     assert '"recommender_productembedding"."article_type" = %s' in search_sql
+    # The walk resumed once (relaxed order): the first batch and the next one's head, re-sorted.
+    ef_search = vectors.ef_search_for(vectors.index_rows(large))
+    earlier_batches = (vectors.PARTIAL_WALK_BATCHES - 1) * ef_search
+    assert "hnsw.iterative_scan = relaxed_order" in search_sql
+    assert f"LIMIT {earlier_batches + 5}" in search_sql
+    assert search_sql.endswith("AS walked ORDER BY distance + 0 LIMIT %s") and search_params[-1] == 5
     assert article_type in search_params
     assert '"recommender_productembedding"."gender" = %s' not in search_sql
     assert not any("enable_indexscan = off" in sql for sql, _ in sent)

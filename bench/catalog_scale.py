@@ -573,6 +573,28 @@ def end_to_end(rows: np.ndarray, texts: list[str], ef_values: list[int]) -> list
     return out
 
 
+def recommend_by_reference(catalog: catalog_gen.Catalog, rows: np.ndarray, texts: list[str]) -> list[dict]:
+    """recommend()'s time per reference (a second call, the first warms it) beside the size of
+    the reference's kept (gender, type) pair: which references are slow, and why."""
+    from recommender.services import SHOPPERS, recommend
+    from shop.models import Product
+
+    pairs = np.char.add(np.char.add(catalog.gender.astype(str), "|"), catalog.article_type.astype(str))
+    values, counts = np.unique(pairs, return_counts=True)
+    pair_rows = dict(zip(values.tolist(), counts.tolist(), strict=True))
+    products = Product.objects.in_bulk([int(r) + 1 for r in rows])
+    out = []
+    for text in texts:
+        for r in rows:
+            product = products[int(r) + 1]
+            for _ in range(2):
+                with timed() as clock:
+                    recommend(reference=product, text=text, exclude_purchased=False, scope=SHOPPERS)
+            out.append({"text": text, "pair": str(pairs[r]), "pair_rows": pair_rows[pairs[r]],
+                        "ms": round(clock.seconds * 1000, 1)})  # fmt: skip
+    return out
+
+
 def explain_recommend(row: int, texts: list[str]) -> list[dict]:
     """EXPLAIN (ANALYZE, BUFFERS) of the search statement recommend() sends for reference `row`,
     per text, with the settings it sends before it (what the planner chose, and where the time
@@ -674,6 +696,9 @@ def bench_size(url: str, seed: catalog_gen.Seed, n: int, args, kept: dict | None
         entry["recommend"] = end_to_end(rows[: args.recommend_queries], ["", "in black"], args.recommend_ef)
     if seed.checkpoint and args.explain:
         entry["recommend_explain"] = explain_references(catalog, rows[: args.recommend_queries or 1])
+        entry["recommend_by_reference"] = recommend_by_reference(
+            catalog, rows[: args.recommend_queries or 1], ["", "in black"]
+        )
     if seed.checkpoint and args.http_requests:
         entry["http"] = over_http(args.http_requests, args.seed)
     if n <= args.variants_max:

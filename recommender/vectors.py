@@ -351,7 +351,8 @@ def nearest(
     else:
         exact, by_type, by_gender = search_plan(version, using, rows, gender, article_type)
     ef_search = ef_search or ef_search_for(rows)
-    earlier_batches = (PARTIAL_WALK_BATCHES - 1) * ef_search if by_type or by_gender else 0  # a partial walk
+    walks_partial_graph = (by_type or by_gender) and not exact
+    earlier_batches = (PARTIAL_WALK_BATCHES - 1) * ef_search if walks_partial_graph else 0
     nearest_first = (
         with_vector_of(products, version, by_gender, by_type)
         .annotate(distance=CosineDistance("embeddings__embedding", Value(_QUERY_PLACEHOLDER)))

@@ -150,6 +150,7 @@ def _type_filters_walk_their_graph_or_compare_few_vectors(large, article_type, t
         few = vectors.nearest(shirts, large, query, 10, article_type=article_type)
     assert [p.pk for p, _ in few] == [p.pk for p, _ in exact]
     assert any("enable_indexscan = off" in sql for sql, _ in sent)
+    assert not any("relaxed_order" in sql or "AS walked" in sql for sql, _ in sent)  # no graph, no walk
     assert vectors.search_plan(large, "default", 10**6, None, article_type)[0] is True
 
 

@@ -213,11 +213,17 @@ class Truth:
     kth: np.ndarray | None = None  # [rows] similarity of the K-th exact neighbour
     queries: np.ndarray | None = None  # [rows, dim]
     vectors: np.ndarray | None = None  # [n, dim], product id i + 1 at row i
+    inside: np.ndarray | None = None  # [rows] bool: the reference itself passes the filter
 
     def recall(self, got: list[list[int]]) -> dict:
-        """Mean recall@K by ids; with similarities, also counting ties of the K-th neighbour."""
+        """Mean recall@K by ids (also apart for references inside and outside a filter); with
+        similarities, also counting ties of the K-th neighbour."""
         by_ids = [len(set(g) & t) / max(1, len(t)) for g, t in zip(got, self.ids, strict=True)]
         out = {"recall@20": round(float(np.mean(by_ids)), 4)}
+        if self.inside is not None and 0 < self.inside.sum() < len(self.inside):
+            for name, rows in (("inside", self.inside), ("outside", ~self.inside)):
+                out[f"recall@20_{name}"] = round(float(np.mean(np.asarray(by_ids)[rows])), 4)
+                out[f"references_{name}"] = int(rows.sum())
         if self.kth is not None:
             tied = []
             for i, (g, t) in enumerate(zip(got, self.ids, strict=True)):
@@ -237,7 +243,7 @@ def exact_ids(catalog: catalog_gen.Catalog, rows: np.ndarray, mask: np.ndarray) 
     kth = np.array(
         [float(catalog.vectors[t[-1]] @ q) if len(t) else np.inf for t, q in zip(top, queries, strict=True)]
     )
-    return Truth([set((t + 1).tolist()) for t in top], kth, queries, catalog.vectors)
+    return Truth([set((t + 1).tolist()) for t in top], kth, queries, catalog.vectors, mask[rows])
 
 
 # --- measuring -----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import statistics
 from collections.abc import Callable
 from pathlib import Path
 
@@ -270,7 +271,7 @@ def catalog_scale_queries(size: dict) -> str:
         key = (r["filter"], r["strategy"], r["plan"])
         short = "" if r["returned_min"] == 20 else f" (min {r['returned_min']} rows)"
         cells.setdefault(key, {})[r["ef_search"]] = (
-            f"{_recall(r)} · {r['p50']:.1f} / {r['p99']:.1f}{short}"
+            f"{_recall(r, split=True)} · {r['p50']:.1f} / {r['p99']:.1f}{short}"
         )
     rows = [[f, s, p, *(c.get(ef, "–") for ef in efs)] for (f, s, p), c in cells.items()]
     return _table(["filter", "strategy", "plan", *(f"ef_search {ef}" for ef in efs)], rows)
@@ -347,10 +348,16 @@ def _cell(rows: list[dict], **match) -> str:
     return "–" if row is None else f"{_recall(row)} · {row['p50']:.1f} / {row['p99']:.1f}"
 
 
-def _recall(row: dict) -> str:
-    """recall@20 by ids, and counting ties of the 20th neighbour where measured (later runs)."""
+def _recall(row: dict, split: bool = False) -> str:
+    """recall@20 by ids, and counting ties of the 20th neighbour where measured (later runs);
+    with `split`, also for the references inside and outside the filter apart."""
     ties = f" (ties {row['recall@20_ties']:.3f})" if "recall@20_ties" in row else ""
-    return f"{row['recall@20']:.3f}{ties}"
+    apart = (
+        f" [inside {row['recall@20_inside']:.3f}, outside {row['recall@20_outside']:.3f}]"
+        if split and "recall@20_inside" in row
+        else ""
+    )
+    return f"{row['recall@20']:.3f}{ties}{apart}"
 
 
 def store_ef_search(n: int) -> int:
@@ -404,10 +411,54 @@ def catalog_scale_summary(result: dict) -> str:
     )
 
 
+def catalog_scale_buffers(sized: dict) -> str:
+    """One 1M catalog and its indexes, measured on the server sized for the machine and again
+    after a restart with PostgreSQL's default buffers (catalog_scale_1m_buffers_*.json)."""
+    default = _load(RESULTS / "catalog_scale_1m_buffers_128mb.json")
+    runs = [sized["sizes"][0]] + ([default["sizes"][0]] if default else [])
+    header = ["", *(f"shared_buffers {run['shared_buffers']}" for run in runs)]
+    rows = [[f"`nearest()`, {f}", *(_cell(run["queries"], filter=f, strategy="store") for run in runs)]
+            for f in FILTERS]  # fmt: skip
+    rows += [[f"`recommend({text!r})`", *(_cell(run["recommend"], text=text) for run in runs)]
+             for text in ("", "in black")]  # fmt: skip
+    return _table(header, rows) + "\n\n" + _by_kept_pair(runs[0])
+
+
+def catalog_scale_quantized(result: dict) -> str:
+    """The unfiltered search on the version's graph against halfvec and binary-quantised copies
+    of it, each re-ranked by the full vectors (catalog_scale_1m_quantized.json)."""
+    size = result["sizes"][0]
+    rows = [
+        [r["strategy"], f"{r.get('index_mib', size['index_mib']):.0f}", str(r["ef_search"]), _cell([r])]
+        for r in size["queries"]
+        if r["filter"] == "none"
+    ]
+    return _table(["search", "index MiB", "ef_search", "recall@20 (ties) · p50 / p99 ms"], rows)
+
+
+def _by_kept_pair(size: dict) -> str:
+    """recommend()'s median time per reference, by the share of the catalog its kept pair holds."""
+    n = size["n"]
+    bands = (("under 1%", 0, 0.01), ("1% to 5%", 0.01, 0.05), ("5% or more", 0.05, 2.0))
+    rows = []
+    for label, low, high in bands:
+        found = [r for r in size["recommend_by_reference"] if low <= r["pair_rows"] / n < high]
+        by_text = [[r["ms"] for r in found if r["text"] == text] for text in ("", "in black")]
+        rows.append([label, str(len(by_text[0])),
+                     *(f"{statistics.median(ms):.1f}" if ms else "–" for ms in by_text)])  # fmt: skip
+    return (
+        f"`recommend()` per reference with shared_buffers {size['shared_buffers']} (second call of "
+        "each), by the share of the catalog in the reference's kept (gender, type) pair:\n\n"
+        + _table(["kept pair", "references", "median ms ''", "median ms 'in black'"], rows)
+    )
+
+
 SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
     "catalog-scale-summary": ("catalog_scale.json", catalog_scale_summary),
     "catalog-scale": ("catalog_scale.json", catalog_scale_section),
     "catalog-scale-recommend": ("catalog_scale_1m_recommend.json", catalog_scale_rerun),
+    "catalog-scale-buffers": ("catalog_scale_1m_buffers_6gb.json", catalog_scale_buffers),
+    "catalog-scale-quantized": ("catalog_scale_1m_quantized.json", catalog_scale_quantized),
     "embedding": ("embedding.json", embedding_section),
     "selection": ("selection", selection_section),
     "serving": ("serving.json", serving_section),

@@ -49,13 +49,14 @@ HNSW_BUILD_BY_SIZE: tuple[tuple[int, int, int], ...] = ((100_000, 16, 64),)
 HNSW_BUILD_LARGE = (24, 128)
 # Nearest products re-ranked by a score (a shopper's wishes met) when a search asks for it.
 RERANK_POOL = 200
-# A gender's or a type's partial graph is walked from queries far outside its vectors (women's
-# products asked for on a man's shirt), where one walk of ef_search candidates ends short of the
-# nearest: at 1M products 0.92 (gender) and 0.90 (type) of the exact top 20, against 0.998 and
-# 0.97 from a query inside them (bench.catalog_scale). pgvector's iterative scan (relaxed order)
-# resumes the walk from the candidates it set aside, one more batch of ef_search at a time, each
-# batch nearest first: so the statement takes the first batch and the head of the next ones,
-# and orders them by their exact distance.
+# A gender's or a type's partial graph is walked from queries far outside its vectors too
+# (women's products asked for on a man's shirt), where one walk of ef_search candidates ends
+# short of the nearest: at 1M products it found 0.916 (gender) and 0.902 (type) of the exact top
+# 20 for such references, 0.997 and 0.975 for references inside the filter (bench.catalog_scale,
+# `partial` rows). pgvector's iterative scan (relaxed order) resumes the walk from the candidates
+# it set aside, one more batch of ef_search at a time, each batch nearest first: the statement
+# takes the batches before the last one and the last one's head, and orders them by exact
+# distance. More batches find more, and cost a walk each (docs/SCALING.md).
 PARTIAL_WALK_BATCHES = 2
 
 

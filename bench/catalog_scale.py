@@ -156,6 +156,14 @@ def build_store_index(version, mwm: str) -> dict:
 # --- filters and ground truth --------------------------------------------------------------------
 
 
+def kept_pairs(catalog: catalog_gen.Catalog) -> tuple[np.ndarray, dict[str, int]]:
+    """Each product's (gender, type) pair as "gender|type", the category recommend() keeps, and
+    the number of products per pair."""
+    pairs = np.char.add(np.char.add(catalog.gender.astype(str), "|"), catalog.article_type.astype(str))
+    values, counts = np.unique(pairs, return_counts=True)
+    return pairs, dict(zip(values.tolist(), counts.tolist(), strict=True))
+
+
 def choose_filters(catalog: catalog_gen.Catalog) -> dict[str, dict]:
     """Filter values: the second gender, the commonest article type, and the (gender, article type) pair
     whose share is nearest 1%; with their numpy masks and shares."""
@@ -171,9 +179,8 @@ def choose_filters(catalog: catalog_gen.Catalog) -> dict[str, dict]:
     # The second gender: most reference products are of the first, so its rows are mostly far
     # from the query (a shopper on a men's product asking for women's), the harder case.
     gender, article_type = commonest(catalog.gender, 1), commonest(catalog.article_type)
-    pairs = np.char.add(np.char.add(catalog.gender.astype(str), "|"), catalog.article_type.astype(str))
-    values, counts = np.unique(pairs, return_counts=True)
-    pair = str(values[np.argmin(np.abs(counts / len(catalog) - 0.01))])
+    pairs, pair_rows = kept_pairs(catalog)
+    pair = min(pair_rows, key=lambda v: abs(pair_rows[v] / len(catalog) - 0.01))  # first of equals
     rare_gender, rare_type = pair.split("|", 1)
     # A type too small for its own index at 1M (vectors.TYPE_INDEX_MIN_ROWS): compared one by one.
     small_type = nearest_share(catalog.article_type, 0.005)
@@ -205,9 +212,9 @@ TIE_EPS = 1e-5
 class Truth:
     """Exact top-K per reference row under a filter: the product ids, and for a tie-aware
     recall (as ann-benchmarks counts it) the cosine similarity of the K-th one and the vectors
-    to score any returned id with. The grown catalog copies near-duplicate real products (the
-    same photo sold twice) almost exactly, so two exact searches may return different rows of
-    equal distance; recall by ids alone then misses rows as near as the ones it wanted."""
+    to score any returned id with. Some real products share one vector, and the grown catalog
+    copies them, so two exact searches may return different rows of equal distance; recall by
+    ids alone then misses rows as near as the ones it wanted."""
 
     ids: list[set[int]]
     kth: np.ndarray | None = None  # [rows] similarity of the K-th exact neighbour
@@ -418,9 +425,7 @@ def reranked_plan(version, catalog: catalog_gen.Catalog, kind: str) -> str:
         cursor.execute(
             "EXPLAIN " + RERANKED_QUERY.format(order=order, pool=20), [version.pk, 0, literal, literal]
         )
-        plan = "\n".join(r[0] for r in cursor.fetchall())
-    used = [w for w in plan.replace("(", " ").split() if w.startswith("bench_")]
-    return used[0] if used else "exact"
+        return index_walked("\n".join(r[0] for r in cursor.fetchall()))
 
 
 def quantized_strategies(version, catalog, args) -> dict[str, tuple]:
@@ -439,6 +444,27 @@ def quantized_strategies(version, catalog, args) -> dict[str, tuple]:
                 round(mib, 1),
             )
     return out
+
+
+@contextmanager
+def statements_sent() -> Iterator[list[tuple[str, tuple]]]:
+    """The (SQL, parameters) of every statement Django sends on the default connection inside."""
+    from django.db import connection
+
+    sent: list[tuple[str, tuple]] = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield sent
+
+
+def index_walked(plan: str, prefixes: tuple[str, ...] = ("embedding_hnsw", "bench_")) -> str:
+    """The first vector index an EXPLAIN text names, or 'exact' (a scan and sort)."""
+    used = [w for w in plan.replace("(", " ").split() if w.startswith(prefixes)]
+    return used[0] if used else "exact"
 
 
 def search_statement(sent: list[tuple[str, tuple]]) -> tuple[str, str, tuple]:
@@ -460,22 +486,14 @@ def store_plan(version, catalog: catalog_gen.Catalog, flt: dict) -> str:
     from shop.selectors import ProductFilters
 
     filters = ProductFilters(gender=flt["gender"], article_type=flt["article_type"])
-    sent: list[tuple[str, tuple]] = []
-
-    def record(execute, sql, params, many, context):
-        sent.append((sql, tuple(params or ())))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
+    with statements_sent() as sent:
         vectors.nearest(candidate_products(filters), version, catalog.vectors[0], K, gender=filters.gender,
                         article_type=filters.article_type)  # fmt: skip
     settings, sql, params = search_statement(sent)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(settings)
         cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(r[0] for r in cursor.fetchall())
-    used = [w for w in plan.replace("(", " ").split() if w.startswith(("embedding_hnsw", "bench_part"))]
-    return used[0] if used else "exact"
+        return index_walked("\n".join(r[0] for r in cursor.fetchall()))
 
 
 def plan_of(version, catalog: catalog_gen.Catalog, where: str) -> str:
@@ -488,9 +506,7 @@ def plan_of(version, catalog: catalog_gen.Catalog, where: str) -> str:
         cursor.execute(
             "EXPLAIN " + SQL_QUERY.format(where=where), [version.pk, 0, vector_literal(catalog.vectors[0])]
         )
-        plan = "\n".join(r[0] for r in cursor.fetchall())
-    used = [w for w in plan.replace("(", " ").split() if w.startswith(("embedding_hnsw", "bench_part"))]
-    return used[0] if used else "exact"
+        return index_walked("\n".join(r[0] for r in cursor.fetchall()))
 
 
 def strategies(version, catalog, name: str, flt: dict, args) -> dict[str, tuple[Callable, str]]:
@@ -585,9 +601,7 @@ def recommend_by_reference(catalog: catalog_gen.Catalog, rows: np.ndarray, texts
     from recommender.services import SHOPPERS, recommend
     from shop.models import Product
 
-    pairs = np.char.add(np.char.add(catalog.gender.astype(str), "|"), catalog.article_type.astype(str))
-    values, counts = np.unique(pairs, return_counts=True)
-    pair_rows = dict(zip(values.tolist(), counts.tolist(), strict=True))
+    pairs, pair_rows = kept_pairs(catalog)
     products = Product.objects.in_bulk([int(r) + 1 for r in rows])
     out = []
     for text in texts:
@@ -611,16 +625,9 @@ def explain_recommend(row: int, texts: list[str]) -> list[dict]:
     from shop.models import Product
 
     product = Product.objects.get(pk=row + 1)
-    sent: list[tuple[str, tuple]] = []
-
-    def record(execute, sql, params, many, context):
-        sent.append((sql, tuple(params or ())))
-        return execute(sql, params, many, context)
-
     out = []
     for text in texts:
-        sent.clear()
-        with connection.execute_wrapper(record):
+        with statements_sent() as sent:
             recommend(reference=product, text=text, exclude_purchased=False)
         settings, sql, params = search_statement(sent)
         with transaction.atomic(), connection.cursor() as cursor:
@@ -637,9 +644,7 @@ def explain_recommend(row: int, texts: list[str]) -> list[dict]:
 def explain_references(catalog: catalog_gen.Catalog, rows: np.ndarray) -> list[dict]:
     """explain_recommend() for the first reference and for the one of `rows` whose (gender, type)
     pair, the category recommend() keeps, has the fewest products."""
-    pairs = np.char.add(np.char.add(catalog.gender.astype(str), "|"), catalog.article_type.astype(str))
-    values, counts = np.unique(pairs, return_counts=True)
-    pair_rows = dict(zip(values.tolist(), counts.tolist(), strict=True))
+    pairs, pair_rows = kept_pairs(catalog)
     rarest = min(rows, key=lambda r: pair_rows[pairs[r]])
     return [
         {"reference_pair_rows": pair_rows[pairs[r]], **explained}
@@ -686,7 +691,7 @@ def bench_size(url: str, seed: catalog_gen.Seed, n: int, args, kept: dict | None
     if kept is None:
         entry = load_and_index(url, seed, catalog, args)
         if args.keep_database:
-            mark_complete(url, f"{args.database}_{n}", fingerprint(seed, n, args), entry)
+            mark_complete(url, database_name(args, n), fingerprint(seed, n, args), entry)
     else:
         entry = {**kept, "kept_from_earlier_run": True}
         log(f"n={n:,}: the kept database already holds this catalog and its indexes")
@@ -736,6 +741,11 @@ def load_and_index(url: str, seed: catalog_gen.Seed, catalog: catalog_gen.Catalo
     log(f"n={n:,}: index {entry['build_s']} s, {entry['index_mib']} MiB, "
         f"ef_search {vectors.ef_search_for(vectors.index_rows(version))}")  # fmt: skip
     return entry
+
+
+def database_name(args, n: int) -> str:
+    """The scratch database of size `n`: one per size when kept, so sizes do not evict each other."""
+    return f"{args.database}_{n}" if args.keep_database else args.database
 
 
 def fingerprint(seed: catalog_gen.Seed, n: int, args) -> str:
@@ -805,7 +815,7 @@ def run(args: argparse.Namespace) -> dict:
     log(f"seed: {len(seed.records):,} real products, vectors from {seed.source}")
     report: dict = {"benchmark": "catalog_scale", "params": params(args), "seed": seed.source, "sizes": []}
     for n in args.sizes:
-        name = f"{args.database}_{n}" if args.keep_database else args.database
+        name = database_name(args, n)
         database = (
             kept_database(name, fingerprint(seed, n, args))
             if args.keep_database

@@ -87,16 +87,23 @@ def scratch_database(name: str) -> Iterator[str]:
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    drop()
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = server_url(name)
     try:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
-        yield url
+        yield _fresh_database(name)
     finally:
         drop()
+
+
+def _fresh_database(name: str) -> str:
+    """Database `name` created anew (a leftover dropped first) with pgvector; its conninfo."""
+    import psycopg
+
+    with psycopg.connect(server_url("postgres"), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = server_url(name)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+    return url
 
 
 @contextmanager
@@ -115,14 +122,8 @@ def kept_database(name: str, fingerprint: str) -> Iterator[tuple[str, dict | Non
     left = json.loads(row[0]) if row and row[0] else {}
     if left.get("fingerprint") == fingerprint:
         yield server_url(name), left["state"]
-        return
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = server_url(name)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
-    yield url, None
+    else:
+        yield _fresh_database(name), None
 
 
 def mark_complete(url: str, name: str, fingerprint: str, state: dict) -> None:

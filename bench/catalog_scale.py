@@ -12,8 +12,9 @@ applied to random reference products:
 
 * ``iterative``: the store's query (``candidate_products`` + ``vectors.nearest``: iterative scan
   over the version's index) at each ``hnsw.ef_search``;
-* ``partial``: the same join with a partial HNSW index per filter value (what pgvector recommends
-  for few distinct values; the filter's columns copied onto the vector rows of the scratch table);
+* ``partial``: one walk of a graph of the filter's vectors only (what pgvector recommends for
+  few distinct values): the store's own (a large version's gender and type graphs, walked by
+  ``vectors.nearest`` without resuming), else a partial HNSW index built for the benchmark;
 * ``store``: ``recommend()`` end to end (text "" and "in black", the implied same-category
   conditions, ef_search as the store chooses it), recall against its own exact mode.
 
@@ -304,18 +305,44 @@ def conditions(flt: dict) -> list[str]:
     return [f"{c} = '{flt[c]}'" for c in ("gender", "article_type") if flt[c]]
 
 
-def partial_index(version, flt: dict) -> float:
-    """A partial HNSW index for one filter value on the scratch vector table; seconds. Not for a
-    gender whose index the store built itself (a large version): the SQL then walks that one.
-    Named apart from the store's, so the store's own path never uses an index it would not have."""
-    from django.db import connection
-
+def store_graph(version, flt: dict) -> bool:
+    """Whether the store built the filter's own graph (a large version's gender or type)."""
     from recommender.vectors import index_exists
 
-    if not flt["article_type"] and index_exists(version, gender=flt["gender"]):
-        return 0.0
-    if not flt["gender"] and index_exists(version, article_type=flt["article_type"]):
-        return 0.0
+    if not flt["article_type"]:
+        return index_exists(version, gender=flt["gender"])
+    return not flt["gender"] and index_exists(version, article_type=flt["article_type"])
+
+
+@contextmanager
+def walk_batches(batches: int) -> Iterator[None]:
+    """The store's partial-graph walk resumed `batches - 1` times (vectors.PARTIAL_WALK_BATCHES)."""
+    from recommender import vectors
+
+    kept, vectors.PARTIAL_WALK_BATCHES = vectors.PARTIAL_WALK_BATCHES, batches
+    try:
+        yield
+    finally:
+        vectors.PARTIAL_WALK_BATCHES = kept
+
+
+def one_walk(version, catalog: catalog_gen.Catalog, flt: dict, ef_search: int) -> Callable[[int], list[int]]:
+    """The store's query walking the filter's own graph once (no resumed batch)."""
+    search = store_nearest(version, catalog, flt, ef_search)
+
+    def run(r: int) -> list[int]:
+        with walk_batches(1):
+            return search(r)
+
+    return run
+
+
+def partial_index(version, flt: dict) -> float:
+    """A partial HNSW index for one filter value on the scratch vector table, for a filter the
+    store has no graph of (store_graph); seconds. Named apart from the store's, so the store's
+    own path never uses an index it would not have."""
+    from django.db import connection
+
     values = "_".join(str(flt[c]) for c in ("gender", "article_type") if flt[c])
     name = "bench_part_" + "".join(ch for ch in values if ch.isalnum() or ch == "_").lower()
     with connection.cursor() as cursor, timed() as clock:
@@ -522,7 +549,12 @@ def strategies(version, catalog, name: str, flt: dict, args) -> dict[str, tuple[
         ),
     }
     out = {k: v for k, v in out.items() if k in args.strategies}
-    if name != "none" and len(catalog) <= args.partial_max and "partial" in args.strategies:
+    if name != "none" and "partial" in args.strategies and store_graph(version, flt):
+        # The store's own graph of the filter, walked once (the store resumes the walk).
+        with walk_batches(1):
+            plan = store_plan(version, catalog, flt)
+        out["partial"] = (lambda ef: one_walk(version, catalog, flt, ef), plan)
+    elif name != "none" and len(catalog) <= args.partial_max and "partial" in args.strategies:
         seconds = partial_index(version, flt)
         log(f"  partial index for {name} built in {seconds:.1f} s")
         partial = " ".join(f"AND e.{c} AND p.{c}" for c in conds)  # the index's condition, the store's
@@ -759,7 +791,7 @@ def fingerprint(seed: catalog_gen.Seed, n: int, args) -> str:
         n, args.seed, catalog_gen.NEIGHBOURS, catalog_gen.NOISE, seed.source, seed.checkpoint,
         hashlib.sha1(seed.vectors.tobytes()).hexdigest(), [r["id"] for r in seed.records],
         vectors.HNSW_BUILD_BY_SIZE, vectors.HNSW_BUILD_LARGE, vectors.TYPE_INDEX_MIN_ROWS,
-        vectors.GENDER_INDEXES_FROM,
+        vectors.GENDER_INDEXES_FROM, vectors.PARTIAL_HNSW_BUILD, vectors.PARTIAL_GRAPH_OF,
     ]  # fmt: skip
     return hashlib.sha1(json.dumps(made_of, default=str).encode()).hexdigest()
 
@@ -861,7 +893,8 @@ def params(args: argparse.Namespace) -> dict:
         "hnsw": "the store's build_index: (m, ef_construction) by each graph's size, "
         f"{vectors.HNSW_BUILD_BY_SIZE} (up to, m, ef_construction), else {vectors.HNSW_BUILD_LARGE}",
         "partial_indexes": f"per gender and per type of {vectors.TYPE_INDEX_MIN_ROWS}+ vectors, "
-        f"from {vectors.GENDER_INDEXES_FROM} vectors, walked in {vectors.PARTIAL_WALK_BATCHES} batches",
+        f"from {vectors.GENDER_INDEXES_FROM} vectors: {vectors.PARTIAL_GRAPH_OF}, (m, ef_construction) "
+        f"{vectors.PARTIAL_HNSW_BUILD}, walked in {vectors.PARTIAL_WALK_BATCHES} batches",
         "strategies": args.strategies,
         "hnsw_variants": args.hnsw_variants,
         "variants_max": args.variants_max,

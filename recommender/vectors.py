@@ -3,7 +3,9 @@ query. Public so the pipeline, the shopper's query path and the benchmarks use t
 
 Each version's vectors live in ``recommender_productembedding`` and get their own partial HNSW
 index (``embedding_hnsw_v<id>``, cosine distance), built once the version's vectors are complete,
-so a query for one version walks an index of exactly its rows.
+so a query for one version walks an index of exactly its rows. A large version also gets one graph
+per gender and per common article type, of its vectors rounded to half precision (``halfvec``),
+which only a search under that filter walks; the full vectors re-rank what such a walk finds.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ import numpy as np
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import Combinable
+from django.db.models.functions import Cast
 from django.db.models.sql import query as sql_query
-from pgvector.django import CosineDistance, VectorField
+from pgvector.django import CosineDistance, HalfVectorField, VectorField
 
-from recommender.models import ModelVersion, ProductEmbedding
+from recommender.models import EMBEDDING_DIM, ModelVersion, ProductEmbedding
 from shop.models import Product
 
 # Candidates the HNSW scan keeps per step, by the version's number of vectors: (up to, ef_search).
@@ -47,6 +50,13 @@ EXACT_BELOW = 20_000
 # per node and a wider build search to keep recall near 0.95 (bench.catalog_scale at 1M).
 HNSW_BUILD_BY_SIZE: tuple[tuple[int, int, int], ...] = ((100_000, 16, 64),)
 HNSW_BUILD_LARGE = (24, 128)
+# A gender's or a type's graph: more links per node and a wider build search, so a walk from a
+# query far outside its vectors still reaches their nearest, over the vectors in half precision
+# (halfvec: half the bytes a node takes in memory, the full vectors re-rank what a walk finds).
+# It indexes an expression (``embedding::halfvec``) the version's graph cannot answer, so only a
+# search under its filter walks it: indexed as plain vectors, pgvector prices a denser graph
+# higher and PostgreSQL walked the version's graph instead (docs/SCALING.md).
+PARTIAL_HNSW_BUILD = (32, 256)
 # Nearest products re-ranked by a score (a shopper's wishes met) when a search asks for it.
 RERANK_POOL = 200
 # A gender's or a type's partial graph is walked from queries far outside its vectors too
@@ -123,11 +133,19 @@ def hnsw_build(rows: int) -> tuple[int, int]:
     return HNSW_BUILD_LARGE
 
 
+# What a gender's or type's graph indexes, and the operator class it is walked by.
+PARTIAL_GRAPH_OF = f"(embedding::halfvec({EMBEDDING_DIM})) halfvec_cosine_ops"
+
+
 def _create_index(cursor, name: str, pk: int, rows: int, condition: str = "", params: tuple = ()) -> None:
-    m, ef_construction = hnsw_build(rows)
+    """The version's graph (no `condition`), or a gender's or type's halfvec graph."""
+    if condition:
+        indexed, (m, ef_construction) = PARTIAL_GRAPH_OF, PARTIAL_HNSW_BUILD
+    else:
+        indexed, (m, ef_construction) = "embedding vector_cosine_ops", hnsw_build(rows)
     cursor.execute(
         f"CREATE INDEX IF NOT EXISTS {name} ON recommender_productembedding USING hnsw "
-        f"(embedding vector_cosine_ops) WITH (m = {m}, ef_construction = {ef_construction}) "
+        f"({indexed}) WITH (m = {m}, ef_construction = {ef_construction}) "
         f"WHERE model_version_id = {pk}{condition}",
         params,
     )
@@ -352,35 +370,42 @@ def nearest(
     else:
         exact, by_type, by_gender = search_plan(version, using, rows, gender, article_type)
     ef_search = ef_search or ef_search_for(rows)
-    walks_partial_graph = (by_type or by_gender) and not exact
-    earlier_batches = (PARTIAL_WALK_BATCHES - 1) * ef_search if walks_partial_graph else 0
-    nearest_first = (
-        with_vector_of(products, version, by_gender, by_type)
-        .annotate(distance=CosineDistance("embeddings__embedding", Value(_QUERY_PLACEHOLDER)))
-        .order_by("distance")
+    with_distance = with_vector_of(products, version, by_gender, by_type).annotate(
+        distance=CosineDistance("embeddings__embedding", Value(_QUERY_PLACEHOLDER))
     )
+    walks_partial_graph = bool(by_type or by_gender) and not exact
+    if walks_partial_graph:
+        # Walked in the order of the filter's halfvec graph; _walked re-sorts by `distance`.
+        as_half = HalfVectorField(dimensions=EMBEDDING_DIM)
+        half_distance = CosineDistance(
+            Cast("embeddings__embedding", as_half), Cast(Value(_QUERY_PLACEHOLDER), as_half)
+        )
+        nearest_first = with_distance.alias(walk_distance=half_distance).order_by("walk_distance")
+        walked = (PARTIAL_WALK_BATCHES - 1) * ef_search + limit
+    else:
+        nearest_first, walked = with_distance.order_by("distance"), 0
     if rank_first is None:
-        sql, params = _walked(nearest_first, limit, earlier_batches)
+        sql, params = _walked(nearest_first, limit, walked)
     else:
         closer_score, weight = closer or (Value(0), 0.0)
         scored = nearest_first.annotate(rank_first=rank_first, closer=closer_score)
-        sql, params = _reranked(scored, limit, look_first, weight, earlier_batches)
+        sql, params = _reranked(scored, limit, look_first, weight, walked)
     vector = vector_literal(np.asarray(query() if callable(query) else query, dtype=np.float32))
     params = tuple(vector if p == _QUERY_PLACEHOLDER else p for p in params)
-    found = _run(sql, params, using, ef_search, exact, resumed=bool(earlier_batches))
+    resumed = walks_partial_graph and PARTIAL_WALK_BATCHES > 1
+    found = _run(sql, params, using, ef_search, exact, resumed)
     return [(p, 1.0 - float(p.distance)) for p in found]
 
 
-def _walked(nearest_first: QuerySet[Product], limit: int, earlier_batches: int) -> tuple[str, list]:
-    """SQL of the `limit` nearest of `nearest_first`: its first `limit` rows; or, for a walk
-    resumed past `earlier_batches` candidates, the nearest `limit` of those and of the next
-    batch's first `limit` (a batch comes nearest first, so no nearer one is left out)."""
-    if not earlier_batches:
+def _walked(nearest_first: QuerySet[Product], limit: int, walked: int) -> tuple[str, list]:
+    """SQL of the `limit` nearest of `nearest_first`: its first `limit` rows; or, from a partial
+    graph's walk, its first `walked` rows re-sorted by exact `distance` (a walk resumed past its
+    first batches takes the next batch's first `limit`: a batch comes nearest first)."""
+    if not walked:
         sql, params = nearest_first[:limit].query.sql_with_params()
         return sql, list(params)
-    sql, params = nearest_first[: earlier_batches + limit].query.sql_with_params()
-    # "+ 0" as pgvector's docs write it: by `distance` alone, PostgreSQL would keep the walk's
-    # own order (not exact across batches) and stop it after `limit` rows.
+    sql, params = nearest_first[:walked].query.sql_with_params()
+    # "+ 0" as pgvector's docs write it: never answered by the walk's own order.
     return f"SELECT * FROM ({sql}) AS walked ORDER BY distance + 0 LIMIT %s", [*params, limit]
 
 
@@ -426,10 +451,11 @@ def _as_products(cursor, using: str) -> list[Product]:
 
 
 def _reranked(
-    scored: QuerySet[Product], limit: int, look_first: Q | None, weight: float, earlier_batches: int = 0
+    scored: QuerySet[Product], limit: int, look_first: Q | None, weight: float, walked: int = 0
 ) -> tuple[str, list]:
     """SQL of the pool of nearest products (and the nearest meeting `look_first`), best score first."""
-    parts = [_walked(scored, max(RERANK_POOL, 4 * limit), earlier_batches)]
+    pool = max(RERANK_POOL, 4 * limit)
+    parts = [_walked(scored, pool, walked and walked - limit + pool)]
     if look_first is not None:
         parts.append(scored.filter(look_first)[:limit].query.sql_with_params())
     union = " UNION ".join(f"({sql})" for sql, _ in parts)

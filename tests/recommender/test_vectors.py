@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Value
 
 from recommender import vectors
@@ -139,6 +139,14 @@ def _type_filters_walk_their_graph_or_compare_few_vectors(large, article_type, t
     assert search_sql.endswith("AS walked ORDER BY distance + 0 LIMIT %s") and search_params[-1] == 5
     assert article_type in search_params
     assert '"recommender_productembedding"."gender" = %s' not in search_sql
+    # The walk is of the type's own (halfvec) graph: the version's graph cannot answer its order.
+    settings, statement = search_sql[: search_sql.index("SELECT")], search_sql[search_sql.index("SELECT") :]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(settings + "SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + statement, search_params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert vectors.index_name(large, article_type=article_type) in plan
+    assert f"{vectors.index_name(large)} " not in plan
     assert not any("enable_indexscan = off" in sql for sql, _ in sent)
 
     # A filter leaving fewer vectors than EXACT_BELOW: compared one by one, found by the

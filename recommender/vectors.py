@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast
 from django.db.models.sql import query as sql_query
@@ -40,10 +40,12 @@ EF_SEARCH_MAX = 1000  # beyond the table: pgvector's largest
 # compared one by one (the planner's exact scan of the type's rows).
 GENDER_INDEXES_FROM = 100_000
 TYPE_INDEX_MIN_ROWS = 10_000
-# In such a version, a filter that leaves fewer vectors than this is answered by comparing them
-# one by one (exact), as vector engines do below their flat-search cutoff: a graph walk that must
-# skip the other 98% of its vectors stops (pgvector's max_scan_tuples) before it finds them
-# (bench.catalog_scale at 1M: the 1% and small-type filters).
+# In such a version, a filter without a graph of its own (a gender and type pair, a small type)
+# that leaves fewer vectors than this is answered by comparing them one by one (exact), as vector
+# engines do below their flat-search cutoff: a graph walk that must skip the other 98% of its
+# vectors stops (pgvector's max_scan_tuples) before it finds them (bench.catalog_scale at 1M: the
+# 1% and small-type filters). A type or gender with its own graph walks it, however few its
+# vectors: at 100k the 17k T-shirts took 40 ms compared one by one.
 EXACT_BELOW = 20_000
 # How each HNSW graph is built, by its number of vectors: (up to, m, ef_construction); beyond the
 # table, HNSW_BUILD_LARGE. pgvector's defaults up to 100k vectors; a larger graph needs more links
@@ -68,6 +70,10 @@ RERANK_POOL = 200
 # takes the batches before the last one and the last one's head, and orders them by exact
 # distance. More batches find more, and cost a walk each (docs/SCALING.md).
 PARTIAL_WALK_BATCHES = 2
+# A gender's or type's graph is walked with at most this ef_search per batch. At 1M, two batches
+# of 800 found 0.964 (gender) and 0.977 (type) at p50 17 ms, of 1000 0.976 and 0.978 at 20 ms
+# (bench/results/catalog_scale_1m_partial_ef.json and catalog_scale.json).
+PARTIAL_EF_SEARCH_MAX = 800
 
 
 def vector_literal(vector: np.ndarray) -> str:
@@ -277,10 +283,16 @@ def search_plan(
     version: ModelVersion, using: str, rows: int, gender: str | None, article_type: str | None
 ) -> tuple[bool, str | None, str | None]:
     """(exact, article type, gender) of a large version's search under a gender or type filter:
-    exact when the filter leaves fewer than EXACT_BELOW vectors (stated on the vectors, so their
-    index finds them), else the type's partial index when it has one, else the gender's."""
+    the graph of exactly the filter's vectors when there is one (a type's, or a gender's, however
+    few: its walk skips nothing); else exact when the filter leaves fewer than EXACT_BELOW vectors
+    (stated on the vectors, so their index finds them), else the type's graph when it has one,
+    else the gender's."""
     if not _is_large(rows) or not (gender or article_type):
         return False, None, None
+    if article_type and not gender and index_exists(version, using, article_type=article_type):
+        return False, article_type, None
+    if gender and not article_type and index_exists(version, using, gender):
+        return False, None, gender
     if filtered_rows(version, using, gender, article_type) < EXACT_BELOW:
         return True, article_type, gender
     if article_type and index_exists(version, using, article_type=article_type):
@@ -369,11 +381,12 @@ def nearest(
         by_type = by_gender = None
     else:
         exact, by_type, by_gender = search_plan(version, using, rows, gender, article_type)
-    ef_search = ef_search or ef_search_for(rows)
+    walks_partial_graph = bool(by_type or by_gender) and not exact
+    chosen = ef_search_for(rows)
+    ef_search = ef_search or (min(chosen, PARTIAL_EF_SEARCH_MAX) if walks_partial_graph else chosen)
     with_distance = with_vector_of(products, version, by_gender, by_type).annotate(
         distance=CosineDistance("embeddings__embedding", Value(_QUERY_PLACEHOLDER))
     )
-    walks_partial_graph = bool(by_type or by_gender) and not exact
     if walks_partial_graph:
         # Walked in the order of the filter's halfvec graph; _walked re-sorts by `distance`.
         as_half = HalfVectorField(dimensions=EMBEDDING_DIM)
@@ -382,6 +395,10 @@ def nearest(
         )
         nearest_first = with_distance.alias(walk_distance=half_distance).order_by("walk_distance")
         walked = (PARTIAL_WALK_BATCHES - 1) * ef_search + limit
+    elif exact:
+        # Ordered by an expression no HNSW index answers (pgvector's way to compare every row),
+        # so the planner still finds the filter's rows by their btree indexes.
+        nearest_first, walked = with_distance.order_by(F("distance") + 0), 0
     else:
         nearest_first, walked = with_distance.order_by("distance"), 0
     if rank_first is None:
@@ -393,7 +410,7 @@ def nearest(
     vector = vector_literal(np.asarray(query() if callable(query) else query, dtype=np.float32))
     params = tuple(vector if p == _QUERY_PLACEHOLDER else p for p in params)
     resumed = walks_partial_graph and PARTIAL_WALK_BATCHES > 1
-    found = _run(sql, params, using, ef_search, exact, resumed)
+    found = _run(sql, params, using, ef_search, resumed)
     return [(p, 1.0 - float(p.distance)) for p in found]
 
 
@@ -409,14 +426,13 @@ def _walked(nearest_first: QuerySet[Product], limit: int, walked: int) -> tuple[
     return f"SELECT * FROM ({sql}) AS walked ORDER BY distance + 0 LIMIT %s", [*params, limit]
 
 
-def _run(sql: str, params: tuple, using: str, ef_search: int, exact: bool, resumed: bool) -> list[Product]:
+def _run(sql: str, params: tuple, using: str, ef_search: int, resumed: bool) -> list[Product]:
     """The search statement with its scan settings, in one round trip."""
     # Iterative scan: when conditions reject rows, the HNSW scan continues instead of returning
     # fewer than `limit` results. strict_order keeps exact distance order, by dropping what a
     # resumed batch finds nearer than rows already returned; relaxed_order returns it (_walked).
     order = "relaxed_order" if resumed else "strict_order"
     settings = [f"hnsw.iterative_scan = {order}", f"hnsw.ef_search = {int(ef_search)}"]
-    settings += ["enable_indexscan = off"] if exact else []
     with connections[using].cursor() as cursor:
         # The settings and the query sent as one string (psycopg's client-side binding, Django's
         # default) run as one transaction, so the SET LOCALs hold for this query alone (inside

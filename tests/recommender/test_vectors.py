@@ -123,6 +123,7 @@ def _type_filters_walk_their_graph_or_compare_few_vectors(large, article_type, t
 
     men = filter_products(ProductFilters(article_type=article_type, gender="Men"))
     assert men.count() > vectors.EXACT_BELOW
+    monkeypatch.setattr(vectors, "PARTIAL_EF_SEARCH_MAX", 60)  # below the version's own (100)
     with connection.execute_wrapper(record):
         by_index = vectors.nearest(men, large, query, 5, article_type=article_type, gender="Men")
     assert [p.pk for p, _ in by_index] == [p.pk for p, _ in vectors.nearest(men, large, query, 5, exact=True)]
@@ -132,8 +133,8 @@ def _type_filters_walk_their_graph_or_compare_few_vectors(large, article_type, t
     search_sql, search_params = next((sql, params) for sql, params in sent if "<=>" in sql)
     assert '"recommender_productembedding"."article_type" = %s' in search_sql
     # The walk resumed once (relaxed order): the first batch and the next one's head, re-sorted.
-    ef_search = vectors.ef_search_for(vectors.index_rows(large))
-    earlier_batches = (vectors.PARTIAL_WALK_BATCHES - 1) * ef_search
+    assert vectors.ef_search_for(vectors.index_rows(large)) == 100 and "hnsw.ef_search = 60;" in search_sql
+    earlier_batches = (vectors.PARTIAL_WALK_BATCHES - 1) * 60
     assert "hnsw.iterative_scan = relaxed_order" in search_sql
     assert f"LIMIT {earlier_batches + 5}" in search_sql
     assert search_sql.endswith("AS walked ORDER BY distance + 0 LIMIT %s") and search_params[-1] == 5
@@ -147,19 +148,31 @@ def _type_filters_walk_their_graph_or_compare_few_vectors(large, article_type, t
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert vectors.index_name(large, article_type=article_type) in plan
     assert f"{vectors.index_name(large)} " not in plan
-    assert not any("enable_indexscan = off" in sql for sql, _ in sent)
+    assert "<=> %s) + %s) ASC" not in search_sql  # not the exact order
 
-    # A filter leaving fewer vectors than EXACT_BELOW: compared one by one, found by the
-    # vectors' own columns (their btree index), whatever partial indexes exist.
+    # A filter leaving fewer vectors than EXACT_BELOW: a type (or gender) with a graph of its
+    # own still walks it (a walk that skips nothing); a gender and type pair, which has no graph,
+    # is compared one by one, found by the vectors' own columns (their btree index).
     monkeypatch.setattr(vectors, "EXACT_BELOW", type_rows + 1)
     monkeypatch.setattr(vectors, "_filtered_rows", {})
+    assert vectors.search_plan(large, "default", 10**6, None, article_type) == (False, article_type, None)
+    assert vectors.search_plan(large, "default", 10**6, "Men", None) == (False, None, "Men")
     sent.clear()
     with connection.execute_wrapper(record):
-        few = vectors.nearest(shirts, large, query, 10, article_type=article_type)
-    assert [p.pk for p, _ in few] == [p.pk for p, _ in exact]
-    assert any("enable_indexscan = off" in sql for sql, _ in sent)
+        few = vectors.nearest(men, large, query, 5, article_type=article_type, gender="Men")
+    assert [p.pk for p, _ in few] == [p.pk for p, _ in vectors.nearest(men, large, query, 5, exact=True)]
     assert not any("relaxed_order" in sql or "AS walked" in sql for sql, _ in sent)  # no graph, no walk
-    assert vectors.search_plan(large, "default", 10**6, None, article_type)[0] is True
+    # Exact: ordered by an expression no HNSW index answers; the vectors found by their btree.
+    few_sql, few_params = next((sql, params) for sql, params in sent if "<=>" in sql)
+    assert "<=> %s) + %s) ASC" in few_sql
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(few_sql[: few_sql.index("SELECT")] + "SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + few_sql[few_sql.index("SELECT") :], few_params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "embedding_hnsw" not in plan and "embedding_version_type_gender" in plan
+    assert vectors.search_plan(large, "default", 10**6, "Men", article_type) == (True, article_type, "Men")
+    walked = vectors.nearest(shirts, large, query, 10, article_type=article_type)
+    assert [p.pk for p, _ in walked] == [p.pk for p, _ in exact]
 
 
 def test_a_type_index_name_fits_postgres_and_keeps_spellings_apart():

@@ -894,7 +894,8 @@ def params(args: argparse.Namespace) -> dict:
         f"{vectors.HNSW_BUILD_BY_SIZE} (up to, m, ef_construction), else {vectors.HNSW_BUILD_LARGE}",
         "partial_indexes": f"per gender and per type of {vectors.TYPE_INDEX_MIN_ROWS}+ vectors, "
         f"from {vectors.GENDER_INDEXES_FROM} vectors: {vectors.PARTIAL_GRAPH_OF}, (m, ef_construction) "
-        f"{vectors.PARTIAL_HNSW_BUILD}, walked in {vectors.PARTIAL_WALK_BATCHES} batches",
+        f"{vectors.PARTIAL_HNSW_BUILD}, walked in {vectors.PARTIAL_WALK_BATCHES} batches of ef_search up to "
+        f"{vectors.PARTIAL_EF_SEARCH_MAX}",
         "strategies": args.strategies,
         "hnsw_variants": args.hnsw_variants,
         "variants_max": args.variants_max,

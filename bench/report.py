@@ -341,6 +341,7 @@ def _variants(size: dict) -> str:
 
 
 FILTERS = ("none", "gender", "article_type", "1%", "small type")
+PARTIAL = ("gender", "article_type")  # the filters a large version walks a graph of their own for
 
 
 def _cell(rows: list[dict], **match) -> str:
@@ -360,9 +361,10 @@ def _recall(row: dict, split: bool = False) -> str:
     return f"{row['recall@20']:.3f}{ties}{apart}"
 
 
-def store_ef_search(n: int) -> int:
-    """The ef_search recommender.vectors chooses now for `n` vectors (its table, read as source:
-    the report imports nothing of the store)."""
+def store_ef_search(n: int, walks_partial_graph: bool = False) -> int:
+    """The ef_search recommender.vectors chooses now for `n` vectors, or for a walk of a gender's
+    or type's graph in that version (its table, read as source: the report imports nothing of the
+    store)."""
     tree = ast.parse((REPO / "recommender" / "vectors.py").read_text())
     values = {
         node.target.id if isinstance(node, ast.AnnAssign) else node.targets[0].id: node.value
@@ -371,7 +373,9 @@ def store_ef_search(n: int) -> int:
         and isinstance(node.target if isinstance(node, ast.AnnAssign) else node.targets[0], ast.Name)
     }
     table = ast.literal_eval(values["EF_SEARCH_BY_SIZE"])
-    return next((ef for up_to, ef in table if n <= up_to), ast.literal_eval(values["EF_SEARCH_MAX"]))
+    ef = next((ef for up_to, ef in table if n <= up_to), ast.literal_eval(values["EF_SEARCH_MAX"]))
+    # A gender's or type's own graph is walked with at most PARTIAL_EF_SEARCH_MAX.
+    return min(ef, ast.literal_eval(values["PARTIAL_EF_SEARCH_MAX"])) if walks_partial_graph else ef
 
 
 def shared_buffers(size: dict) -> str:
@@ -389,6 +393,7 @@ def catalog_scale_summary(result: dict) -> str:
     rows = []
     for size in result["sizes"]:
         ef, q = store_ef_search(size["n"]), size["queries"]
+        ef_of = {f: store_ef_search(size["n"], f in PARTIAL) for f in FILTERS}
         # recommend() at that ef_search: its own row, or the store's when it chose the same then
         e2e = [r for r in size.get("recommend", []) if r["ef_search"] == ef]
         e2e += [
@@ -402,10 +407,11 @@ def catalog_scale_summary(result: dict) -> str:
         rows.append([f"{size['n']:,}", shared_buffers(size), str(ef), f"{size['build_s']:.0f}",
                      f"{size['index_mib']:.0f} (+{by_gender:.0f})", f"{size.get('vectors_table_mib', 0):.0f}",
                      f"{per_product:.1f}",
-                     *(_cell(q, filter=f, strategy="store", ef_search=ef) for f in FILTERS),
+                     *(_cell(q, filter=f, strategy="store", ef_search=ef_of[f]) for f in FILTERS),
                      _cell(e2e, text="in black")])  # fmt: skip
     return (
-        f"The store's query path (`vectors.nearest`) at the `ef_search` it chooses now; cells: "
+        f"The store's query path (`vectors.nearest`) at the `ef_search` it chooses now (a gender's "
+        f"or type's graph: at most {store_ef_search(10**9, True)}); cells: "
         f"recall@20 · p50 / p99 ms ({result['params']['queries']} reference products; `recommend()`: "
         f"{result['params']['recommend_queries']}).\n\n{_table(header, rows)}"
     )

@@ -124,6 +124,13 @@ def _type_filters_walk_their_graph_or_compare_few_vectors(large, article_type, t
     men = filter_products(ProductFilters(article_type=article_type, gender="Men"))
     assert men.count() > vectors.EXACT_BELOW
     monkeypatch.setattr(vectors, "PARTIAL_EF_SEARCH_MAX", 60)  # below the version's own (100)
+    # A graph below PARTIAL_RESUME_FROM vectors is walked once, its head re-sorted by exact distance.
+    with connection.execute_wrapper(record):
+        vectors.nearest(men, large, query, 5, article_type=article_type, gender="Men")
+    once_sql = next(sql for sql, _ in sent if "<=>" in sql)
+    assert "strict_order" in once_sql and "LIMIT 5) AS walked ORDER BY distance + 0" in once_sql
+    sent.clear()
+    monkeypatch.setattr(vectors, "PARTIAL_RESUME_FROM", type_rows)  # the type's graph is large
     with connection.execute_wrapper(record):
         by_index = vectors.nearest(men, large, query, 5, article_type=article_type, gender="Men")
     assert [p.pk for p, _ in by_index] == [p.pk for p, _ in vectors.nearest(men, large, query, 5, exact=True)]

@@ -303,6 +303,8 @@ def _end_to_end(size: dict) -> list[str]:
             "`recommend()` end to end (reference's own category kept, recall against its exact mode):\n\n"
             + _table(["text", "ef_search", "search plan", "recall@20", "p50 ms", "p99 ms"], rows)
         )
+    if size.get("recommend_by_reference") and size.get("shared_buffers"):
+        parts.append(_by_kept_pair(size))
     if size.get("http"):
         rows = [[r["scenario"], str(r["requests"]), f"{r['p50_ms']:.1f}", f"{r['p99_ms']:.1f}",
                  ", ".join(f"{k} {v:.1f}" for k, v in r["server_timing_median_ms"].items())]

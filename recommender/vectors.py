@@ -63,12 +63,13 @@ PARTIAL_HNSW_BUILD = (32, 256)
 RERANK_POOL = 200
 # A gender's or a type's partial graph is walked from queries far outside its vectors too
 # (women's products asked for on a man's shirt), where one walk of ef_search candidates ends
-# short of the nearest: at 1M products it found 0.916 (gender) and 0.902 (type) of the exact top
-# 20 for such references, 0.997 and 0.975 for references inside the filter (bench.catalog_scale,
+# short of the nearest: at 1M products it found 0.919 (gender) and 0.946 (type) of the exact top
+# 20 for such references, 1.000 and 0.964 for references inside the filter (bench.catalog_scale,
 # `partial` rows). pgvector's iterative scan (relaxed order) resumes the walk from the candidates
 # it set aside, one more batch of ef_search at a time, each batch nearest first: the statement
 # takes the batches before the last one and the last one's head, and orders them by exact
-# distance. More batches find more, and cost a walk each (docs/SCALING.md).
+# distance (outside the filter: 0.949 and 0.978 with two batches). More batches find more, and
+# cost a walk each (docs/SCALING.md).
 PARTIAL_WALK_BATCHES = 2
 # A gender's or type's graph is walked with at most this ef_search per batch. At 1M, two batches
 # of 800 found 0.964 (gender) and 0.977 (type) at p50 17 ms, of 1000 0.976 and 0.978 at 20 ms

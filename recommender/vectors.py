@@ -64,7 +64,7 @@ RERANK_POOL = 200
 # A gender's or a type's partial graph is walked from queries far outside its vectors too
 # (women's products asked for on a man's shirt), where one walk of ef_search candidates ends
 # short of the nearest: at 1M products it found 0.919 (gender) and 0.946 (type) of the exact top
-# 20 for such references, 1.000 and 0.964 for references inside the filter (bench.catalog_scale,
+# 20 for such references, 0.997 and 0.964 for references inside the filter (bench.catalog_scale,
 # `partial` rows). pgvector's iterative scan (relaxed order) resumes the walk from the candidates
 # it set aside, one more batch of ef_search at a time, each batch nearest first: the statement
 # takes the batches before the last one and the last one's head, and orders them by exact

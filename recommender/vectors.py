@@ -236,8 +236,8 @@ def ef_search_for(vectors: int) -> int:
     return EF_SEARCH_MAX
 
 
-# (database, version id) -> number of vectors in its index: a version's vectors never change once
-# its index is built, so it is read once per process.
+# (database, index name) -> number of vectors in that graph: a version's vectors never change once
+# its indexes are built, so it is read once per process.
 _index_rows: dict[tuple[str, str], int] = {}
 
 
@@ -377,9 +377,9 @@ def nearest(
     point of it is worth) brings products with a higher score nearer in that order.
     `ef_search` overrides the one chosen from the version's size (benchmarks sweep it). `gender`,
     `article_type`: every product in `products` has it (a shopper's filter, the request's
-    category); in a large version, a filter leaving fewer than EXACT_BELOW vectors is answered by
-    comparing them one by one, else the search walks that type's, else that gender's, partial
-    index where the version has one (a type's is the smaller graph).
+    category); in a large version the search walks the graph of that type, else of that gender
+    (search_plan), in half precision, and re-sorts what it found by the full vectors; a filter
+    without a graph of its own leaving fewer than EXACT_BELOW vectors is compared one by one.
 
     `query` may be a function giving the vector: it is called once the SQL is compiled, so a
     request's text can still be encoding meanwhile (recommender.services.recommend).
@@ -396,22 +396,8 @@ def nearest(
     with_distance = with_vector_of(products, version, by_gender, by_type).annotate(
         distance=CosineDistance("embeddings__embedding", Value(_QUERY_PLACEHOLDER))
     )
-    if walks_partial_graph:
-        # Walked in the order of the filter's halfvec graph; _walked re-sorts by `distance`.
-        as_half = HalfVectorField(dimensions=EMBEDDING_DIM)
-        half_distance = CosineDistance(
-            Cast("embeddings__embedding", as_half), Cast(Value(_QUERY_PLACEHOLDER), as_half)
-        )
-        nearest_first = with_distance.alias(walk_distance=half_distance).order_by("walk_distance")
-        large_graph = index_rows(version, using, by_gender, by_type) >= PARTIAL_RESUME_FROM
-        batches = PARTIAL_WALK_BATCHES if large_graph else 1
-        walked = (batches - 1) * ef_search + limit
-    elif exact:
-        # Ordered by an expression no HNSW index answers (pgvector's way to compare every row),
-        # so the planner still finds the filter's rows by their btree indexes.
-        nearest_first, walked = with_distance.order_by(F("distance") + 0), 0
-    else:
-        nearest_first, walked = with_distance.order_by("distance"), 0
+    graph_rows = index_rows(version, using, by_gender, by_type) if walks_partial_graph else None
+    nearest_first, walked = _in_search_order(with_distance, exact, graph_rows, ef_search, limit)
     resumed = walked > limit
     if rank_first is None:
         sql, params = _walked(nearest_first, limit, walked)
@@ -423,6 +409,26 @@ def nearest(
     params = tuple(vector if p == _QUERY_PLACEHOLDER else p for p in params)
     found = _run(sql, params, using, ef_search, resumed)
     return [(p, 1.0 - float(p.distance)) for p in found]
+
+
+def _in_search_order(
+    with_distance: QuerySet[Product], exact: bool, graph_rows: int | None, ef_search: int, limit: int
+) -> tuple[QuerySet[Product], int]:
+    """The candidates in the order the search reads them, and how many rows of a partial graph's
+    walk _walked re-sorts by exact `distance` (0: none). A walk of the filter's halfvec graph (of
+    `graph_rows` vectors; None: none walked) gives one batch's head or, in a graph of
+    PARTIAL_RESUME_FROM vectors or more, the walk resumed for PARTIAL_WALK_BATCHES batches."""
+    if graph_rows is None:
+        # Exact: by an expression no HNSW index answers (pgvector's way to compare every row), so
+        # the planner still finds the filter's rows by their btree indexes.
+        return with_distance.order_by(F("distance") + 0 if exact else "distance"), 0
+    as_half = HalfVectorField(dimensions=EMBEDDING_DIM)
+    half_distance = CosineDistance(
+        Cast("embeddings__embedding", as_half), Cast(Value(_QUERY_PLACEHOLDER), as_half)
+    )
+    batches = PARTIAL_WALK_BATCHES if graph_rows >= PARTIAL_RESUME_FROM else 1
+    walk_order = with_distance.alias(walk_distance=half_distance).order_by("walk_distance")
+    return walk_order, (batches - 1) * ef_search + limit
 
 
 def _walked(nearest_first: QuerySet[Product], limit: int, walked: int) -> tuple[str, list]:

@@ -110,34 +110,48 @@ def test_vectors_carry_their_products_gender_and_type_and_a_large_version_gets_p
     assert _index_names(large) == set() and _index_names(small) == {vectors.index_name(small)}
 
 
-def _type_filters_walk_their_graph_or_compare_few_vectors(large, article_type, type_rows, monkeypatch):
-    """A type filter on a large version: its graph while the filter leaves EXACT_BELOW vectors
-    or more, else an exact scan; both answers match the exact search's."""
-    shirts = filter_products(ProductFilters(article_type=article_type))
-    query = np.ones(256, dtype=np.float32)
+def _search_sent(search) -> tuple[str, tuple]:
+    """The search statement (its SET LOCALs included) that `search()` sends."""
     sent: list[tuple[str, tuple]] = []
 
     def record(execute, sql, params, many, context):
         sent.append((sql, tuple(params or ())))
         return execute(sql, params, many, context)
 
+    with connection.execute_wrapper(record):
+        search()
+    return next((sql, params) for sql, params in sent if "<=>" in sql)
+
+
+def _plan(search_sql: str, params: tuple, settings: str) -> str:
+    """EXPLAIN of a sent search statement, under its own SET LOCALs and `settings`."""
+    select = search_sql.index("SELECT")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(search_sql[:select] + settings)
+        cursor.execute("EXPLAIN " + search_sql[select:], params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def _type_filters_walk_their_graph_or_compare_few_vectors(large, article_type, type_rows, monkeypatch):
+    """A type filter on a large version walks its graph (once, or resumed in a large graph);
+    a gender and type pair too, while it leaves EXACT_BELOW vectors or more, else an exact scan;
+    every answer matches the exact search's."""
+    query = np.ones(256, dtype=np.float32)
     men = filter_products(ProductFilters(article_type=article_type, gender="Men"))
     assert men.count() > vectors.EXACT_BELOW
     monkeypatch.setattr(vectors, "PARTIAL_EF_SEARCH_MAX", 60)  # below the version's own (100)
     # A graph below PARTIAL_RESUME_FROM vectors is walked once, its head re-sorted by exact distance.
-    with connection.execute_wrapper(record):
-        vectors.nearest(men, large, query, 5, article_type=article_type, gender="Men")
-    once_sql = next(sql for sql, _ in sent if "<=>" in sql)
+    men_shirts = {"article_type": article_type, "gender": "Men"}
+    once_sql, _ = _search_sent(lambda: vectors.nearest(men, large, query, 5, **men_shirts))
     assert "strict_order" in once_sql and "LIMIT 5) AS walked ORDER BY distance + 0" in once_sql
-    sent.clear()
     monkeypatch.setattr(vectors, "PARTIAL_RESUME_FROM", type_rows)  # the type's graph is large
-    with connection.execute_wrapper(record):
-        by_index = vectors.nearest(men, large, query, 5, article_type=article_type, gender="Men")
-    assert [p.pk for p, _ in by_index] == [p.pk for p, _ in vectors.nearest(men, large, query, 5, exact=True)]
-    exact = vectors.nearest(shirts, large, query, 10, exact=True, article_type=article_type)
+    found: list = []
+    search_sql, search_params = _search_sent(
+        lambda: found.extend(vectors.nearest(men, large, query, 5, article_type=article_type, gender="Men"))
+    )
+    assert [p.pk for p, _ in found] == [p.pk for p, _ in vectors.nearest(men, large, query, 5, exact=True)]
     # The search states the type's index condition (so the planner can walk that graph), not
     # the gender's: the type's graph is the smaller one.
-    search_sql, search_params = next((sql, params) for sql, params in sent if "<=>" in sql)
     assert '"recommender_productembedding"."article_type" = %s' in search_sql
     # The walk resumed once (relaxed order): the first batch and the next one's head, re-sorted.
     assert vectors.ef_search_for(vectors.index_rows(large)) == 100 and "hnsw.ef_search = 60;" in search_sql
@@ -148,37 +162,37 @@ def _type_filters_walk_their_graph_or_compare_few_vectors(large, article_type, t
     assert article_type in search_params
     assert '"recommender_productembedding"."gender" = %s' not in search_sql
     # The walk is of the type's own (halfvec) graph: the version's graph cannot answer its order.
-    settings, statement = search_sql[: search_sql.index("SELECT")], search_sql[search_sql.index("SELECT") :]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(settings + "SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off")
-        cursor.execute("EXPLAIN " + statement, search_params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = _plan(search_sql, search_params, "SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off")
     assert vectors.index_name(large, article_type=article_type) in plan
     assert f"{vectors.index_name(large)} " not in plan
     assert "<=> %s) + %s) ASC" not in search_sql  # not the exact order
+    _few_vectors_are_compared_unless_they_have_a_graph(large, article_type, type_rows, monkeypatch)
 
-    # A filter leaving fewer vectors than EXACT_BELOW: a type (or gender) with a graph of its
-    # own still walks it (a walk that skips nothing); a gender and type pair, which has no graph,
-    # is compared one by one, found by the vectors' own columns (their btree index).
+
+def _few_vectors_are_compared_unless_they_have_a_graph(large, article_type, type_rows, monkeypatch):
+    """A filter leaving fewer vectors than EXACT_BELOW: a type (or gender) with a graph of its
+    own still walks it (a walk that skips nothing); a gender and type pair, which has no graph,
+    is compared one by one, found by the vectors' own columns (their btree index)."""
+    query = np.ones(256, dtype=np.float32)
+    shirts = filter_products(ProductFilters(article_type=article_type))
+    men = filter_products(ProductFilters(article_type=article_type, gender="Men"))
     monkeypatch.setattr(vectors, "EXACT_BELOW", type_rows + 1)
     monkeypatch.setattr(vectors, "_filtered_rows", {})
     assert vectors.search_plan(large, "default", 10**6, None, article_type) == (False, article_type, None)
     assert vectors.search_plan(large, "default", 10**6, "Men", None) == (False, None, "Men")
-    sent.clear()
-    with connection.execute_wrapper(record):
-        few = vectors.nearest(men, large, query, 5, article_type=article_type, gender="Men")
-    assert [p.pk for p, _ in few] == [p.pk for p, _ in vectors.nearest(men, large, query, 5, exact=True)]
-    assert not any("relaxed_order" in sql or "AS walked" in sql for sql, _ in sent)  # no graph, no walk
-    # Exact: ordered by an expression no HNSW index answers; the vectors found by their btree.
-    few_sql, few_params = next((sql, params) for sql, params in sent if "<=>" in sql)
-    assert "<=> %s) + %s) ASC" in few_sql
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(few_sql[: few_sql.index("SELECT")] + "SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + few_sql[few_sql.index("SELECT") :], few_params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "embedding_hnsw" not in plan and "embedding_version_type_gender" in plan
     assert vectors.search_plan(large, "default", 10**6, "Men", article_type) == (True, article_type, "Men")
+    few: list = []
+    few_sql, few_params = _search_sent(
+        lambda: few.extend(vectors.nearest(men, large, query, 5, article_type=article_type, gender="Men"))
+    )
+    assert [p.pk for p, _ in few] == [p.pk for p, _ in vectors.nearest(men, large, query, 5, exact=True)]
+    assert "relaxed_order" not in few_sql and "AS walked" not in few_sql  # no graph, no walk
+    # Exact: ordered by an expression no HNSW index answers; the vectors found by their btree.
+    assert "<=> %s) + %s) ASC" in few_sql
+    plan = _plan(few_sql, few_params, "SET LOCAL enable_seqscan = off")
+    assert "embedding_hnsw" not in plan and "embedding_version_type_gender" in plan
     walked = vectors.nearest(shirts, large, query, 10, article_type=article_type)
+    exact = vectors.nearest(shirts, large, query, 10, exact=True, article_type=article_type)
     assert [p.pk for p, _ in walked] == [p.pk for p, _ in exact]
 
 

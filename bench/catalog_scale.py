@@ -306,12 +306,16 @@ def conditions(flt: dict) -> list[str]:
 
 
 def store_graph(version, flt: dict) -> bool:
-    """Whether the store built the filter's own graph (a large version's gender or type)."""
-    from recommender.vectors import index_exists
+    """Whether the store walks a graph of exactly the filter's vectors (a large version's gender
+    or type graph), as vectors.search_plan decides."""
+    from django.db import DEFAULT_DB_ALIAS
 
-    if not flt["article_type"]:
-        return index_exists(version, gender=flt["gender"])
-    return not flt["gender"] and index_exists(version, article_type=flt["article_type"])
+    from recommender import vectors
+
+    gender, article_type = flt["gender"], flt["article_type"]
+    rows = vectors.index_rows(version)
+    exact, by_type, by_gender = vectors.search_plan(version, DEFAULT_DB_ALIAS, rows, gender, article_type)
+    return not exact and (by_type, by_gender) == (article_type, gender)
 
 
 @contextmanager
@@ -894,8 +898,8 @@ def params(args: argparse.Namespace) -> dict:
         f"{vectors.HNSW_BUILD_BY_SIZE} (up to, m, ef_construction), else {vectors.HNSW_BUILD_LARGE}",
         "partial_indexes": f"per gender and per type of {vectors.TYPE_INDEX_MIN_ROWS}+ vectors, "
         f"from {vectors.GENDER_INDEXES_FROM} vectors: {vectors.PARTIAL_GRAPH_OF}, (m, ef_construction) "
-        f"{vectors.PARTIAL_HNSW_BUILD}, walked in {vectors.PARTIAL_WALK_BATCHES} batches of ef_search up to "
-        f"{vectors.PARTIAL_EF_SEARCH_MAX}",
+        f"{vectors.PARTIAL_HNSW_BUILD}, walked with ef_search up to {vectors.PARTIAL_EF_SEARCH_MAX}, in "
+        f"{vectors.PARTIAL_WALK_BATCHES} batches from {vectors.PARTIAL_RESUME_FROM} vectors in the graph",
         "strategies": args.strategies,
         "hnsw_variants": args.hnsw_variants,
         "variants_max": args.variants_max,

@@ -184,7 +184,7 @@ def choose_filters(catalog: catalog_gen.Catalog) -> dict[str, dict]:
     pair = min(pair_rows, key=lambda v: abs(pair_rows[v] / len(catalog) - 0.01))  # first of equals
     rare_gender, rare_type = pair.split("|", 1)
     # A type too small for its own index at 1M (vectors.TYPE_INDEX_MIN_ROWS): compared one by one.
-    small_type = nearest_share(catalog.article_type, 0.005)
+    small_type = nearest_share(catalog.article_type, 0.001)
     out = {
         "none": {"gender": None, "article_type": None, "mask": np.ones(len(catalog), dtype=bool)},
         "gender": {"gender": gender, "article_type": None, "mask": catalog.gender == gender},
@@ -796,6 +796,7 @@ def fingerprint(seed: catalog_gen.Seed, n: int, args) -> str:
         hashlib.sha1(seed.vectors.tobytes()).hexdigest(), [r["id"] for r in seed.records],
         vectors.HNSW_BUILD_BY_SIZE, vectors.HNSW_BUILD_LARGE, vectors.TYPE_INDEX_MIN_ROWS,
         vectors.GENDER_INDEXES_FROM, vectors.PARTIAL_HNSW_BUILD, vectors.PARTIAL_GRAPH_OF,
+        vectors.PAIR_GRAPH_BELOW_SHARE,
     ]  # fmt: skip
     return hashlib.sha1(json.dumps(made_of, default=str).encode()).hexdigest()
 
@@ -896,10 +897,12 @@ def params(args: argparse.Namespace) -> dict:
         "recommend_queries": args.recommend_queries,
         "hnsw": "the store's build_index: (m, ef_construction) by each graph's size, "
         f"{vectors.HNSW_BUILD_BY_SIZE} (up to, m, ef_construction), else {vectors.HNSW_BUILD_LARGE}",
-        "partial_indexes": f"per gender and per type of {vectors.TYPE_INDEX_MIN_ROWS}+ vectors, "
+        "partial_indexes": f"per gender, per type of {vectors.TYPE_INDEX_MIN_ROWS}+ vectors and per "
+        f"(gender, type) pair of as many holding under {vectors.PAIR_GRAPH_BELOW_SHARE} of its type, "
         f"from {vectors.GENDER_INDEXES_FROM} vectors: {vectors.PARTIAL_GRAPH_OF}, (m, ef_construction) "
         f"{vectors.PARTIAL_HNSW_BUILD}, walked with ef_search up to {vectors.PARTIAL_EF_SEARCH_MAX}, in "
-        f"{vectors.PARTIAL_WALK_BATCHES} batches from {vectors.PARTIAL_RESUME_FROM} vectors in the graph",
+        f"{vectors.PARTIAL_WALK_BATCHES} batches from {vectors.PARTIAL_RESUME_FROM} vectors in the graph; "
+        f"exact below {vectors.EXACT_BELOW} vectors without a graph",
         "strategies": args.strategies,
         "hnsw_variants": args.hnsw_variants,
         "variants_max": args.variants_max,

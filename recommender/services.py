@@ -228,10 +228,10 @@ def search(
     constraints = interpretation.constraints
     kept = understanding.kept_attributes(reference, interpretation)
     filters = filters or ProductFilters()
-    # The category the shopper chose (filters, or the text: "for women", "as sandals") decides
-    # how a large version searches; the one kept from the reference does not: its products lie
-    # around the query, where the version's own graph finds them (bench.catalog_scale, 1M).
-    asked = [c for c in constraints if c.from_text]
+    # The category every candidate has (the shopper's filters, what the text asks for: "for
+    # women", "as sandals", or what it keeps of the reference's) decides how a large version
+    # searches: the graph of that pair, type or gender (vectors.search_plan). Walking the
+    # version's graph instead, a pair of 1-5% of a 1M catalog took 80-130 ms (docs/SCALING.md).
     return vectors.nearest(
         candidates.filter(understanding.hard_conditions(constraints)),
         version,
@@ -241,8 +241,8 @@ def search(
         rank_first=understanding.wish_score(constraints) or Value(0),
         look_first=understanding.all_wishes(constraints),
         closer=(understanding.match_count(kept) or Value(0), understanding.KEEP_WEIGHT),
-        gender=filters.gender or understanding.single_value(asked, "gender"),
-        article_type=understanding.single_article_type(asked, filters.article_type),
+        gender=filters.gender or understanding.single_value(constraints, "gender"),
+        article_type=understanding.single_article_type(constraints, filters.article_type),
     )
 
 

@@ -4,8 +4,9 @@ query. Public so the pipeline, the shopper's query path and the benchmarks use t
 Each version's vectors live in ``recommender_productembedding`` and get their own partial HNSW
 index (``embedding_hnsw_v<id>``, cosine distance), built once the version's vectors are complete,
 so a query for one version walks an index of exactly its rows. A large version also gets one graph
-per gender and per common article type, of its vectors rounded to half precision (``halfvec``),
-which only a search under that filter walks; the full vectors re-rank what such a walk finds.
+per gender, per common article type and per common (gender, type) pair that is a minority of its
+type, of its vectors rounded to half precision (``halfvec``), which only a search under that
+filter walks; the full vectors re-rank what such a walk finds.
 """
 
 from __future__ import annotations
@@ -37,16 +38,24 @@ EF_SEARCH_MAX = 1000  # beyond the table: pgvector's largest
 # those vectors instead of skipping the others' (pgvector's advice for a filter with few distinct
 # values): at 100k and 1M products bench.catalog_scale measured it far above the iterative scan
 # in recall and latency (docs/SCALING.md). A smaller type's vectors are few enough to be
-# compared one by one (the planner's exact scan of the type's rows).
+# compared one by one (the planner's exact scan of the type's rows): at 1M products that cost
+# about 4 ms per thousand vectors (the 1% pair's 10k in 41 ms, a type's 6k in 23.5), against
+# 5-18 ms for a walk of a graph.
 GENDER_INDEXES_FROM = 100_000
-TYPE_INDEX_MIN_ROWS = 10_000
-# In such a version, a filter without a graph of its own (a gender and type pair, a small type)
-# that leaves fewer vectors than this is answered by comparing them one by one (exact), as vector
-# engines do below their flat-search cutoff: a graph walk that must skip the other 98% of its
-# vectors stops (pgvector's max_scan_tuples) before it finds them (bench.catalog_scale at 1M: the
-# 1% and small-type filters). A type or gender with its own graph walks it, however few its
-# vectors: at 100k the 17k T-shirts took 40 ms compared one by one.
-EXACT_BELOW = 20_000
+TYPE_INDEX_MIN_ROWS = 2_000
+# A (gender, type) pair of TYPE_INDEX_MIN_ROWS vectors or more gets a graph of its own when it
+# holds less than this share of its type (women's T-shirts among mostly men's): every "like
+# this" keeps its reference's pair, and a walk of the type's graph, or of the version's, would
+# skip most of what it meets (at 1M, recommend() on pairs of 1-5% of the catalog took 80-130 ms
+# walking the version's). A larger share walks its type's graph, skipping at most the rest: no
+# second copy of most of a type.
+PAIR_GRAPH_BELOW_SHARE = 0.5
+# In such a version, a filter without a graph to walk (a small type, a small pair) that leaves
+# fewer vectors than this is answered by comparing them one by one (exact), as vector engines do
+# below their flat-search cutoff: a graph walk that must skip the other 98% of its vectors stops
+# (pgvector's max_scan_tuples) before it finds them. From this many every filter has a graph to
+# walk: its own, or its type's of which it is the larger part.
+EXACT_BELOW = TYPE_INDEX_MIN_ROWS
 # How each HNSW graph is built, by its number of vectors: (up to, m, ef_construction); beyond the
 # table, HNSW_BUILD_LARGE. pgvector's defaults up to 100k vectors; a larger graph needs more links
 # per node and a wider build search to keep recall near 0.95 (bench.catalog_scale at 1M).
@@ -127,12 +136,18 @@ def _slug(value: str) -> str:
 
 
 def index_name(version: ModelVersion, gender: str | None = None, article_type: str | None = None) -> str:
-    """The version's HNSW index, or its partial index of one gender's or one article type's
-    vectors (a type's name keeps a hash of its exact spelling: two spellings, two indexes)."""
+    """The version's HNSW index, or its partial index of one gender's, one article type's or one
+    (gender, type) pair's vectors (a type's name keeps a hash of its exact spelling: two
+    spellings, two indexes)."""
     suffix = "" if gender is None else "_" + _slug(gender)
     if article_type is not None:
-        digest = hashlib.sha1(article_type.encode()).hexdigest()[:6]
-        suffix = f"_t_{_slug(article_type)[:24]}_{digest}"  # within Postgres' 63 characters
+        # Within Postgres' 63 characters.
+        if gender is None:
+            digest = hashlib.sha1(article_type.encode()).hexdigest()[:6]
+            suffix = f"_t_{_slug(article_type)[:24]}_{digest}"
+        else:
+            digest = hashlib.sha1(f"{gender}\0{article_type}".encode()).hexdigest()[:6]
+            suffix = f"_p_{_slug(gender)[:8]}_{_slug(article_type)[:16]}_{digest}"
     return f"embedding_hnsw_v{int(version.pk)}{suffix}"
 
 
@@ -164,8 +179,9 @@ def _create_index(cursor, name: str, pk: int, rows: int, condition: str = "", pa
 
 def build_index(version: ModelVersion) -> None:
     """A partial HNSW index over exactly this version's vectors (cosine distance), and from
-    GENDER_INDEXES_FROM vectors on one more per gender and per article type of at least
-    TYPE_INDEX_MIN_ROWS vectors (each over those vectors); each graph built as its size asks."""
+    GENDER_INDEXES_FROM vectors on one more per gender, per article type of at least
+    TYPE_INDEX_MIN_ROWS vectors and per pair of that many that is a minority of its type
+    (PAIR_GRAPH_BELOW_SHARE), each over those vectors; each graph built as its size asks."""
     pk = int(version.pk)
     with connection.cursor() as cursor:
         # Inside an outer transaction the vectors' deferred FK checks would still be pending,
@@ -176,9 +192,10 @@ def build_index(version: ModelVersion) -> None:
             "WHERE model_version_id = %s GROUP BY gender, article_type",
             [pk],
         )
+        pairs = {(gender, article_type): count for gender, article_type, count in cursor.fetchall()}
         genders: dict[str, int] = {}
         types: dict[str, int] = {}
-        for gender, article_type, count in cursor.fetchall():
+        for (gender, article_type), count in pairs.items():
             genders[gender] = genders.get(gender, 0) + count
             types[article_type] = types.get(article_type, 0) + count
         total = sum(genders.values())
@@ -191,6 +208,17 @@ def build_index(version: ModelVersion) -> None:
         for article_type in sorted(t for t, n in types.items() if t and n >= TYPE_INDEX_MIN_ROWS):
             name = index_name(version, article_type=article_type)
             _create_index(cursor, name, pk, types[article_type], " AND article_type = %s", (article_type,))
+        for (gender, article_type), count in sorted(pairs.items()):
+            if gender and article_type and _pair_has_graph(count, types[article_type]):
+                name = index_name(version, gender, article_type)
+                condition = " AND gender = %s AND article_type = %s"
+                _create_index(cursor, name, pk, count, condition, (gender, article_type))
+
+
+def _pair_has_graph(pair_rows: int, type_rows: int) -> bool:
+    """Whether a (gender, type) pair of `pair_rows` vectors, of its type's `type_rows`, gets a
+    graph of its own (a large enough minority of its type; the rest walk their type's graph)."""
+    return pair_rows >= TYPE_INDEX_MIN_ROWS and pair_rows < PAIR_GRAPH_BELOW_SHARE * type_rows
 
 
 def drop_index(version: ModelVersion) -> None:
@@ -291,17 +319,15 @@ def filtered_rows(version: ModelVersion, using: str, gender: str | None, article
 def search_plan(
     version: ModelVersion, using: str, rows: int, gender: str | None, article_type: str | None
 ) -> tuple[bool, str | None, str | None]:
-    """(exact, article type, gender) of a large version's search under a gender or type filter:
-    the graph of exactly the filter's vectors when there is one (a type's, or a gender's, however
-    few: its walk skips nothing); else exact when the filter leaves fewer than EXACT_BELOW vectors
-    (stated on the vectors, so their index finds them), else the type's graph when it has one,
-    else the gender's."""
+    """(exact, article type, gender) of a large version's search under a gender or type filter
+    (or both): the graph of exactly the filter's vectors when there is one (a gender's, a type's
+    or a pair's, however few: its walk skips nothing); else exact when the filter leaves fewer
+    than EXACT_BELOW vectors (stated on the vectors, so their index finds them); else the type's
+    graph when it has one (a pair without its own graph is most of its type), else the gender's."""
     if not _is_large(rows) or not (gender or article_type):
         return False, None, None
-    if article_type and not gender and index_exists(version, using, article_type=article_type):
-        return False, article_type, None
-    if gender and not article_type and index_exists(version, using, gender):
-        return False, None, gender
+    if index_exists(version, using, gender, article_type):
+        return False, article_type, gender
     if filtered_rows(version, using, gender, article_type) < EXACT_BELOW:
         return True, article_type, gender
     if article_type and index_exists(version, using, article_type=article_type):
@@ -376,10 +402,11 @@ def nearest(
     first, then by distance, in the same statement. `closer` (a score, and the distance one
     point of it is worth) brings products with a higher score nearer in that order.
     `ef_search` overrides the one chosen from the version's size (benchmarks sweep it). `gender`,
-    `article_type`: every product in `products` has it (a shopper's filter, the request's
-    category); in a large version the search walks the graph of that type, else of that gender
-    (search_plan), in half precision, and re-sorts what it found by the full vectors; a filter
-    without a graph of its own leaving fewer than EXACT_BELOW vectors is compared one by one.
+    `article_type`: every product in `products` has it (a shopper's filter, the category a
+    request asks for or keeps); in a large version the search walks the graph of that pair,
+    type or gender (search_plan), in half precision, and re-sorts what it found by the full
+    vectors; a filter leaving fewer than EXACT_BELOW vectors and no graph of its own is
+    compared one by one.
 
     `query` may be a function giving the vector: it is called once the SQL is compiled, so a
     request's text can still be encoding meanwhile (recommender.services.recommend).

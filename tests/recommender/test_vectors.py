@@ -196,12 +196,98 @@ def _few_vectors_are_compared_unless_they_have_a_graph(large, article_type, type
     assert [p.pk for p, _ in walked] == [p.pk for p, _ in exact]
 
 
-def test_a_type_index_name_fits_postgres_and_keeps_spellings_apart():
+@pytest.fixture
+def version_with_pair_graphs(catalog, monkeypatch):
+    """A large version of the small catalog (graphs from 10 vectors on), with its pairs by kind:
+    a minority of their type (a graph of their own), most of it, too few for a graph."""
+    from collections import Counter
+
+    products = list(catalog)
+    pairs = Counter((p.gender, p.article_type) for p in products)
+    types = Counter(p.article_type for p in products)
+    monkeypatch.setattr(vectors, "GENDER_INDEXES_FROM", len(products))
+    monkeypatch.setattr(vectors, "TYPE_INDEX_MIN_ROWS", 10)
+    monkeypatch.setattr(vectors, "EXACT_BELOW", 10)
+    kinds = {
+        "minority": sorted(pair for pair, n in pairs.items() if 10 <= n < types[pair[1]] / 2),
+        "majority": sorted(pair for pair, n in pairs.items() if n >= max(10, types[pair[1]] / 2)),
+        "few": sorted(pair for pair, n in pairs.items() if n < 10 and types[pair[1]] >= 10),
+    }
+    assert all(kinds.values())  # the small catalog has each kind (women's T-shirts, men's, girls' dresses)
+    version = _indexed_version(products)
+    vectors.build_index(version)
+    return version, kinds
+
+
+def test_a_pair_that_is_a_minority_of_its_type_walks_a_graph_of_its_own(version_with_pair_graphs):
+    """A (gender, type) pair of TYPE_INDEX_MIN_ROWS vectors or more that holds less than
+    PAIR_GRAPH_BELOW_SHARE of its type gets a graph of its own, and its filter walks it; a pair
+    that is most of its type walks the type's graph; a smaller pair is compared one by one. Every
+    answer is the exact search's."""
+    large, kinds = version_with_pair_graphs
+    pair_graphs = {name for name in _index_names(large) if "_p_" in name}
+    assert pair_graphs == {vectors.index_name(large, g, t) for g, t in kinds["minority"]}
+    query = np.ones(256, dtype=np.float32)
+    walks = {
+        "minority": lambda g, t: ((False, t, g), vectors.index_name(large, g, t)),
+        "majority": lambda g, t: ((False, t, None), vectors.index_name(large, article_type=t)),
+        "few": lambda g, t: ((True, t, g), None),
+    }
+    for kind, expected in walks.items():
+        gender, article_type = kinds[kind][0]
+        plan, graph = expected(gender, article_type)
+        assert vectors.search_plan(large, "default", 10**6, gender, article_type) == plan, kind
+        pair = filter_products(ProductFilters(article_type=article_type, gender=gender))
+        found: list = []
+        sql, params = _search_sent(
+            lambda p=pair, g=gender, t=article_type, out=found: out.extend(
+                vectors.nearest(p, large, query, 5, gender=g, article_type=t)
+            )
+        )
+        exact = vectors.nearest(pair, large, query, 5, exact=True)
+        assert [p.pk for p, _ in found] == [p.pk for p, _ in exact], kind
+        walked = _plan(sql, params, "SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off")
+        if graph is None:
+            assert "embedding_hnsw" not in walked, kind
+        else:
+            assert f"{graph} " in walked and f"{vectors.index_name(large)} " not in walked, kind
+
+
+def test_like_this_searches_the_graph_of_the_pair_it_keeps(version_with_pair_graphs):
+    """recommend()'s search keeps the reference's gender and type, and a large version walks
+    the graph that pair's filter walks: its own when it has one, with or without wishes."""
+    from recommender import services, understanding
+
+    large, kinds = version_with_pair_graphs
+    gender, article_type = kinds["minority"][0]
+    reference = Product.objects.filter(gender=gender, article_type=article_type).first()
+    query = np.asarray(vectors.stored_vector(large, reference))
+    candidates = services.candidate_products(ProductFilters(), exclude_ids=(reference.pk,))
+    for text in ("", "in black"):
+        interpretation = understanding.understand(text, reference)
+        found: list = []
+        sql, params = _search_sent(
+            lambda i=interpretation, out=found: out.extend(
+                services.search(candidates, large, query, 5, i, reference)
+            )
+        )
+        assert found and all((p.gender, p.article_type) == (gender, article_type) for p, _ in found)
+        walked = _plan(sql, params, "SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off")
+        assert f"{vectors.index_name(large, gender, article_type)} " in walked, text
+        assert f"{vectors.index_name(large)} " not in walked, text
+
+
+def test_an_index_name_fits_postgres_and_keeps_spellings_apart():
     version = ModelVersion(pk=123456)
     long = vectors.index_name(version, article_type="Lounge Tshirts and Very Long Type Names " * 3)
     assert len(long) <= 63
     spellings = {vectors.index_name(version, article_type=t) for t in ("T-shirts", "Tshirts")}
     assert len(spellings) == 2
+    long_pair = vectors.index_name(version, "Unisex Adults", "Lounge Tshirts and Very Long Type Names " * 3)
+    assert len(long_pair) <= 63
+    graphs = {vectors.index_name(version, g, t) for g in ("Men", "Women") for t in ("T-shirts", "Tshirts")}
+    graphs |= {vectors.index_name(version, "Men"), *spellings}
+    assert len(graphs) == 7  # each pair's, gender's and type's graph named apart
 
 
 @pytest.mark.django_db

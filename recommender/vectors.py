@@ -434,7 +434,7 @@ def nearest(
         sql, params = _reranked(scored, limit, look_first, weight, walked)
     vector = vector_literal(np.asarray(query() if callable(query) else query, dtype=np.float32))
     params = tuple(vector if p == _QUERY_PLACEHOLDER else p for p in params)
-    found = _run(sql, params, using, ef_search, resumed)
+    found = _run(sql, params, using, ef_search, resumed, walks_partial_graph)
     return [(p, 1.0 - float(p.distance)) for p in found]
 
 
@@ -470,13 +470,20 @@ def _walked(nearest_first: QuerySet[Product], limit: int, walked: int) -> tuple[
     return f"SELECT * FROM ({sql}) AS walked ORDER BY distance + 0 LIMIT %s", [*params, limit]
 
 
-def _run(sql: str, params: tuple, using: str, ef_search: int, resumed: bool) -> list[Product]:
+def _run(
+    sql: str, params: tuple, using: str, ef_search: int, resumed: bool, walks_partial_graph: bool
+) -> list[Product]:
     """The search statement with its scan settings, in one round trip."""
     # Iterative scan: when conditions reject rows, the HNSW scan continues instead of returning
     # fewer than `limit` results. strict_order keeps exact distance order, by dropping what a
     # resumed batch finds nearer than rows already returned; relaxed_order returns it (_walked).
     order = "relaxed_order" if resumed else "strict_order"
     settings = [f"hnsw.iterative_scan = {order}", f"hnsw.ef_search = {int(ef_search)}"]
+    if walks_partial_graph:
+        # The filter's graph, not a sort of every row it holds: pgvector prices a walk above
+        # comparing a few thousand rows, which PostgreSQL then chose, at 3-6 times the time
+        # (recommend() at 100k products: 21 ms for a pair of 5k vectors, docs/SCALING.md).
+        settings.append("enable_sort = off")
     with connections[using].cursor() as cursor:
         # The settings and the query sent as one string (psycopg's client-side binding, Django's
         # default) run as one transaction, so the SET LOCALs hold for this query alone (inside

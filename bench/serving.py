@@ -120,7 +120,11 @@ def _unique_word(n: int) -> str:
             return "xqz" + letters
 
 
-def build_jobs(sample: list[dict], n: int, kind: str, seed: int) -> list[tuple[str, str, str]]:
+def build_jobs(
+    sample: list[dict], n: int, kind: str, seed: int, in_stock: bool = True
+) -> list[tuple[str, str, str]]:
+    """`n` requests of scenario `kind` on the `sample`'s references; `in_stock`: the filtered
+    scenarios ask for products in stock (a catalog without sizes has none)."""
     rng = random.Random(seed)
     jobs = []
     for i in range(n):
@@ -139,8 +143,9 @@ def build_jobs(sample: list[dict], n: int, kind: str, seed: int) -> list[tuple[s
                 "gender": ref["gender"],
                 "article_type": ref["article_type"],
                 "max_price": round(ref["price"] * 1.5, 2),
-                "in_stock": True,
             }
+            if in_stock:
+                body["filters"]["in_stock"] = True
         jobs.append(("POST", "/api/v1/recommendations/", json.dumps(body)))
     return jobs
 

@@ -88,6 +88,11 @@ PARTIAL_EF_SEARCH_MAX = 800
 # already finds the nearest (at 100k products: 0.991 and 1.000 in a 17k and a 32k graph), and a
 # resumed walk of 800 candidates in the 17k graph took 46 ms against 5 for one walk.
 PARTIAL_RESUME_FROM = 100_000
+# A filter's graph holds only the filter's vectors, so its walk skips only what the request's
+# other conditions (a price, a brand, stock) reject; once it has met this many vectors, those
+# conditions leave few, which are then compared one by one (nearest()). pgvector's default is
+# 20,000; a walk meets about 140 of them a millisecond here (bench.catalog_scale at 1M).
+WALK_MAX_SCAN_TUPLES = 5_000
 
 
 def vector_literal(vector: np.ndarray) -> str:
@@ -392,9 +397,9 @@ def nearest(
     gender: str | None = None,
     article_type: str | None = None,
 ) -> list[tuple[Product, float]]:
-    """ONE SQL query: `products` (with their conditions) ordered by cosine distance of their
-    vector of `version` to `query`; (product, cosine similarity) pairs, closest first. It runs
-    on the database `products` reads from (a replica, or the primary).
+    """ONE SQL query (two, below): `products` (with their conditions) ordered by cosine distance
+    of their vector of `version` to `query`; (product, cosine similarity) pairs, closest first.
+    It runs on the database `products` reads from (a replica, or the primary).
 
     With `rank_first` (a score per product: how many of a shopper's wishes it meets), the
     RERANK_POOL nearest, and the `limit` nearest of those matching `look_first` (every wish: rare
@@ -406,7 +411,9 @@ def nearest(
     request asks for or keeps); in a large version the search walks the graph of that pair,
     type or gender (search_plan), in half precision, and re-sorts what it found by the full
     vectors; a filter leaving fewer than EXACT_BELOW vectors and no graph of its own is
-    compared one by one.
+    compared one by one. When the request's other conditions (a price, a brand, stock) leave
+    fewer than `limit` products in WALK_MAX_SCAN_TUPLES of such a walk, the search is repeated
+    exactly.
 
     `query` may be a function giving the vector: it is called once the SQL is compiled, so a
     request's text can still be encoding meanwhile (recommender.services.recommend).
@@ -425,17 +432,34 @@ def nearest(
     )
     graph_rows = index_rows(version, using, by_gender, by_type) if walks_partial_graph else None
     nearest_first, walked = _in_search_order(with_distance, exact, graph_rows, ef_search, limit)
-    resumed = walked > limit
-    if rank_first is None:
-        sql, params = _walked(nearest_first, limit, walked)
-    else:
-        closer_score, weight = closer or (Value(0), 0.0)
-        scored = nearest_first.annotate(rank_first=rank_first, closer=closer_score)
-        sql, params = _reranked(scored, limit, look_first, weight, walked)
-    vector = vector_literal(np.asarray(query() if callable(query) else query, dtype=np.float32))
+    ranking = {"rank_first": rank_first, "look_first": look_first, "closer": closer}
+    sql, params = _statement(nearest_first, limit, walked, **ranking)
+    query_vector = np.asarray(query() if callable(query) else query, dtype=np.float32)
+    vector = vector_literal(query_vector)
     params = tuple(vector if p == _QUERY_PLACEHOLDER else p for p in params)
-    found = _run(sql, params, using, ef_search, resumed, walks_partial_graph)
+    found = _run(sql, params, using, ef_search, walked > limit, walks_partial_graph)
+    if walks_partial_graph and len(found) < limit:
+        # The walk met too few products that also meet the request's other conditions: those
+        # are few among the filter's, so compare them one by one.
+        return nearest(products, version, query_vector, limit, exact=True, **ranking)
     return [(p, 1.0 - float(p.distance)) for p in found]
+
+
+def _statement(
+    nearest_first: QuerySet[Product],
+    limit: int,
+    walked: int,
+    rank_first: Combinable | None,
+    look_first: Q | None,
+    closer: tuple[Combinable, float] | None,
+) -> tuple[str, list]:
+    """SQL of nearest()'s search: the `limit` nearest of `nearest_first`, or its nearest
+    re-ranked by `rank_first` (the parameters as nearest() takes them)."""
+    if rank_first is None:
+        return _walked(nearest_first, limit, walked)
+    closer_score, weight = closer or (Value(0), 0.0)
+    scored = nearest_first.annotate(rank_first=rank_first, closer=closer_score)
+    return _reranked(scored, limit, look_first, weight, walked)
 
 
 def _in_search_order(
@@ -470,20 +494,23 @@ def _walked(nearest_first: QuerySet[Product], limit: int, walked: int) -> tuple[
     return f"SELECT * FROM ({sql}) AS walked ORDER BY distance + 0 LIMIT %s", [*params, limit]
 
 
-def _run(
-    sql: str, params: tuple, using: str, ef_search: int, resumed: bool, walks_partial_graph: bool
-) -> list[Product]:
+def _run(sql: str, params: tuple, using: str, ef_search: int, resumed: bool, walk: bool) -> list[Product]:
     """The search statement with its scan settings, in one round trip."""
     # Iterative scan: when conditions reject rows, the HNSW scan continues instead of returning
     # fewer than `limit` results. strict_order keeps exact distance order, by dropping what a
     # resumed batch finds nearer than rows already returned; relaxed_order returns it (_walked).
     order = "relaxed_order" if resumed else "strict_order"
     settings = [f"hnsw.iterative_scan = {order}", f"hnsw.ef_search = {int(ef_search)}"]
-    if walks_partial_graph:
-        # The filter's graph, not a sort of every row it holds: pgvector prices a walk above
-        # comparing a few thousand rows, which PostgreSQL then chose, at 3-6 times the time
-        # (recommend() at 100k products: 21 ms for a pair of 5k vectors, docs/SCALING.md).
-        settings.append("enable_sort = off")
+    if walk:
+        # The walk drives the statement, each product it meets looked up by its key: PostgreSQL
+        # counts a category stated on the vectors and on the products twice, so it underestimates
+        # the rows a request leaves, and sorted them instead of walking (at 100k products, a
+        # pair of 5k vectors in 21 ms; at 1M, 123k T-shirts under a price in 590 ms), or held
+        # the products meeting a shopper's wishes aside and compared each met vector with every
+        # one of them (200 ms; docs/SCALING.md). The walk stops after WALK_MAX_SCAN_TUPLES, and
+        # nearest() then compares the few rows left one by one.
+        settings += [f"hnsw.max_scan_tuples = {WALK_MAX_SCAN_TUPLES}"]
+        settings += [f"{plan} = off" for plan in ("enable_sort", "enable_material", "enable_hashjoin")]
     with connections[using].cursor() as cursor:
         # The settings and the query sent as one string (psycopg's client-side binding, Django's
         # default) run as one transaction, so the SET LOCALs hold for this query alone (inside

@@ -281,6 +281,52 @@ def test_like_this_searches_the_graph_of_the_pair_it_keeps(version_with_pair_gra
         assert f"{vectors.index_name(large)} " not in walked, text
 
 
+def test_a_walk_that_meets_too_few_of_the_requests_products_is_repeated_exactly(version_with_pair_graphs):
+    """A walk of the category's graph is always taken (enable_sort off: PostgreSQL misjudges the
+    rows a category leaves) and stops after WALK_MAX_SCAN_TUPLES; when the request's other
+    conditions (a price, a negation, stock) leave fewer than `limit` products in it, the search
+    compares them one by one. Either way the answer is the exact search's."""
+    from recommender import services, understanding
+
+    large, kinds = version_with_pair_graphs
+    gender, article_type = kinds["minority"][0]
+    pair = Product.objects.filter(gender=gender, article_type=article_type)
+    prices = sorted(p.selling_price for p in pair)
+    reference = pair.order_by("price").last()
+    query = np.asarray(vectors.stored_vector(large, reference))
+    cheapest = prices[0]
+    assert sum(price <= cheapest for price in prices) < 5  # fewer than the 5 asked for sell for it
+    requests = {
+        ("", ProductFilters()): False,
+        ("in black", ProductFilters()): False,
+        ("not black", ProductFilters()): False,
+        ("", ProductFilters(max_price=reference.price)): False,
+        ("", ProductFilters(max_price=cheapest)): True,
+        ("", ProductFilters(in_stock=True)): None,  # as many as the small catalog has in stock
+    }
+    for (text, filters), too_few in requests.items():
+        relaxed = services.overridden_category(filters)
+        interpretation = understanding.understand(text, reference, relax=relaxed)
+        candidates = services.candidate_products(filters, exclude_ids=(reference.pk,))
+        sent: list[str] = []
+
+        def record(execute, sql, params, many, context, sent=sent):
+            sent.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
+            found = services.search(candidates, large, query, 5, interpretation, reference, filters=filters)
+        searches = [sql for sql in sent if "<=>" in sql]
+        bounded = f"SET LOCAL hnsw.max_scan_tuples = {vectors.WALK_MAX_SCAN_TUPLES};"
+        assert bounded in searches[0] and "SET LOCAL enable_sort = off;" in searches[0], (text, filters)
+        if too_few is not None:
+            assert (len(searches) == 2) is too_few and (len(found) < 5) is too_few, (text, filters)
+        if len(searches) == 2:
+            assert "enable_sort" not in searches[1] and "<=> %s) + %s) ASC" in searches[1]
+        exact = services.search(candidates, large, query, 5, interpretation, reference, exact=True)
+        assert [p.pk for p, _ in found] == [p.pk for p, _ in exact], (text, filters)
+
+
 def test_an_index_name_fits_postgres_and_keeps_spellings_apart():
     version = ModelVersion(pk=123456)
     long = vectors.index_name(version, article_type="Lounge Tshirts and Very Long Type Names " * 3)

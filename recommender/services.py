@@ -223,8 +223,9 @@ def search(
     """The one SQL query: the request's conditions on the candidates, ordered by the wishes
     met, then by distance to the query, products sharing the reference's other attributes brought
     closer. `filters`: the shopper's (the candidates meet them); with the category the text asks
-    for they say how a large version searches: which partial index, or exactly. `query`: the
-    vector, or a function giving it once the SQL is compiled."""
+    for or keeps they say how a large version searches: which partial index, or exactly, and
+    whether the query starts inside it. `query`: the vector, or a function giving it once the
+    SQL is compiled."""
     constraints = interpretation.constraints
     kept = understanding.kept_attributes(reference, interpretation)
     filters = filters or ProductFilters()
@@ -232,6 +233,8 @@ def search(
     # women", "as sandals", or what it keeps of the reference's) decides how a large version
     # searches: the graph of that pair, type or gender (vectors.search_plan). Walking the
     # version's graph instead, a pair of 1-5% of a 1M catalog took 80-130 ms (docs/SCALING.md).
+    gender = filters.gender or understanding.single_value(constraints, "gender")
+    article_type = understanding.single_article_type(constraints, filters.article_type)
     return vectors.nearest(
         candidates.filter(understanding.hard_conditions(constraints)),
         version,
@@ -241,8 +244,9 @@ def search(
         rank_first=understanding.wish_score(constraints) or Value(0),
         look_first=understanding.all_wishes(constraints),
         closer=(understanding.match_count(kept) or Value(0), understanding.KEEP_WEIGHT),
-        gender=filters.gender or understanding.single_value(constraints, "gender"),
-        article_type=understanding.single_article_type(constraints, filters.article_type),
+        gender=gender,
+        article_type=article_type,
+        query_inside=gender in (None, reference.gender) and article_type in (None, reference.article_type),
     )
 
 

@@ -257,12 +257,14 @@ def test_a_pair_that_is_a_minority_of_its_type_walks_a_graph_of_its_own(version_
             assert "SET LOCAL enable_sort = off;" in sql, kind  # never the rows sorted instead
 
 
-def test_like_this_searches_the_graph_of_the_pair_it_keeps(version_with_pair_graphs):
+def test_like_this_searches_the_graph_of_the_pair_it_keeps(version_with_pair_graphs, monkeypatch):
     """recommend()'s search keeps the reference's gender and type, and a large version walks
-    the graph that pair's filter walks: its own when it has one, with or without wishes."""
+    the graph that pair's filter walks: its own when it has one, with or without wishes, and
+    once however large (the query starts inside it), where a query from outside resumes."""
     from recommender import services, understanding
 
     large, kinds = version_with_pair_graphs
+    monkeypatch.setattr(vectors, "PARTIAL_RESUME_FROM", 1)  # every graph large enough to resume
     gender, article_type = kinds["minority"][0]
     reference = Product.objects.filter(gender=gender, article_type=article_type).first()
     query = np.asarray(vectors.stored_vector(large, reference))
@@ -279,6 +281,15 @@ def test_like_this_searches_the_graph_of_the_pair_it_keeps(version_with_pair_gra
         walked = _plan(sql, params, "SET LOCAL enable_seqscan = off")
         assert f"{vectors.index_name(large, gender, article_type)} " in walked, text
         assert f"{vectors.index_name(large)} " not in walked, text
+        assert "strict_order" in sql and "relaxed_order" not in sql, text  # one walk
+    assert gender != "Men"
+    outside = ProductFilters(gender="Men", article_type=article_type)  # men's asked for on a women's
+    candidates = services.candidate_products(outside, exclude_ids=(reference.pk,))
+    interpretation = understanding.understand("", reference, relax=services.overridden_category(outside))
+    sql, _ = _search_sent(
+        lambda: services.search(candidates, large, query, 5, interpretation, reference, filters=outside)
+    )
+    assert "relaxed_order" in sql  # the walk resumed
 
 
 def test_a_walk_that_meets_too_few_of_the_requests_products_is_repeated_exactly(version_with_pair_graphs):

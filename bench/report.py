@@ -345,7 +345,15 @@ def _variants(size: dict) -> str:
 
 
 FILTERS = ("none", "gender", "article_type", "1%", "small type")
-PARTIAL = ("gender", "article_type")  # the filters a large version walks a graph of their own for
+
+
+def walks_partial_graph(queries: list[dict], flt: str) -> bool:
+    """Whether the store's rows of filter `flt` walked a graph of a gender, type or pair (named
+    after the version's graph, with a suffix), not the version's own or none."""
+    return any(
+        r["filter"] == flt and r["strategy"] == "store" and re.match(r"embedding_hnsw_v\d+_", r["plan"])
+        for r in queries
+    )
 
 
 def _cell(rows: list[dict], **match) -> str:
@@ -397,7 +405,7 @@ def catalog_scale_summary(result: dict) -> str:
     rows = []
     for size in result["sizes"]:
         ef, q = store_ef_search(size["n"]), size["queries"]
-        ef_of = {f: store_ef_search(size["n"], f in PARTIAL) for f in FILTERS}
+        ef_of = {f: store_ef_search(size["n"], walks_partial_graph(q, f)) for f in FILTERS}
         # recommend() at that ef_search: its own row, or the store's when it chose the same then
         e2e = [r for r in size.get("recommend", []) if r["ef_search"] == ef]
         e2e += [
@@ -414,8 +422,8 @@ def catalog_scale_summary(result: dict) -> str:
                      *(_cell(q, filter=f, strategy="store", ef_search=ef_of[f]) for f in FILTERS),
                      _cell(e2e, text="in black")])  # fmt: skip
     return (
-        f"The store's query path (`vectors.nearest`) at the `ef_search` it chooses now (a gender's "
-        f"or type's graph: at most {store_ef_search(10**9, True)}); cells: "
+        f"The store's query path (`vectors.nearest`) at the `ef_search` it chooses now (a gender's, "
+        f"type's or pair's graph: at most {store_ef_search(10**9, True)}); cells: "
         f"recall@20 · p50 / p99 ms ({result['params']['queries']} reference products; `recommend()`: "
         f"{result['params']['recommend_queries']}).\n\n{_table(header, rows)}"
     )

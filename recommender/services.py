@@ -220,7 +220,8 @@ def search(
     exact: bool = False,
     filters: ProductFilters | None = None,
 ) -> list[tuple[Product, float]]:
-    """The one SQL query: the request's conditions on the candidates, ordered by the wishes
+    """The one SQL query (and an exact one after it when a large version's walk meets too few
+    products: vectors.nearest): the request's conditions on the candidates, ordered by the wishes
     met, then by distance to the query, products sharing the reference's other attributes brought
     closer. `filters`: the shopper's (the candidates meet them); with the category the text asks
     for or keeps they say how a large version searches: which partial index, or exactly, and

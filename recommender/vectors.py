@@ -230,7 +230,7 @@ def _pair_has_graph(pair_rows: int, type_rows: int) -> bool:
 
 
 def drop_index(version: ModelVersion) -> None:
-    """The version's index and its per-gender ones."""
+    """The version's index and its partial ones (per gender, type and pair)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname FROM pg_indexes WHERE tablename = 'recommender_productembedding' "
@@ -251,8 +251,8 @@ def index_exists(
     gender: str | None = None,
     article_type: str | None = None,
 ) -> bool:
-    """Whether database `using` (a replica, say) has the version's HNSW index (of one gender or
-    one article type)."""
+    """Whether database `using` (a replica, say) has the version's HNSW index (of one gender,
+    one article type or one pair)."""
     key = (using, index_name(version, gender, article_type))
     if key in _indexes_seen:
         return True
@@ -283,8 +283,8 @@ def index_rows(
     gender: str | None = None,
     article_type: str | None = None,
 ) -> int:
-    """Rows in the version's HNSW index (its vectors), or in its graph of one gender or one
-    article type, from the planner's statistics (no count)."""
+    """Rows in the version's HNSW index (its vectors), or in its graph of one gender, one
+    article type or one pair, from the planner's statistics (no count)."""
     key = (using, index_name(version, gender, article_type))
     if key not in _index_rows:
         with connections[using].cursor() as cursor:

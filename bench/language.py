@@ -232,7 +232,7 @@ def run_triplet_sets(args: argparse.Namespace) -> dict:
 def parser_speed(products: dict[int, dict], rows: list[dict]) -> dict:
     """How long reading takes: building the catalog vocabulary once, then one request (the shopper
     suite's texts on their references, the typo cache warm), medians."""
-    from ml.language import Vocabulary, interpret
+    from language import Vocabulary, interpret
 
     builds = []
     for _ in range(3):

@@ -87,7 +87,7 @@ def language_section(result: dict) -> str:
     speed = result.get("parser")
     if speed:
         parts.append(
-            f"Reading a request (`ml.language.interpret`): p50 {speed['interpret_ms_p50']:.2f} ms, "
+            f"Reading a request (`language.interpret`): p50 {speed['interpret_ms_p50']:.2f} ms, "
             f"p99 {speed['interpret_ms_p99']:.2f} ms over {speed['requests']} requests; the catalog's "
             f"vocabulary builds in {speed['vocabulary_build_s']:.2f} s "
             "(once per process, then when the catalog changes)."

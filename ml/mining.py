@@ -18,9 +18,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from language.colour import load_colour_lightness
 from ml.captions import TRAIN_FAMILIES, Change, caption
 from ml.data import CatalogProduct
-from ml.language.colour import load_colour_lightness
 
 # change type -> how to read the value off a product
 ATTRIBUTES: dict[str, str] = {

@@ -21,9 +21,9 @@ import numpy as np
 from django.db.models import ExpressionWrapper, F, QuerySet, Value
 from pgvector.django import CosineDistance, VectorField
 
+from language import Constraint
 from ml.evaluate import KS, recall_summary
 from ml.inference import caption_vector, composed_query, normalise_text
-from ml.language import Constraint
 from ml.mining import Triplet
 from recommender import runtime, services, understanding, vectors
 from recommender.models import ModelVersion

@@ -2,7 +2,7 @@
 evaluation command, and the staff's retrain request.
 
 One request = the active version and the reference's stored vector; the text read twice: by
-``ml.language`` for what it states (conditions: category kept unless changed, price, brand,
+``language`` for what it states (conditions: category kept unless changed, price, brand,
 negations; wishes: colour, pattern, sleeves, …), and by the learned model, which composes what
 is left of it with the reference vector (``ml.inference``, encoded once per process per text);
 then ONE SQL query: the conditions, the shopper's filters and exclusions as WHERE, ordered by
@@ -20,8 +20,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models import QuerySet, Value
 
+from language import Interpretation
 from ml.inference import composed_query, normalise_text
-from ml.language import Interpretation
 from recommender import runtime, understanding, vectors, versions
 from recommender.models import ModelVersion, ProductEmbedding
 from shop.models import Product

@@ -1,4 +1,4 @@
-"""The store's side of reading a request: the catalog's vocabulary, and what ``ml.language``
+"""The store's side of reading a request: the catalog's vocabulary, and what ``language``
 understood turned into SQL.
 
 The vocabulary (colours, brands, types, seasons, usages, attribute values) comes from the store's
@@ -18,7 +18,7 @@ from dataclasses import replace
 from django.db.models import Case, F, IntegerField, Max, Q, Value, When
 from django.db.models.expressions import Combinable
 
-from ml.language import Constraint, Interpretation, Vocabulary, interpret
+from language import Constraint, Interpretation, Vocabulary, interpret
 from shop.models import Product
 
 VOCABULARY_CHECK_SECONDS = 60.0
@@ -37,7 +37,7 @@ _cache: dict[str, object] = {"vocabulary": None, "stamp": None, "checked": 0.0}
 
 
 def product_record(product: Product) -> dict:
-    """A product as the plain dict ``ml.language`` reads (the catalog's keys)."""
+    """A product as the plain dict ``language`` reads (the catalog's keys)."""
     return {name: getattr(product, name) for name in RECORD_FIELDS}
 
 

@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PACKAGES = ("bench", "catalog_format", "config", "ml", "recommender", "shop", "tests")
+PACKAGES = ("bench", "catalog_format", "config", "language", "ml", "recommender", "shop", "tests")
 MAX_FUNCTION_LINES = 60
 
 

@@ -411,7 +411,7 @@ def test_a_query_given_as_a_function_is_asked_for_once_the_sql_is_compiled(catal
 def test_the_one_article_type_of_a_request_is_the_catalogs_spelling(catalog):
     """What decides the type index a large version's search walks: a shopper's filter in any
     case, else a hard condition naming one type; never a wish or a choice of several types."""
-    from ml.language import Constraint
+    from language import Constraint
     from recommender import understanding
 
     kept = Constraint("article_type", "in", ("Tshirts",), "", True)

@@ -19,14 +19,14 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
-from ml.language import lexicon as lx
-from ml.language.colour import (
+from language import lexicon as lx
+from language.colour import (
     catalog_colour_lab,
     load_colour_lightness,
     named_colours,
     nearest_catalog_colours,
 )
-from ml.language.text import phrase_key
+from language.text import phrase_key
 
 COMMON_ZIPF = 3.0        # English words at least this frequent are never "corrected" (but see below)
 SHADE_LIGHTNESS_GAP = 8  # a named shade this much lighter/darker (L*) than its basic hue takes a half

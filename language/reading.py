@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ml.language import lexicon as lx
-from ml.language.text import Token, parse_number
-from ml.language.vocabulary import Sense, Vocabulary
+from language import lexicon as lx
+from language.text import Token, parse_number
+from language.vocabulary import Sense, Vocabulary
 
 CONTENT_KINDS = frozenset({"colour", "colour_mod", "lightness", "attr", "relative", "length", "collar",
                            "type", "audience", "occasion", "season", "brand", "price_rel", "discount",

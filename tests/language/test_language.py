@@ -1,8 +1,8 @@
-"""ml.language: shoppers' "like this, but ..." requests read relative to real reference products.
+"""language: shoppers' "like this, but ..." requests read relative to real reference products.
 
 No database: the vocabulary is built once per session from the real catalog file. Run:
 
-    .venv/bin/python -m pytest tests/ml/test_language.py -q
+    .venv/bin/python -m pytest tests/language/test_language.py -q
 
 (pytest-django only configures settings here. ``-p no:django`` does not work in this repository: the
 root conftest's autouse fixture reads Django settings.)
@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from ml.language import Constraint, Interpretation, Vocabulary, interpret
-from ml.language.colour import LIGHTNESS_FILE, load_colour_lightness, measure_colour_lightness
+from language import Constraint, Interpretation, Vocabulary, interpret
+from language.colour import LIGHTNESS_FILE, load_colour_lightness, measure_colour_lightness
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -130,7 +130,7 @@ def test_measure_colour_lightness_on_real_photos(records):
 
 
 def test_package_imports_neither_django_nor_torch():
-    code = ("import sys, ml.language, ml.language.parser; "
+    code = ("import sys, language, language.parser; "
             "bad = [m for m in ('django', 'torch', 'shop', 'recommender') if m in sys.modules]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)

@@ -6,9 +6,9 @@
   ("Navy Blue", "Coffee Brown"), so a word that is not a catalog colour maps to the nearest ones;
 * ``measure_colour_lightness``: the median CIE L* of garment pixels per catalog base colour, measured
   on the catalog's own photos. Serving never decodes images: the table is measured once and written to
-  ``ml/language/colour_lightness.json`` by the command line entry point::
+  ``language/colour_lightness.json`` by the command line entry point::
 
-      python -m ml.language.colour [--catalog DIR] [--out ml/language/colour_lightness.json]
+      python -m language.colour [--catalog DIR] [--out language/colour_lightness.json]
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+DEFAULT_CATALOG = Path(__file__).resolve().parents[2] / "shared" / "data" / "catalog"
 LIGHTNESS_FILE = Path(__file__).with_name("colour_lightness.json")
 
 _SRGB_TO_XYZ = np.array([
@@ -185,24 +186,25 @@ def load_colour_lightness(path: Path = LIGHTNESS_FILE) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     """CLI: measure the catalog's colour lightness and write the JSON table."""
-    from ml.data import default_catalog_dir
+    import catalog_format
 
-    parser = argparse.ArgumentParser(prog="python -m ml.language.colour", description=main.__doc__)
-    parser.add_argument("--catalog", type=Path, default=default_catalog_dir())
+    parser = argparse.ArgumentParser(prog="python -m language.colour", description=main.__doc__)
+    parser.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG)
     parser.add_argument("--out", type=Path, default=LIGHTNESS_FILE)
     parser.add_argument("--max-per-colour", type=int, default=150)
     args = parser.parse_args(argv)
-    records = []
-    with open(args.catalog / "products.jsonl", encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                r = json.loads(line)
-                records.append({"base_colour": r.get("base_colour"),
-                                "image_path": args.catalog / "images" / f"{r['id']}.jpg"})
+    try:
+        lines = list(catalog_format.iter_product_lines(args.catalog))
+    except catalog_format.CatalogFormatError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    records = [{"base_colour": r.get("base_colour"),
+                "image_path": catalog_format.image_path(args.catalog, r["id"])}
+               for _, r in lines if isinstance(r, dict)]
     table = measure_colour_lightness(records, max_per_colour=args.max_per_colour)
     ordered = dict(sorted(table.items(), key=lambda kv: kv[1]))
     payload = {"about": "median CIE L* of garment pixels per base_colour, measured on the catalog photos "
-                        "by `python -m ml.language.colour`", "lightness": ordered}
+                        "by `python -m language.colour`", "lightness": ordered}
     args.out.write_text(json.dumps(payload, indent=1) + "\n")
     for colour, value in ordered.items():
         print(f"{value:5.1f}  {colour}")

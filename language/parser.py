@@ -16,11 +16,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ml.language import lexicon as lx
-from ml.language.reading import Reader, segment
-from ml.language.resolve import Out, Ref, Resolver
-from ml.language.text import Token, tokenize
-from ml.language.vocabulary import Vocabulary
+from language import lexicon as lx
+from language.reading import Reader, segment
+from language.resolve import Out, Ref, Resolver
+from language.text import Token, tokenize
+from language.vocabulary import Vocabulary
 
 MAX_CHARS = 1000  # longer requests are cut (a request is a sentence or two)
 

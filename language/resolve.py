@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ml.language import lexicon as lx
-from ml.language.reading import Item
-from ml.language.vocabulary import Vocabulary
+from language import lexicon as lx
+from language.reading import Item
+from language.vocabulary import Vocabulary
 
 LIGHTNESS_MARGIN = 6.0   # L* a colour must be below/above the reference's to be "darker"/"lighter"
 DARK_MAX_L = 45.0        # "a dark colour"

@@ -597,12 +597,15 @@ def sweep(version, catalog, filters: dict, rows: np.ndarray, args) -> list[dict]
 
 def store_recommend(text: str, exact: bool, products: dict) -> Callable[[int], list[int]]:
     """recommend() end to end: the reference product, `text`, the store's own conditions."""
-    from recommender.services import SHOPPERS, SearchScope, recommend
+    from recommender.services import SHOPPERS, RecommendationRequest, SearchScope, recommend
 
     scope = SearchScope(exact=True) if exact else SHOPPERS
 
     def run(r: int) -> list[int]:
-        answer = recommend(reference=products[r + 1], text=text, exclude_purchased=False, scope=scope)
+        ask = RecommendationRequest.checked(
+            reference=products[r + 1], text=text, exclude_purchased=False, scope=scope
+        )
+        answer = recommend(ask)
         return [p.pk for p, _ in answer.results]
 
     return run
@@ -634,7 +637,7 @@ def end_to_end(rows: np.ndarray, texts: list[str], ef_values: list[int]) -> list
 def recommend_by_reference(catalog: catalog_gen.Catalog, rows: np.ndarray, texts: list[str]) -> list[dict]:
     """recommend()'s time per reference (a second call, the first warms it) beside the size of
     the reference's kept (gender, type) pair: which references are slow, and why."""
-    from recommender.services import SHOPPERS, recommend
+    from recommender.services import RecommendationRequest, recommend
     from shop.models import Product
 
     pairs, pair_rows = kept_pairs(catalog)
@@ -645,7 +648,7 @@ def recommend_by_reference(catalog: catalog_gen.Catalog, rows: np.ndarray, texts
             product = products[int(r) + 1]
             for _ in range(2):
                 with timed() as clock:
-                    recommend(reference=product, text=text, exclude_purchased=False, scope=SHOPPERS)
+                    recommend(RecommendationRequest(reference=product, text=text, exclude_purchased=False))
             out.append({"text": text, "pair": str(pairs[r]), "pair_rows": pair_rows[pairs[r]],
                         "ms": round(clock.seconds * 1000, 1)})  # fmt: skip
     return out
@@ -657,14 +660,14 @@ def explain_recommend(row: int, texts: list[str]) -> list[dict]:
     went)."""
     from django.db import connection, transaction
 
-    from recommender.services import recommend
+    from recommender.services import RecommendationRequest, recommend
     from shop.models import Product
 
     product = Product.objects.get(pk=row + 1)
     out = []
     for text in texts:
         with statements_sent() as sent:
-            recommend(reference=product, text=text, exclude_purchased=False)
+            recommend(RecommendationRequest.checked(reference=product, text=text, exclude_purchased=False))
         settings, sql, params = search_statement(sent)
         with transaction.atomic(), connection.cursor() as cursor:
             if settings:

@@ -11,9 +11,10 @@ requests"). Products are catalog dicts (products.jsonl keys, attributes nested).
     ["price", "lt", N]           selling price below N
     ["flag", "not_understood"]   the response says the request was not understood
 
-Two documented additions (not in PROTOCOL.md, used by few rows):
+Documented additions (not in PROTOCOL.md):
     ["price", "gt", N]           selling price above N
     ["price", "on_sale"]         discounted_price is set and below price
+    ["size", "in", [labels]]     the product is offered in one of these sizes (its "sizes" list)
 
 Fields: article_type, gender, age_group, base_colour, season, usage, brand, or an attribute
 key (Pattern, Sleeve Length, Neck, Fit, Fabric, ...). The selling price is discounted_price
@@ -74,6 +75,8 @@ def check_passes(check: list, reference: dict, product: dict) -> bool:
     field, op = check[0], check[1]
     if field == "price":
         return _price_check(check, reference, product)
+    if field == "size":
+        return op == "in" and bool(set(product.get("sizes") or ()) & set(check[2]))
     value = field_value(product, field)
     if op == "keep":
         wanted = field_value(reference, field)
@@ -138,3 +141,29 @@ def score_row(
         sat=sat_at_10(row, reference, results, n_passing_in_catalog, understood),
         flagged_real=real_request_flagged(row, understood),
     )
+
+
+def rejected(row: dict) -> dict[str, set]:
+    """The values the shopper rejected, per field: the row's not_in checks."""
+    out: dict[str, set] = {}
+    for check in row["checks"]:
+        if len(check) == 3 and check[1] == "not_in":
+            out.setdefault(check[0], set()).update(check[2])
+    return out
+
+
+def is_opposite(row: dict, asked: Iterable[dict], results: list[dict], n_passing_in_catalog: int) -> bool:
+    """The "opposite" of a row with a rejection (PROTOCOL.md): the answer asks for a rejected value
+    (`asked`: the interpretation's constraints, {"field", "op", "value"}), or a top-10 result holds
+    one while at least 10 catalog products pass the row (so avoiding it was possible)."""
+    refused = rejected(row)
+    if not refused:
+        return False
+    for constraint in asked:
+        values = constraint.get("value")
+        if constraint.get("op") == "in" and isinstance(values, list) and \
+                set(values) & refused.get(constraint.get("field"), set()):
+            return True
+    if n_passing_in_catalog < 10:
+        return False
+    return any(field_value(p, field) in values for p in results[:10] for field, values in refused.items())

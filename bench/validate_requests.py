@@ -61,6 +61,7 @@ def known_values(products: dict[int, dict]) -> dict[str, set]:
             values[field].add(p.get(field))
         for key, value in (p.get("attributes") or {}).items():
             values.setdefault(key, set()).add(value)
+        values.setdefault("size", set()).update(p.get("sizes") or ())
     return values
 
 
@@ -76,6 +77,13 @@ def _check_shape(check: object, values: dict[str, set], where: str) -> None:
             raise Malformed(f"{where}: bad price check {check!r}")
         if needs_n and not isinstance(check[2], (int, float)):
             raise Malformed(f"{where}: price bound must be a number in {check!r}")
+        return
+    if field == "size":
+        if op != "in" or len(check) != 3 or not isinstance(check[2], list) or not check[2]:
+            raise Malformed(f"{where}: bad size check {check!r}")
+        unknown = [v for v in check[2] if v not in values["size"]]
+        if unknown:
+            raise Malformed(f"{where}: sizes not in the catalog: {unknown}")
         return
     if field not in values:
         raise Malformed(f"{where}: unknown field {field!r}")
@@ -151,7 +159,8 @@ def validate(rows: list[dict], products: dict[int, dict], split_of: dict[int, st
     problems = []
     allowed = set(args.splits.split(",")) if args.splits else None
     catalog = list(products.values())
-    print(f"{'line':>4} {'tag':<10} {'ref':>6} {'article_type':<14} {'pass':>5}  text")
+    if not args.quiet:
+        print(f"{'line':>4} {'tag':<10} {'ref':>6} {'article_type':<14} {'pass':>5}  text")
     for n, row in enumerate(rows, 1):
         reference = products.get(row["reference"])
         if reference is None:
@@ -166,9 +175,11 @@ def validate(rows: list[dict], products: dict[int, dict], split_of: dict[int, st
             flag = "  <-- " + "; ".join(issues)
         else:
             flag = f"  (rare: {row['note']})" if row.get("note") else ""
-        print(f"{n:>4} {row['tag']:<10} {row['reference']:>6} {reference['article_type']:<14} {shown:>5}  "
-              f"{row['text']}{flag}")
-        problems += [f"row {n} ({row['text']!r}): {issue}" for issue in issues]
+        if not args.quiet:
+            print(f"{n:>4} {row['tag']:<10} {row['reference']:>6} {reference['article_type']:<14} "
+                  f"{shown:>5}  {row['text']}{flag}")
+        shown_text = "" if args.quiet else f" ({row['text']!r})"
+        problems += [f"row {n}{shown_text}: {issue}" for issue in issues]
     return problems
 
 
@@ -193,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-pass", type=int, default=10)
     parser.add_argument("--min-rare", type=int, default=3, help="floor for rows with a 'note'")
     parser.add_argument("--any-tag", action="store_true", help="accept any tag (real-phrasing rows)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no row texts: counts and problems only (for a suite the reader's tuner must "
+                        "not read)")
     args = parser.parse_args(argv)
     try:
         products, split_of = load_catalog(args.catalog)

@@ -109,9 +109,10 @@ def ranked_ids(evaluation: Evaluation, version: ModelVersion, reference: Product
     scope = evaluation.scope(version)
     limit = max(evaluation.limit, max(KS))  # R@50 needs 50 results
     if evaluation.method == "composed":
-        result = services.recommend(
+        ask = services.RecommendationRequest.checked(
             reference=reference, text=text, limit=limit, exclude_purchased=False, scope=scope
         )
+        result = services.recommend(ask)
         return [p.pk for p, _ in result.results]
     candidates = services.candidate_products(
         ProductFilters(), exclude_ids=(reference.pk,), within=scope.within

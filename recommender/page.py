@@ -22,7 +22,6 @@ from django.urls import reverse
 from recommender import services, trail
 from recommender.understanding import CATEGORY_FIELDS
 from shop.models import AgeGroup, Gender, Product
-from shop.params import is_id
 from shop.selectors import ProductFilters, Sort, parse_product_filters, parse_sort
 
 PRICE_CHOICES = (500, 1000, 2000, 5000)  # the "up to ₹…" filter chip
@@ -70,6 +69,12 @@ class PageRequest:
         """The results page of this request with `changes` (PageRequest fields) applied."""
         return f"{reverse('recommender:results')}?{urlencode(replace(self, **changes).params())}"
 
+    def asked_by(self, user) -> services.RecommendationRequest:
+        """This page's request as the service answers it (already checked by parse_request)."""
+        return services.RecommendationRequest(
+            reference=self.reference, text=self.text, filters=self.filters, relax=self.relax, user=user
+        )
+
     def next_steps(self) -> list[trail.Step]:
         """The trail a result of this request carries to its product page."""
         if self.reference is None:
@@ -87,22 +92,19 @@ class Chip:
 
 def parse_request(params: QueryDict | Mapping) -> PageRequest:
     """The page's query string, validated; raises RecommendationError or FilterError (a 400)."""
-    reference = None
-    raw_reference = (params.get("reference") or "").strip()
-    if raw_reference:
-        if not is_id(raw_reference):
-            raise services.RecommendationError("That product does not exist.")
-        reference = Product.objects.filter(pk=int(raw_reference), is_active=True).first()
-        if reference is None:
-            raise services.RecommendationError("That product does not exist.")
-    relax = tuple(name for name in CATEGORY_FIELDS if name in _getlist(params, "relax"))
     filters = parse_product_filters(params)
     if filters.size and not filters.in_stock:
         filters = replace(filters, in_stock=True)  # the size chip means "this size, in stock"
+    checked = services.RecommendationRequest.checked(
+        reference=(params.get("reference") or "").strip() or None,
+        text=params.get("text") or "",
+        relax=[name for name in CATEGORY_FIELDS if name in _getlist(params, "relax")],
+        filters=filters,
+    )
     return PageRequest(
-        reference=reference,
-        text=services.clean_text(params.get("text") or ""),
-        relax=relax,
+        reference=checked.reference,
+        text=checked.text,
+        relax=checked.relax,
         filters=filters,
         sort=parse_sort(params.get("sort")),
         steps=tuple(trail.parse_steps(_getlist(params, trail.PARAM))),

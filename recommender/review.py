@@ -51,9 +51,10 @@ def sample_references() -> list[tuple[Product, str]]:
 
 
 def _answer(version: ModelVersion, reference: Product, text: str) -> list[Product]:
-    recommendation = services.recommend(
+    ask = services.RecommendationRequest.checked(
         reference=reference, text=text, limit=RESULTS_PER_SIDE, exclude_purchased=False, version=version
     )
+    recommendation = services.recommend(ask)
     return [product for product, _ in recommendation.results]
 
 

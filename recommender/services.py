@@ -13,6 +13,7 @@ pgvector cosine distance, the nearest re-ranked by the wishes they meet
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,7 @@ from ml.inference import composed_query, normalise_text
 from recommender import runtime, understanding, vectors, versions
 from recommender.models import ModelVersion, ProductEmbedding
 from shop.models import Product
+from shop.params import is_id
 from shop.selectors import ProductFilters, filter_products, last_purchased_product, purchased_product_ids
 
 MAX_TEXT_LENGTH = 500
@@ -36,6 +38,10 @@ class RecommendationError(ValueError):
     HTTP status every view answers it with (the one place errors map to responses)."""
 
     status_code = 400
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field  # the request's part it is about (the API names it in "detail")
 
 
 class NoActiveModel(RecommendationError):
@@ -60,6 +66,58 @@ class SearchScope:
 
 
 SHOPPERS = SearchScope()
+
+
+@dataclass(frozen=True)
+class RecommendationRequest:
+    """One "like this, but …" request, checked once. The REST API, the shopper's page, the staff's
+    review and ``evaluate_retrieval`` build it with ``checked()``; ``recommend()`` answers it.
+
+    `reference`: the product the request starts from; None means the shopper's last purchase.
+    `text` is already cleaned (``clean_text``), `relax` names category fields not to keep, and
+    `version` is a model version other than the active one (staff reviewing a candidate)."""
+
+    reference: Product | None
+    text: str = ""
+    filters: ProductFilters = field(default_factory=ProductFilters)
+    relax: tuple[str, ...] = ()
+    limit: int = 20
+    user: AbstractBaseUser | AnonymousUser | None = None
+    exclude_purchased: bool = True
+    scope: SearchScope = SHOPPERS
+    version: ModelVersion | None = None
+
+    @classmethod
+    def checked(
+        cls, *, reference: Product | int | None = None, text: str | None = "", limit: int = 20,
+        relax: Iterable[str] = (), **rest,
+    ) -> RecommendationRequest:
+        """The request with its text cleaned, its reference loaded (an id: the active product)
+        and its limit and relax checked; raises RecommendationError (a 400) otherwise."""
+        if not 1 <= limit <= MAX_LIMIT:
+            raise RecommendationError(f"limit must be between 1 and {MAX_LIMIT}.", "limit")
+        relax = tuple(relax)
+        unknown = set(relax) - set(understanding.CATEGORY_FIELDS)
+        if unknown:
+            raise RecommendationError(
+                f"relax takes {', '.join(understanding.CATEGORY_FIELDS)}, not {', '.join(sorted(unknown))}.",
+                "relax",
+            )
+        if reference is not None and not isinstance(reference, Product):
+            reference = load_reference(reference)
+        return cls(reference=reference, text=clean_text(text), limit=limit, relax=relax, **rest)
+
+
+def load_reference(product_id: object) -> Product:
+    """The active product a request starts from (an id as a number or its digits)."""
+    if isinstance(product_id, str) and is_id(product_id.strip()):
+        product_id = int(product_id.strip())
+    if isinstance(product_id, bool) or not isinstance(product_id, int) or not is_id(str(product_id)):
+        raise RecommendationError("That product does not exist.", "reference")
+    product = Product.objects.filter(pk=product_id, is_active=True).first()
+    if product is None:
+        raise RecommendationError(f"Product {product_id} does not exist.", "reference")
+    return product
 
 
 @dataclass
@@ -89,7 +147,7 @@ def clean_text(text: str | None) -> str:
     """The request text as the model reads it; too long a text is refused."""
     text = normalise_text(text)
     if len(text) > MAX_TEXT_LENGTH:
-        raise RecommendationError(f"The text must be at most {MAX_TEXT_LENGTH} characters.")
+        raise RecommendationError(f"The text must be at most {MAX_TEXT_LENGTH} characters.", "text")
     return text
 
 
@@ -198,18 +256,6 @@ def overridden_category(filters: ProductFilters) -> set[str]:
     return fields | ({"article_type"} if filters.article_type else set())
 
 
-def checked_request(text: str, limit: int, relax: tuple[str, ...]) -> str:
-    """The request's text as the model reads it; a limit or relax out of bounds is refused."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise RecommendationError(f"limit must be between 1 and {MAX_LIMIT}.")
-    unknown = set(relax) - set(understanding.CATEGORY_FIELDS)
-    if unknown:
-        raise RecommendationError(
-            f"relax takes {', '.join(understanding.CATEGORY_FIELDS)}, not {', '.join(unknown)}."
-        )
-    return clean_text(text)
-
-
 def search(
     candidates: QuerySet[Product],
     version: ModelVersion,
@@ -251,36 +297,25 @@ def search(
     )
 
 
-def recommend(
-    *,
-    reference: Product | None,
-    text: str = "",
-    user: AbstractBaseUser | AnonymousUser | None = None,
-    filters: ProductFilters | None = None,
-    limit: int = 20,
-    exclude_purchased: bool = True,
-    relax: tuple[str, ...] = (),
-    scope: SearchScope = SHOPPERS,
-    version: ModelVersion | None = None,
-) -> Recommendation:
-    """Products like `reference` (or the shopper's last purchase) changed as `text` asks.
-    `relax` drops the implied "same category" conditions it names (article_type, gender,
-    age_group); text the store does not understand at all gives "more like this".
-    `version`: a model version other than the active one (staff reviewing a candidate)."""
-    text = checked_request(text, limit, relax)
+def recommend(request: RecommendationRequest) -> Recommendation:
+    """Products like the request's reference (or the shopper's last purchase) changed as its
+    text asks. Its `relax` drops the implied "same category" conditions it names (article_type,
+    gender, age_group); text the store does not understand at all gives "more like this"."""
     clock = Stopwatch()
-    product, is_last_purchase = resolve_reference(reference, user)
-    filters = filters or ProductFilters()
+    text, filters, limit = request.text, request.filters, request.limit
+    product, is_last_purchase = resolve_reference(request.reference, request.user)
     clock.lap("lookup")
-    interpretation = understanding.understand(text, product, relax=set(relax) | overridden_category(filters))
+    relax = set(request.relax) | overridden_category(filters)
+    interpretation = understanding.understand(text, product, relax=relax)
     clock.lap("understand")
     model_text = interpretation.wish_text if interpretation.understood else ""
     encoding = runtime.encode_soon(model_text)  # meanwhile, the reads below
-    version, using, ref = serving_version_and_vector(version, product)
+    version, using, ref = serving_version_and_vector(request.version, product)
     model = runtime.load_model(version.checkpoint_path)
-    shopper = user if (exclude_purchased and user is not None and user.is_authenticated) else None
+    user = request.user
+    shopper = user if (request.exclude_purchased and user is not None and user.is_authenticated) else None
     candidates = candidate_products(
-        filters, exclude_ids=(product.pk,), exclude_purchased_by=shopper, within=scope.within
+        filters, exclude_ids=(product.pk,), exclude_purchased_by=shopper, within=request.scope.within
     ).using(using)
     clock.lap("lookup")
 
@@ -291,7 +326,7 @@ def recommend(
         return vector
 
     results = search(
-        candidates, version, query, limit, interpretation, product, exact=scope.exact, filters=filters
+        candidates, version, query, limit, interpretation, product, exact=request.scope.exact, filters=filters
     )
     clock.lap("search")
     return Recommendation(

@@ -19,9 +19,7 @@ def results(request: HttpRequest) -> HttpResponse:
     ask, recommendation, error, status = None, None, None, 200
     try:
         ask = page.parse_request(request.GET)
-        recommendation = services.recommend(
-            reference=ask.reference, text=ask.text, user=request.user, filters=ask.filters, relax=ask.relax
-        )
+        recommendation = services.recommend(ask.asked_by(request.user))
     except FilterError as exc:
         error, status = f"Please check the filters: {exc}.", 400
     except services.RecommendationError as exc:

@@ -1,14 +1,13 @@
-from django.db.models import Q
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from recommender import versions
 from recommender.models import ModelVersion
-from recommender.services import MAX_LIMIT, MAX_TEXT_LENGTH, RecommendationError, clean_text
+from recommender.services import MAX_LIMIT, MAX_TEXT_LENGTH
 from recommender.understanding import CATEGORY_FIELDS
 from shop.api.serializers import ProductListSerializer, ProductSummarySerializer
-from shop.models import AgeGroup, Gender, Product
+from shop.models import AgeGroup, Gender
 from shop.selectors import FilterError, parse_product_filters
 
 
@@ -58,7 +57,7 @@ class RecommendationRequestSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        trim_whitespace=False,  # the service collapses whitespace, then checks the length
+        trim_whitespace=False,  # cleaned in one place: services.RecommendationRequest.checked
         help_text=(
             "What should differ, e.g. 'in navy with short sleeves'. Empty: more like this. "
             f"At most {MAX_TEXT_LENGTH} characters once runs of whitespace are collapsed."
@@ -78,19 +77,6 @@ class RecommendationRequestSerializer(serializers.Serializer):
         ),
     )
 
-    def validate_text(self, value: str) -> str:
-        try:
-            return clean_text(value)
-        except RecommendationError as exc:
-            raise serializers.ValidationError(str(exc)) from None
-
-    def validate_reference_product(self, value):
-        if value is None:
-            return None
-        product = Product.objects.filter(Q(pk=value) & Q(is_active=True)).first()
-        if product is None:
-            raise serializers.ValidationError(f"Product {value} does not exist.")
-        return product
 
 
 class ConstraintSerializer(serializers.Serializer):

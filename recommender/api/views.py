@@ -19,6 +19,7 @@ from recommender.api.serializers import (
 from recommender.models import ModelVersion
 from shop.api.serializers import ErrorSerializer, product_cards
 from shop.api.views import EXAMPLE_PRODUCT
+from shop.selectors import ProductFilters
 
 ERROR = OpenApiResponse(ErrorSerializer, description='JSON error: {"error": "...", "detail": {...}}')
 ERROR_401 = OpenApiResponse(ErrorSerializer, description="Not authenticated.")
@@ -76,17 +77,18 @@ class RecommendationView(APIView):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         try:
-            recommendation = services.recommend(
+            ask = services.RecommendationRequest.checked(
                 reference=data.get("reference_product"),
                 text=data["text"],
                 user=request.user,
-                filters=data.get("filters"),
+                filters=data.get("filters") or ProductFilters(),
                 limit=data["limit"],
                 exclude_purchased=data["exclude_purchased"],
-                relax=tuple(data["relax"]),
+                relax=data["relax"],
             )
+            recommendation = services.recommend(ask)
         except services.RecommendationError as exc:
-            return Response({"error": str(exc)}, status=exc.status_code)
+            return Response(error_body(exc), status=exc.status_code)
         started = time.perf_counter()
         context = {"request": request}
         # Sizes with stock come with every result (one query for all of them); the cards are
@@ -107,6 +109,18 @@ class RecommendationView(APIView):
         # Server-Timing tells clients (and bench/serving.py) where the time of a request goes.
         server_timing = ", ".join(f"{name};dur={ms:.2f}" for name, ms in timings.items())
         return Response(body, headers={"Server-Timing": server_timing})
+
+
+# The request's parts as the API names them (services.RecommendationError.field).
+API_FIELDS = {"reference": "reference_product"}
+
+
+def error_body(exc: services.RecommendationError) -> dict:
+    """{"error": ..., "detail": {field: [message]}} as the serializers' 400s say it."""
+    body: dict = {"error": str(exc)}
+    if exc.field:
+        body["detail"] = {API_FIELDS.get(exc.field, exc.field): [str(exc)]}
+    return body
 
 
 def interpretation_data(interpretation) -> dict:

@@ -7,9 +7,14 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from recommender import training, vectors, versions
+from recommender import services, training, vectors, versions
 from recommender.models import ModelVersion
 from tests.conftest import make_version
+
+
+def answer(**request):
+    """services.recommend() of a request checked as the API and the page check theirs."""
+    return services.recommend(services.RecommendationRequest.checked(**request))
 
 
 def test_activation_retires_the_previous_version_atomically(catalog, trained_checkpoint):
@@ -147,7 +152,6 @@ def test_deleting_a_version_drops_its_vectors_index_and_checkpoint(
 @pytest.mark.django_db(transaction=True)
 def test_switching_versions_while_shoppers_ask_never_fails_a_request(catalog, trained_checkpoint):
     """Shoppers' requests in threads while staff activate a new version and roll back."""
-    from recommender import services
     from shop.models import Product
 
     first = make_version(trained_checkpoint)
@@ -158,7 +162,7 @@ def test_switching_versions_while_shoppers_ask_never_fails_a_request(catalog, tr
     def shopper() -> None:
         try:
             while not stop.is_set():
-                result = services.recommend(reference=reference, text="in black", limit=10)
+                result = answer(reference=reference, text="in black", limit=10)
                 served.append((result.model_version.pk, len(result.results)))
         except Exception as exc:  # any failure is what this test is about
             errors.append(exc)

@@ -17,6 +17,11 @@ from tests.conftest import make_version
 from tests.recommender.conftest import wait_for
 from tests.replica import Replica, replica_alias, streaming_replica
 
+
+def answer(**request):
+    """services.recommend() of a request checked as the API and the page check theirs."""
+    return services.recommend(services.RecommendationRequest.checked(**request))
+
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 ALIAS = "replica_test"
 
@@ -68,7 +73,7 @@ def shoppers(reference, served, errors, stop, count=3):
                     served.append((number, data["model_version"], len(data["results"])))
                 else:
                     unpin()
-                    result = services.recommend(reference=reference, text="in black", limit=10)
+                    result = answer(reference=reference, text="in black", limit=10)
                     served.append((number, result.model_version.name, len(result.results)))
         except Exception as exc:  # any failure is what this test is about
             errors.append(exc)
@@ -139,7 +144,7 @@ def test_a_replica_without_the_version_index_is_not_read(
         assert services.serving_version() == (version, "default")
         vectors.build_index(version)
         assert services.serving_version() == (version, "without_index")
-        assert len(services.recommend(reference=catalog.first(), text="in black", limit=5).results) == 5
+        assert len(answer(reference=catalog.first(), text="in black", limit=5).results) == 5
 
 
 def test_an_unreachable_replica_is_left_out_and_the_primary_answers(catalog, settings, django_db_blocker):

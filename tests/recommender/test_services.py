@@ -9,6 +9,11 @@ from shop.models import Product, ProductSize
 from shop.selectors import ProductFilters
 from shop.services import OrderItem, place_order
 
+
+def answer(**request):
+    """services.recommend() of a request checked as the API and the page check theirs."""
+    return services.recommend(services.RecommendationRequest.checked(**request))
+
 EXACT = services.SearchScope(exact=True)
 
 
@@ -26,7 +31,7 @@ def test_every_active_product_gets_a_vector(active_model, catalog):
 
 def test_results_exclude_the_reference_and_put_wishes_first(active_model):
     shirt = _a_shirt()
-    rec = services.recommend(reference=shirt, text="in black", limit=10)
+    rec = answer(reference=shirt, text="in black", limit=10)
     ids = [p.pk for p, _ in rec.results]
     assert len(ids) == 10 and shirt.pk not in ids
     black = [p.base_colour == "Black" for p, _ in rec.results]
@@ -38,15 +43,15 @@ def test_results_exclude_the_reference_and_put_wishes_first(active_model):
 
 def test_text_changes_the_results(active_model):
     shirt = _a_shirt()
-    plain = [p.pk for p, _ in services.recommend(reference=shirt, text="", limit=10).results]
-    black = [p.pk for p, _ in services.recommend(reference=shirt, text="in black", limit=10).results]
+    plain = [p.pk for p, _ in answer(reference=shirt, text="", limit=10).results]
+    black = [p.pk for p, _ in answer(reference=shirt, text="in black", limit=10).results]
     assert plain != black
 
 
 def test_empty_text_is_more_like_this(active_model):
     """No text: the reference's nearest neighbours in its own category."""
     shirt = _a_shirt()
-    composed = services.recommend(reference=shirt, text="  ", limit=10)
+    composed = answer(reference=shirt, text="  ", limit=10)
     assert not composed.interpretation.understood and len(composed.results) == 10
     assert all(
         (p.article_type, p.gender, p.age_group) == (shirt.article_type, shirt.gender, shirt.age_group)
@@ -60,14 +65,14 @@ def test_filters_apply_and_still_fill_the_limit(active_model):
     shirt = _a_shirt()
     filters = ProductFilters(gender="Women", article_type="Tops")
     expected = min(10, Product.objects.filter(gender="Women", article_type="Tops").count())
-    rec = services.recommend(reference=shirt, text="in blue", filters=filters, limit=10)
+    rec = answer(reference=shirt, text="in blue", filters=filters, limit=10)
     assert len(rec.results) == expected > 0  # iterative index scan: a selective filter still fills
     assert all(p.gender == "Women" and p.article_type == "Tops" for p, _ in rec.results)
 
 
 def test_price_and_size_in_stock_filters(active_model):
     shirt = _a_shirt()
-    rec = services.recommend(
+    rec = answer(
         reference=shirt,
         text="",
         filters=ProductFilters(max_price=1500, size="M", in_stock=True),
@@ -82,44 +87,44 @@ def test_price_and_size_in_stock_filters(active_model):
 
 def test_purchased_products_are_excluded_by_default(active_model):
     shirt = _a_shirt()
-    first = services.recommend(reference=shirt, text="", limit=5).results[0][0]
+    first = answer(reference=shirt, text="", limit=5).results[0][0]
     user = User.objects.create_user("buyer", password="pw-12345678")
     size = first.sizes.filter(stock__gt=0).first()
     place_order(user, [OrderItem(first.pk, size.label if size else "", 1)])
 
-    mine = services.recommend(reference=shirt, text="", user=user, limit=5)
+    mine = answer(reference=shirt, text="", user=user, limit=5)
     assert first.pk not in [p.pk for p, _ in mine.results]
-    everything = services.recommend(reference=shirt, text="", user=user, limit=5, exclude_purchased=False)
+    everything = answer(reference=shirt, text="", user=user, limit=5, exclude_purchased=False)
     assert first.pk in [p.pk for p, _ in everything.results]
 
 
 def test_last_purchase_is_the_default_reference(active_model):
     user = User.objects.create_user("shopper", password="pw-12345678")
     with pytest.raises(services.RecommendationError, match="no purchases"):
-        services.recommend(reference=None, text="in navy", user=user)
+        answer(reference=None, text="in navy", user=user)
     shirt = _a_shirt()
     size = shirt.sizes.filter(stock__gt=0).first()
     place_order(user, [OrderItem(shirt.pk, size.label if size else "", 1)])
-    rec = services.recommend(reference=None, text="in navy", user=user)
+    rec = answer(reference=None, text="in navy", user=user)
     assert rec.reference == shirt and rec.reference_is_last_purchase
 
 
 def test_anonymous_without_reference_is_refused(active_model):
     with pytest.raises(services.RecommendationError, match="reference"):
-        services.recommend(reference=None, text="in navy", user=None)
+        answer(reference=None, text="in navy", user=None)
 
 
 def test_bad_requests_are_refused(active_model):
     shirt = _a_shirt()
     with pytest.raises(services.RecommendationError, match="500"):
-        services.recommend(reference=shirt, text="x" * 501)
+        answer(reference=shirt, text="x" * 501)
     with pytest.raises(services.RecommendationError, match="limit"):
-        services.recommend(reference=shirt, text="", limit=0)
+        answer(reference=shirt, text="", limit=0)
 
 
 def test_no_active_model_is_a_clear_error(catalog):
     with pytest.raises(services.NoActiveModel):
-        services.recommend(reference=_a_shirt(), text="in red")
+        answer(reference=_a_shirt(), text="in red")
 
 
 def _through_the_index(request):
@@ -138,9 +143,9 @@ def test_hnsw_matches_exact_search(active_model):
     for product in Product.objects.order_by("pk")[::15]:
         for text in ("", "in black", "with short sleeves"):
             approx = _through_the_index(
-                lambda p=product, t=text: services.recommend(reference=p, text=t, limit=20)
+                lambda p=product, t=text: answer(reference=p, text=t, limit=20)
             )
-            exact = services.recommend(reference=product, text=text, limit=20, scope=EXACT)
+            exact = answer(reference=product, text=text, limit=20, scope=EXACT)
             exact_ids = {p.pk for p, _ in exact.results}
             hits += len(exact_ids & {p.pk for p, _ in approx.results})
             total += len(exact_ids)

@@ -15,6 +15,11 @@ from shop.models import Product
 from tests.conftest import broker_at, make_version
 from tests.recommender.conftest import child_pids, wait_for
 
+
+def answer(**request):
+    """services.recommend() of a request checked as the API and the page check theirs."""
+    return services.recommend(services.RecommendationRequest.checked(**request))
+
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 DEAD_BROKER = "redis+socket:///nonexistent/redis.sock"
 
@@ -27,7 +32,7 @@ def status_of(version: ModelVersion) -> str:
 def serves(active: ModelVersion) -> bool:
     """The active version still answers a shopper's request."""
     reference = Product.objects.filter(article_type="Shirts").order_by("pk").first()
-    result = services.recommend(reference=reference, text="in black", limit=5)
+    result = answer(reference=reference, text="in black", limit=5)
     return result.model_version == active and len(result.results) == 5
 
 

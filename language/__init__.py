@@ -12,7 +12,18 @@ phrase table + typo correction), ``colour`` (Lab colour science, measured colour
 reference -> constraints), ``parser`` (``interpret``, ``Constraint``, ``Interpretation``).
 """
 
-from language.parser import Constraint, Interpretation, interpret
+from language.parser import (
+    POLARITIES,
+    Constraint,
+    Interpretation,
+    Mention,
+    PolarityJudge,
+    interpret,
+    read_mentions,
+)
 from language.vocabulary import Vocabulary
 
-__all__ = ["Constraint", "Interpretation", "Vocabulary", "interpret"]
+__all__ = [
+    "POLARITIES", "Constraint", "Interpretation", "Mention", "PolarityJudge", "Vocabulary", "interpret",
+    "read_mentions",
+]

@@ -12,17 +12,43 @@ the request changes them. Pure Python; the work is split into ``reading`` (text 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from language import lexicon as lx
-from language.reading import Reader, segment
+from language.reading import Item, Reader, segment
 from language.resolve import Out, Ref, Resolver
 from language.text import Token, tokenize
 from language.vocabulary import Vocabulary
 
 MAX_CHARS = 1000  # longer requests are cut (a request is a sentence or two)
+
+# Kinds of value whose polarity a judge decides: wanted, avoided, or only mentioned ("red" in "a
+# red-carpet look"). For prices and audiences the rules keep the direction ("too expensive" is a
+# wish for cheaper) and a judge may only say they are mere mentions ("budget isn't a problem").
+JUDGED_KINDS = frozenset({"colour", "attr", "type", "brand", "occasion", "season", "collar"})
+MENTION_ONLY_KINDS = frozenset({"price_rel", "audience", "discount"})
+# A judge's reading replaces the rules' only when it is at least this sure (its probability).
+JUDGE_MIN_CONFIDENCE = 0.6
+POLARITIES = ("want", "avoid", "other")
+
+
+class PolarityJudge(Protocol):
+    """Reads, for each value the text names (character spans), whether the shopper wants it,
+    wants to avoid it, or only mentions it: one (polarity, probability) per span, POLARITIES."""
+
+    def __call__(self, text: str, spans: Sequence[tuple[int, int]]) -> Sequence[tuple[str, float]]: ...
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A value the text names: its kind, its characters in the text, and the rules' reading."""
+
+    kind: str
+    start: int
+    end: int
+    negated: bool
 
 _ATTRIBUTE_LABELS = {"Sleeve Length": ("sleeves", " Sleeves"), "Fit": ("fit", " Fit"),
                      "base_colour": ("colour", ""), "usage": ("occasion", ""), "season": ("season", "")}
@@ -50,9 +76,12 @@ class Interpretation:
     ignored: tuple[str, ...]
     text: str
     wish_text: str
+    # Words naming a value that the request only mentions ("red" in "a red-carpet look").
+    mentioned: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "mentioned": list(self.mentioned),
             "understood": self.understood,
             "constraints": [
                 {"field": c.field, "op": c.op,
@@ -66,9 +95,8 @@ class Interpretation:
         }
 
 
-def interpret(text: str, reference: Mapping, vocabulary: Vocabulary) -> Interpretation:
-    """Read ``text`` relative to ``reference`` (a product dict with the catalog's keys)."""
-    text = text[:MAX_CHARS] if isinstance(text, str) else ""
+def _read(text: str, vocabulary: Vocabulary) -> tuple[list[Token], list[Token], Reader]:
+    """The typed tokens, their corrected forms, and what the rules read in them."""
     raw = tokenize(text)
     tokens = [_corrected(t, vocabulary) for t in raw]
     reader = Reader(segment(tokens, vocabulary), tokens, vocabulary).read()
@@ -76,6 +104,60 @@ def interpret(text: str, reference: Mapping, vocabulary: Vocabulary) -> Interpre
     if not reader.understood and named:  # nothing else read: a capitalised brand name is the request
         retry = Reader(segment(tokens, vocabulary, named), tokens, vocabulary).read()
         reader = retry if retry.understood else reader
+    return raw, tokens, reader
+
+
+def _chars(raw: list[Token], core: tuple[int, int]) -> tuple[int, int]:
+    return raw[core[0]].start, raw[core[1] - 1].end
+
+
+def read_mentions(text: str, vocabulary: Vocabulary) -> list[Mention]:
+    """The values ``text`` names, where, and whether the rules read them as negated (what a
+    polarity judge is asked about, and what its training sentences are labelled on)."""
+    text = text[:MAX_CHARS] if isinstance(text, str) else ""
+    raw, _, reader = _read(text, vocabulary)
+    return [Mention(it.kind, *_chars(raw, it.core), it.negated) for it in reader.items
+            if it.kind in JUDGED_KINDS | MENTION_ONLY_KINDS and it.core[1] > it.core[0]]
+
+
+def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge) -> list[str]:
+    """Apply the judge's polarities to the items it is asked about; the words of items it reads
+    as mere mentions are returned (and the items dropped)."""
+    asked = [it for it in reader.items
+             if it.kind in JUDGED_KINDS | MENTION_ONLY_KINDS and it.core[1] > it.core[0]]
+    if not asked:
+        return []
+    verdicts = judge(text, [_chars(raw, it.core) for it in asked])
+    mentioned: list[str] = []
+    dropped: set[int] = set()
+    for item, (polarity, probability) in zip(asked, verdicts, strict=True):
+        if probability < JUDGE_MIN_CONFIDENCE:
+            continue
+        if polarity == "other":
+            dropped.add(id(item))
+            start, end = _chars(raw, item.core)
+            mentioned.append(text[start:end])
+        elif item.kind in JUDGED_KINDS:
+            _set_polarity(item, polarity == "avoid")
+    reader.items = [it for it in reader.items if id(it) not in dropped]
+    return mentioned
+
+
+def _set_polarity(item: Item, negated: bool) -> None:
+    if item.negated != negated:
+        item.negated = negated
+        item.modifier = 0  # "darker" / "less" belong to a wish, not to a rejection
+        item.span = item.core  # the rules' cue words ("not") no longer say what it is
+
+
+def interpret(text: str, reference: Mapping, vocabulary: Vocabulary,
+              judge: PolarityJudge | None = None) -> Interpretation:
+    """Read ``text`` relative to ``reference`` (a product dict with the catalog's keys). With a
+    ``judge``, whether each named value is wanted, avoided or only mentioned is the judge's call
+    where it is sure (JUDGE_MIN_CONFIDENCE), the rules' otherwise."""
+    text = text[:MAX_CHARS] if isinstance(text, str) else ""
+    raw, tokens, reader = _read(text, vocabulary)
+    mentioned = _judge(reader, text, raw, judge) if judge is not None else []
     outs = Resolver(reader.items, Ref.of(reference), vocabulary).resolve()
     constraints = [
         Constraint(o.field, o.op, o.value if isinstance(o.value, tuple) else float(o.value),
@@ -96,6 +178,7 @@ def interpret(text: str, reference: Mapping, vocabulary: Vocabulary) -> Interpre
         ignored=tuple(dict.fromkeys(reader.ignored)),
         text=_rebuild(text, raw, tokens),
         wish_text=_wish_text(tokens, hard_tokens, text),
+        mentioned=tuple(dict.fromkeys(mentioned)),
     )
 
 

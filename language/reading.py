@@ -60,6 +60,7 @@ class Item:
     span: tuple[int, int] = (0, 0)
     negated: bool = False
     modifier: int = 0  # colours: -1 darker / +1 lighter than the reference; attributes: -1 "less"
+    core: tuple[int, int] = (0, 0)  # the tokens naming the value itself, cue words left out
 
 
 @dataclass
@@ -133,6 +134,7 @@ class Reader:
         self.understood = False
         self.consumed: set[int] = set()
         self._neg: _Negation | None = None
+        self._reading: tuple[int, int] | None = None  # the segment being read: an item's core
 
     def read(self) -> Reader:
         PriceReader(self).read()
@@ -141,8 +143,10 @@ class Reader:
                 continue
             content = [s for s in seg.senses if s.kind in CONTENT_KINDS]
             if content:
+                self._reading = (seg.start, seg.end)
                 for sense in content:
                     getattr(self, f"_read_{sense.kind}")(idx, seg, sense)
+                self._reading = None
             elif seg.has("negation"):
                 self._neg = _Negation(seg.start)
             elif seg.has("boundary"):
@@ -156,7 +160,8 @@ class Reader:
     # ------------------------------------------------------------------ helpers
     def add(self, kind: str, values: tuple = (), extra: object = None, span: tuple[int, int] = (0, 0),
             negated: bool = False, modifier: int = 0) -> Item:
-        item = Item(kind, tuple(values), extra, span, negated, modifier)
+        core = self._reading if self._reading is not None else span
+        item = Item(kind, tuple(values), extra, span, negated, modifier, core)
         self.items.append(item)
         self.understood = True
         return item
@@ -383,22 +388,20 @@ class Reader:
         return before.start if before is not None and before.words[0] == "for" else seg.start
 
     def _read_occasion(self, idx: int, seg: Segment, sense: Sense) -> None:
+        """An occasion; "less formal" (modifier -1) and "not formal" (negated) read as its opposite
+        (resolve)."""
         before = self.seg_at(idx - 1)
-        usage, start = sense.extra, self._for_start(idx, seg)
+        start, modifier = self._for_start(idx, seg), 0
         if before is not None and before.has("less"):
-            usage, start = lx.OCCASION_OPPOSITES.get(usage), before.start
+            start, modifier = before.start, -1
         elif before is not None and before.has("more"):
             start = before.start
-        if self._negated(idx, "usage"):
-            usage = lx.OCCASION_OPPOSITES.get(usage)
-        if usage:
-            self.add("occasion", (), usage, (start, seg.end))
-        self.understood = True
+        negated = self._negated(idx, "usage")
+        self.add("occasion", (), sense.extra, (start, seg.end), negated, modifier)
 
     def _read_season(self, idx: int, seg: Segment, sense: Sense) -> None:
-        if not self._negated(idx, "season"):
-            self.add("season", sense.values, None, (self._for_start(idx, seg), seg.end))
-        self.understood = True
+        negated = self._negated(idx, "season")  # "not for winter": no season wish (resolve)
+        self.add("season", sense.values, None, (self._for_start(idx, seg), seg.end), negated)
 
     # ------------------------------------------------------------------ brand, price, other
     def _read_brand(self, idx: int, seg: Segment, sense: Sense) -> None:

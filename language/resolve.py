@@ -102,7 +102,8 @@ class Resolver:
         self._attributes()
         self._same_different()
         for it in self.of_kind("season"):
-            self.emit("season", "in", it.values, [it.span], False)
+            if not it.negated:
+                self.emit("season", "in", it.values, [it.span], False)
         return merge(self.out)
 
     # ------------------------------------------------------------------ category
@@ -142,7 +143,9 @@ class Resolver:
         usages = set(self.v.fields.get("usage", ()))
         occasion_values = self.v.attribute_values.get("Occasion", frozenset())
         for it in self.of_kind("occasion"):
-            usage = it.extra
+            usage = lx.OCCASION_OPPOSITES.get(it.extra) if it.negated or it.modifier < 0 else it.extra
+            if usage is None:
+                continue
             named = () if self.changed else self._types_named_after(usage)
             if named:
                 self.changed, self.change_spans = named, [it.span]

@@ -38,7 +38,7 @@ from bench.shared_data import catalog_dir, load_products
 KINDS = ("colour", "pattern", "sleeve", "neck", "fit", "fabric", "occasion", "season", "price", "brand",
          "negation", "category", "typo", "multi", "nonsense")
 REQUIRED_KEYS = {"reference", "text", "checks", "tag"}
-OPTIONAL_KEYS = {"note", "source"}
+OPTIONAL_KEYS = {"note", "source", "phrasing"}
 
 
 class Malformed(Exception):

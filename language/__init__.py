@@ -18,12 +18,13 @@ from language.parser import (
     Interpretation,
     Mention,
     PolarityJudge,
+    WordGuesser,
     interpret,
     read_mentions,
 )
 from language.vocabulary import Vocabulary
 
 __all__ = [
-    "POLARITIES", "Constraint", "Interpretation", "Mention", "PolarityJudge", "Vocabulary", "interpret",
-    "read_mentions",
+    "POLARITIES", "Constraint", "Interpretation", "Mention", "PolarityJudge", "Vocabulary", "WordGuesser",
+    "interpret", "read_mentions",
 ]

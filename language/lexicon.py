@@ -36,7 +36,7 @@ two three four five several multiple single double none na n/a desired provided 
 contains written shows showing wear wearing worn size sizes price prices priced cost costs costing
 rupees rupee rs inr i'd i'll i've i'm you're it's that's what's there's here's let's can't won't
 wouldn't couldn't shouldn't alternative alternatives option options choice choices year years yr yrs
-month months aged age
+month months aged age gift gifts present presents birthday anniversary treat occasion
 """.split())
 
 # Understood requests the learned vector reads but no catalog field can check ("more elegant").
@@ -401,9 +401,19 @@ CHANGE_BEFORE = ("as a", "as an", "as", "but", "make it a", "make it an", "make 
 CHANGE_AFTER = ("instead", "version", "instead of this", "rather", "one instead")
 # Not a change: "a shirt to go with jeans", "matching shoes".
 NON_CHANGE_BEFORE = ("with", "to go with", "goes with", "go with", "to wear with", "wear with",
-                     "pair with", "paired with", "match", "matches", "matching", "under", "over",
+                     "pair with", "paired with", "match", "matches", "under", "over",
                      "on", "like", "has", "have", "having", "had", "wearing", "print of", "picture of",
                      "image of", "w/", "plus")
+# A companion item: the type is wanted *beside* the reference ("matching trousers", "a belt to go
+# with it", "shoes to wear with this"): before the type, or after it followed by a word for the
+# reference (COMPANION_OBJECTS).
+COMPANION_BEFORE = ("matching", "a matching", "coordinating", "complementing", "to complete the look",
+                    "to go with it a", "to go with this a", "to match")
+COMPANION_AFTER = ("to go with", "that goes with", "that go with", "goes with", "go with", "to match",
+                   "that matches", "that match", "to wear with", "to pair with", "to team with",
+                   "to complete", "for this", "for it", "to go along with", "matching")
+COMPANION_OBJECTS = frozenset({"it", "this", "these", "that", "them", "this one", "the outfit", "my outfit",
+                               "the look", "this look", "my", "mine"})
 
 # Who it is for. Values name audiences defined by AUDIENCES.
 AUDIENCE_WORDS: dict[str, str] = {
@@ -418,6 +428,25 @@ AUDIENCE_WORDS: dict[str, str] = {
     "boy": "boys", "son": "boys", "girls": "girls", "girl": "girls", "daughter": "girls",
     "unisex": "unisex", "gender neutral": "unisex", "for both": "unisex", "adults": "adults",
     "adult": "adults", "grown ups": "adults",
+    # family words, nicknames and everyday names for people (with "for" or a possessive)
+    "nan": "women", "nana": "women", "nanna": "women", "gran": "women", "granny": "women", "grandma": "women",
+    "grandmother": "women", "grandmom": "women", "nani": "women", "dadi": "women", "aunt": "women",
+    "auntie": "women", "aunty": "women", "missus": "women", "missis": "women", "mrs": "women",
+    "wifey": "women",
+    "mum": "women", "mummy": "women", "mommy": "women", "mama": "women", "mam": "women", "stepmom": "women",
+    "stepmum": "women", "stepmother": "women", "mother in law": "women", "sister in law": "women",
+    "daughter in law": "women", "fiancee": "women", "gf": "women", "bride": "women", "bridesmaid": "women",
+    "sis": "women", "lass": "women", "lady friend": "women", "mother's day": "women", "bridesmaids": "women",
+    "grandpa": "men", "grandad": "men", "granddad": "men", "grandfather": "men", "gramps": "men",
+    "grandpop": "men", "nana ji": "men", "uncle": "men", "hubby": "men", "bf": "men", "daddy": "men",
+    "papa": "men", "pops": "men", "stepdad": "men", "stepfather": "men", "father in law": "men",
+    "brother in law": "men", "son in law": "men", "fiance": "men", "groom": "men", "groomsman": "men",
+    "groomsmen": "men", "bro": "men", "the lads": "men", "dude": "men", "gentleman": "men",
+    "gentlemen": "men", "father's day": "men",
+    "grandson": "boys", "nephew": "boys", "lad": "boys", "little boy": "boys", "little man": "boys",
+    "granddaughter": "girls", "niece": "girls", "little girl": "girls", "little lady": "girls",
+    "little one": "kids", "little ones": "kids", "newborn": "kids", "tween": "kids", "tweens": "kids",
+    "grandkid": "kids", "grandkids": "kids", "grandchild": "kids", "grandchildren": "kids",
 }
 # audience -> (genders, age groups); "{adult}"/"{kid}" expand to the catalog's age groups of that
 # kind, "{same}" keeps the reference's age kind.
@@ -450,15 +479,23 @@ OCCASIONS: dict[str, str] = {
     "basketball": "Sports", "hiking": "Sports", "trekking": "Sports", "cycling": "Sports",
     "sportswear": "Sports", "activewear": "Sports", "active": "Sports",
     "ethnic": "Ethnic", "traditional": "Ethnic", "festive": "Ethnic", "festival": "Ethnic",
-    "wedding": "Ethnic", "indian": "Ethnic", "diwali": "Ethnic", "puja": "Ethnic", "pooja": "Ethnic",
+    "wedding": "Wedding", "weddings": "Wedding", "reception": "Wedding", "engagement": "Wedding",
+    "shaadi": "Wedding", "sangeet": "Ethnic", "mehendi": "Ethnic", "mehndi": "Ethnic", "haldi": "Ethnic",
+    "funeral": "Formal", "memorial": "Formal", "church": "Formal", "graduation": "Formal",
+    "convocation": "Formal", "black tie": "Formal", "gala": "Formal", "conference": "Formal",
+    "swimming": "Casual", "swimming pool": "Casual", "pool": "Casual", "poolside": "Casual",
+    "brunch": "Casual", "picnic": "Casual", "festival season": "Ethnic", "indian": "Ethnic",
+    "diwali": "Ethnic", "puja": "Ethnic", "pooja": "Ethnic",
     "eid": "Ethnic", "navratri": "Ethnic", "desi": "Ethnic", "travel": "Travel", "travelling": "Travel",
     "traveling": "Travel", "trip": "Travel", "party": "Party", "parties": "Party", "night out": "Party",
     "clubbing": "Party", "evening": "Party", "date": "Party", "date night": "Party",
 }
+# Occasions that several of the catalog's usages dress for (a wedding: traditional or formal).
+OCCASION_GROUPS: dict[str, tuple[str, ...]] = {"Wedding": ("Ethnic", "Formal")}
 # "less formal" reads as the opposite occasion.
 OCCASION_OPPOSITES: dict[str, str] = {
     "Formal": "Casual", "Casual": "Formal", "Sports": "Casual", "Ethnic": "Casual", "Party": "Casual",
-    "Smart Casual": "Casual",
+    "Smart Casual": "Casual", "Wedding": "Casual",
 }
 SEASONS: dict[str, tuple[str, ...]] = {
     "summer": ("Summer", "Spring"), "summers": ("Summer", "Spring"), "summery": ("Summer", "Spring"),
@@ -504,8 +541,20 @@ PRICE_CUES: dict[str, str] = {
     "approximately": "approx", "close to": "approx", "near": "approx", "~": "approx", "for": "lte",
     "between": "between", "from": "between", "in the range": "between", "range": "between",
 }
-CURRENCY_WORDS = frozenset({"₹", "rs", "rs.", "inr", "rupees", "rupee", "$", "bucks", "/-", "price",
+CURRENCY_WORDS = frozenset({"₹", "rs", "rs.", "inr", "rupees", "rupee", "/-", "price",
                             "priced", "costing", "cost", "costs", "a price of", "the price"})
+# Other currencies: never read as rupees, but converted at the store's rates (interpret's
+# `currency_rates`, INR per unit; DEFAULT_CURRENCY_RATES when none are given), or, for a currency
+# without a rate, said to be not understood.
+FOREIGN_CURRENCIES: dict[str, str] = {
+    "$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "buck": "USD", "bucks": "USD",
+    "us dollars": "USD", "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP",
+    "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "sterling": "GBP",
+}
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+DEFAULT_CURRENCY_RATES = {"USD": 88.0, "EUR": 102.0, "GBP": 117.0}
+# British money words that are a number and a currency at once ("under a tenner").
+MONEY_NOUNS = {"tenner": ("£", "10"), "fiver": ("£", "5"), "score": ("£", "20")}
 RANGE_JOINERS = frozenset({"and", "to", "-", "–", "till", "until"})
 DISCOUNT_WORDS = ("on sale", "sale", "discounted", "discount", "discounts", "on offer", "offer",
                   "offers", "deal", "deals", "on discount", "clearance", "marked down", "reduced",
@@ -567,7 +616,14 @@ BOUNDARIES = frozenset({".", ";", "!", "?", ":", "but", "however", "though", "al
 AUDIENCE_NEEDS_CUE = frozenset({
     "woman", "lady", "man", "guy", "kid", "child", "baby", "boy", "girl", "son", "daughter", "mother",
     "father", "sister", "brother", "wife", "husband", "girlfriend", "boyfriend", "mom", "dad", "toddler",
-    "infant", "adult", "junior", "female", "male",
+    "infant", "adult", "junior", "female", "male", "nan", "nana", "nanna", "gran", "granny", "grandma",
+    "grandmother", "grandmom", "nani", "dadi", "aunt", "auntie", "aunty", "missus", "missis", "mrs", "wifey",
+    "mum", "mummy", "mommy", "mama", "mam", "stepmom", "stepmum", "stepmother", "law", "fiancee", "gf",
+    "bride",
+    "bridesmaid", "sis", "lass", "grandpa", "grandad", "granddad", "grandfather", "gramps", "grandpop",
+    "uncle", "hubby", "bf", "daddy", "papa", "pops", "stepdad", "stepfather", "fiance", "groom", "groomsman",
+    "bro", "dude", "gentleman", "grandson", "nephew", "lad", "granddaughter", "niece", "one", "newborn",
+    "tween", "grandkid", "grandchild", "friend",
 })
 AUDIENCE_CUES = frozenset({"for", "for a", "for an", "for my", "for the", "for your", "for our", "for his",
                            "for her", "meant for", "made for", "suitable for"})
@@ -582,3 +638,15 @@ GENERIC_ATTRIBUTE_VALUES = frozenset({
     "shoe liners", "styled back", "shirt style", "empire", "tank", "tube", "button", "zip",
 })
 SKIP_AUTO_KEYS = frozenset({"Occasion"})
+
+# ----------------------------------------------------------------------------- sizes
+# Letter sizes and their words -> the catalog's labels. One letter ("m") needs a cue ("in m",
+# "size m"); two letters and more ("xl") do not.
+SIZE_WORDS: dict[str, str] = {
+    "xxs": "XXS", "xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "XL", "xxl": "XXL", "xxxl": "XXXL",
+    "2xl": "XXL", "3xl": "XXXL", "small": "S", "medium": "M", "large": "L", "extra small": "XS",
+    "extra large": "XL", "x large": "XL", "xx large": "XXL", "extra extra large": "XXL", "double xl": "XXL",
+    "one size": "Onesize", "onesize": "Onesize", "free size": "Free Size",
+}
+SIZE_SYSTEMS = {"uk": "UK", "eu": "EURO", "euro": "EURO", "eur": "EURO", "us": "US"}
+SIZE_NUMBER_MAX = 60.0  # "in 42" is a size; "in 800" is not

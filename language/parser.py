@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from language import lexicon as lx
 from language.reading import Item, Reader, segment
 from language.resolve import Out, Ref, Resolver
-from language.text import Token, tokenize
+from language.text import Token, phrase_key, tokenize
 from language.vocabulary import Vocabulary
 
 MAX_CHARS = 1000  # longer requests are cut (a request is a sentence or two)
@@ -32,6 +32,12 @@ MENTION_ONLY_KINDS = frozenset({"price_rel", "audience", "discount"})
 # A judge's reading replaces the rules' only when it is at least this sure (its probability).
 JUDGE_MIN_CONFIDENCE = 0.6
 POLARITIES = ("want", "avoid", "other")
+
+
+class WordGuesser(Protocol):
+    """Reads unknown words by meaning: for each, the lexicon phrase it stands for, or None."""
+
+    def __call__(self, words: Sequence[str]) -> Sequence[str | None]: ...
 
 
 class PolarityJudge(Protocol):
@@ -65,6 +71,8 @@ class Constraint:
     hard: bool
     # A short chip text for the UI: "colour: navy blue", "under ₹800", "not Nike", "Men · Shirts".
     label: str = field(default="", compare=False)
+    # The unknown word this was read from by meaning ("nan"): a guess the shopper can remove.
+    guessed: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -78,15 +86,23 @@ class Interpretation:
     wish_text: str
     # Words naming a value that the request only mentions ("red" in "a red-carpet look").
     mentioned: tuple[str, ...] = ()
+    # (chip label, reason) of what the request asked for but the answer does not hold to: a
+    # contradiction settled here; the store adds the conditions it relaxes to avoid an empty answer.
+    relaxed: tuple[tuple[str, str], ...] = ()
+    # The article types of a companion item asked for ("matching trousers", "a belt to go with it").
+    companion: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "mentioned": list(self.mentioned),
+            "relaxed": [{"label": label, "reason": reason} for label, reason in self.relaxed],
+            "companion": list(self.companion),
             "understood": self.understood,
             "constraints": [
                 {"field": c.field, "op": c.op,
                  "value": list(c.value) if isinstance(c.value, tuple) else c.value,
-                 "from_text": c.from_text, "hard": c.hard, "label": c.label or constraint_label(c)}
+                 "from_text": c.from_text, "hard": c.hard, "label": c.label or constraint_label(c),
+                 "guessed": c.guessed}
                 for c in self.constraints
             ],
             "ignored": list(self.ignored),
@@ -95,14 +111,15 @@ class Interpretation:
         }
 
 
-def _read(text: str, vocabulary: Vocabulary) -> tuple[list[Token], list[Token], Reader]:
+def _read(text: str, vocabulary: Vocabulary, currency_rates: Mapping[str, float] | None = None,
+          ) -> tuple[list[Token], list[Token], Reader]:
     """The typed tokens, their corrected forms, and what the rules read in them."""
     raw = tokenize(text)
     tokens = [_corrected(t, vocabulary) for t in raw]
-    reader = Reader(segment(tokens, vocabulary), tokens, vocabulary).read()
+    reader = Reader(segment(tokens, vocabulary), tokens, vocabulary, currency_rates).read()
     named = frozenset(i for i, t in enumerate(raw) if text[t.start:t.start + 1].isupper())
     if not reader.understood and named:  # nothing else read: a capitalised brand name is the request
-        retry = Reader(segment(tokens, vocabulary, named), tokens, vocabulary).read()
+        retry = Reader(segment(tokens, vocabulary, named), tokens, vocabulary, currency_rates).read()
         reader = retry if retry.understood else reader
     return raw, tokens, reader
 
@@ -150,35 +167,71 @@ def _set_polarity(item: Item, negated: bool) -> None:
         item.span = item.core  # the rules' cue words ("not") no longer say what it is
 
 
-def interpret(text: str, reference: Mapping, vocabulary: Vocabulary,
-              judge: PolarityJudge | None = None) -> Interpretation:
+def interpret(text: str, reference: Mapping, vocabulary: Vocabulary, judge: PolarityJudge | None = None,
+              currency_rates: Mapping[str, float] | None = None,
+              guesser: WordGuesser | None = None) -> Interpretation:
     """Read ``text`` relative to ``reference`` (a product dict with the catalog's keys). With a
     ``judge``, whether each named value is wanted, avoided or only mentioned is the judge's call
-    where it is sure (JUDGE_MIN_CONFIDENCE), the rules' otherwise."""
+    where it is sure (JUDGE_MIN_CONFIDENCE), the rules' otherwise. With a ``guesser``, words the
+    lexicon does not know are read as the phrase it says they mean (the constraints they give say
+    so: ``Constraint.guessed``). ``currency_rates``: INR per unit of other currencies
+    (lexicon.DEFAULT_CURRENCY_RATES when None)."""
     text = text[:MAX_CHARS] if isinstance(text, str) else ""
-    raw, tokens, reader = _read(text, vocabulary)
+    raw, tokens, reader = _read(text, vocabulary, currency_rates)
+    guessed = _guess(reader, tokens, guesser) if guesser is not None else {}
+    if guessed:
+        phrases = {i: phrase for i, (_, phrase) in guessed.items()}
+        segments = segment(tokens, vocabulary, guesses=phrases)
+        reader = Reader(segments, tokens, vocabulary, currency_rates).read()
     mentioned = _judge(reader, text, raw, judge) if judge is not None else []
-    outs = Resolver(reader.items, Ref.of(reference), vocabulary).resolve()
-    constraints = [
-        Constraint(o.field, o.op, o.value if isinstance(o.value, tuple) else float(o.value),
-                   _from_text(text, raw, o.spans), o.hard)
-        for o in outs
-    ]
-    gender = next((c.value for c in constraints if c.field == "gender" and c.op == "in"), ())
-    fixed_text = " ".join(t.norm for t in tokens)
-    constraints = tuple(  # labels read the corrected words ("bleu" -> "colour: blue")
-        replace(c, label=constraint_label(c, gender, _from_text(fixed_text, _respan(tokens), o.spans)))
-        for c, o in zip(constraints, outs, strict=True)
-    )
+    resolver = Resolver(reader.items, Ref.of(reference), vocabulary)
+    outs = resolver.resolve()
+    constraints = _constraints(text, raw, tokens, outs, guessed)
+    settled = _constraints(text, raw, tokens, resolver.settled, guessed)
     understood = reader.understood or any(c.from_text for c in constraints)
     hard_tokens = {i for o in outs if o.hard for s in o.spans for i in range(*s)}
     return Interpretation(
         understood=understood,
         constraints=constraints,
-        ignored=tuple(dict.fromkeys(reader.ignored)),
+        ignored=tuple(dict.fromkeys(reader.ignored + resolver.unused_words(tokens))),
         text=_rebuild(text, raw, tokens),
         wish_text=_wish_text(tokens, hard_tokens, text),
         mentioned=tuple(dict.fromkeys(mentioned)),
+        relaxed=tuple((c.label, CONTRADICTED) for c in settled),
+        companion=resolver.companion,
+    )
+
+
+def _guess(reader: Reader, tokens: list[Token], guesser: WordGuesser,
+           ) -> dict[int, tuple[str, tuple[str, ...]]]:
+    """Token position -> (the unknown word, the phrase key the guesser reads it as)."""
+    words = [tokens[i].norm for i in reader.unknown_at]
+    out = {}
+    for i, word, phrase in zip(reader.unknown_at, words, guesser(words), strict=True):
+        if phrase:
+            out[i] = (word, phrase_key(phrase))
+    return out
+
+
+CONTRADICTED = "contradicted by what the request says after it"
+
+
+def _constraints(text: str, raw: list[Token], tokens: list[Token], outs: list[Out],
+                 guessed: dict[int, tuple[str, tuple[str, ...]]]) -> tuple[Constraint, ...]:
+    """The resolver's constraints with the words they came from, their chip labels (read from
+    the corrected words: "bleu" -> "colour: blue") and the unknown word a guess was read from."""
+    constraints = [
+        Constraint(o.field, o.op, o.value if isinstance(o.value, tuple) else float(o.value),
+                   _from_text(text, raw, o.spans), o.hard,
+                   guessed=next((guessed[i][0] for a, b in o.spans for i in range(a, b) if i in guessed), ""))
+        for o in outs
+    ]
+    gender = next((c.value for c in constraints if c.field == "gender" and c.op == "in"), ())
+    fixed_text = " ".join(t.norm for t in tokens)
+    return tuple(
+        replace(c, label=constraint_label(c, gender, _from_text(fixed_text, _respan(tokens), o.spans),
+                                          o.shown))
+        for c, o in zip(constraints, outs, strict=True)
     )
 
 
@@ -191,8 +244,17 @@ def _respan(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")  # a letter typed three times or more: "navyyy", "sooo"
+
+
 def _corrected(tok: Token, vocabulary: Vocabulary) -> Token:
-    fixed = vocabulary.correct(tok.norm) if tok.is_word else tok.norm
+    """The token as the lexicon spells it: stretched letters shrunk ("navyyy" -> "navy", "greeeen"
+    -> "green"), then typos corrected."""
+    word = tok.norm
+    if tok.is_word and _STRETCHED.search(word):
+        doubled, single = _STRETCHED.sub(r"\1\1", word), _STRETCHED.sub(r"\1", word)
+        word = doubled if doubled in vocabulary.known_words else single
+    fixed = vocabulary.correct(word) if tok.is_word else word
     return tok if fixed == tok.norm else Token(fixed, tok.start, tok.end, tok.possessive)
 
 
@@ -261,12 +323,16 @@ def _money(value: float) -> str:
     return f"₹{value:,.0f}"
 
 
-def constraint_label(c: Constraint | Out, gender: tuple[str, ...] | Any = (), words: str = "") -> str:
+def constraint_label(c: Constraint | Out, gender: tuple[str, ...] | Any = (), words: str = "",
+                     shown: str = "") -> str:
     """Chip text for a constraint; the article type's chip names the gender too ("Men · Shirts"); a
     colour family or relative colour reads as the request's (corrected) ``words`` ("colour: darker")."""
     if c.field == "price":
-        return {"lt": f"under {_money(c.value)}", "lte": f"up to {_money(c.value)}",
-                "gt": f"over {_money(c.value)}", "gte": f"{_money(c.value)} or more"}[c.op]
+        money = f"{shown} (≈ {_money(c.value)})" if shown else _money(c.value)
+        return {"lt": f"under {money}", "lte": f"up to {money}", "gt": f"over {money}",
+                "gte": f"{money} or more"}[c.op]
+    if c.field == "size":
+        return f"size {' / '.join(c.value)} in stock"
     if c.field == "discount":
         return "on sale" if c.op == "gt" and not c.value else f"{c.value:g}%+ off"
     values = tuple(c.value)

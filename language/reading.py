@@ -11,6 +11,7 @@ Nothing here looks at the reference product; ``resolve`` does.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from language import lexicon as lx
@@ -70,13 +71,21 @@ class _Negation:
     last: int = -1             # segment index of the last negated item
 
 
-def segment(tokens: list[Token], vocab: Vocabulary, named: frozenset[int] = frozenset()) -> list[Segment]:
+def segment(tokens: list[Token], vocab: Vocabulary, named: frozenset[int] = frozenset(),
+            guesses: dict[int, tuple[str, ...]] | None = None) -> list[Segment]:
     """Greedy longest-match segmentation of the (typo-corrected) tokens. A brand that is an
     ordinary word needs a cue ("from", "brand", …), except at positions in `named` (typed with a
-    capital letter, when nothing else in the text was read: "Arrow makes something like this?")."""
+    capital letter, when nothing else in the text was read: "Arrow makes something like this?").
+    `guesses`: token position -> the lexicon phrase an unknown word there was read as by meaning
+    (the word then reads as that phrase)."""
     out: list[Segment] = []
     i = 0
     while i < len(tokens):
+        guess = (guesses or {}).get(i)
+        if guess is not None and vocab.phrases.get(guess):
+            out.append(Segment(i, i + 1, guess, vocab.phrases[guess]))
+            i += 1
+            continue
         seg = _match_at(tokens, i, vocab, i in named)
         out.append(seg)
         i = seg.end
@@ -125,7 +134,9 @@ def _brand_cued(tokens: list[Token], start: int, end: int, sense: Sense, vocab: 
 class Reader:
     """Walks the segments once and collects items, ignored words and whether anything was read."""
 
-    def __init__(self, segments: list[Segment], tokens: list[Token], vocab: Vocabulary):
+    def __init__(self, segments: list[Segment], tokens: list[Token], vocab: Vocabulary,
+                 currency_rates: Mapping[str, float] | None = None):
+        self.currency_rates = lx.DEFAULT_CURRENCY_RATES if currency_rates is None else currency_rates
         self.segs = segments
         self.tokens = tokens
         self.vocab = vocab
@@ -135,8 +146,10 @@ class Reader:
         self.consumed: set[int] = set()
         self._neg: _Negation | None = None
         self._reading: tuple[int, int] | None = None  # the segment being read: an item's core
+        self.unknown_at: list[int] = []  # token positions of the words in `ignored`
 
     def read(self) -> Reader:
+        SizeReader(self).read()  # first: "size 10" is no price
         PriceReader(self).read()
         for idx, seg in enumerate(self.segs):
             if idx in self.consumed:
@@ -154,6 +167,7 @@ class Reader:
             elif seg.has("unknown"):
                 if 1 < len(seg.words[0]) <= 40:
                     self.ignored.append(seg.words[0])
+                    self.unknown_at.append(seg.start)
                 self._negated(idx, f"unknown:{idx}")
         return self
 
@@ -358,16 +372,32 @@ class Reader:
         start, end, cue = seg.start, seg.end, ""
         before = self.seg_at(self.prev(idx))
         after = self.seg_at(self.next(idx, ARTICLES | {"one"}))
-        if before is not None and before.has("change_before"):
+        if before is not None and before.has("companion_before"):
+            cue, start = "companion", before.start
+        elif before is not None and before.has("change_before"):
             cue, start = "explicit", before.start
         elif before is not None and before.has("non_change"):
             cue = "non_change"
         if after is not None and (after.has("change_after") or after.words in (("instead", "of"),
                                                                                ("rather", "than"))):
             cue, end = "explicit", after.end if after.has("change_after") else end
+        if cue != "non_change" and self._companion_after(idx):
+            cue = "companion"
         if negated:
             start = neg_start
         self.add("type", sense.values, (cue, sense.extra), (start, end), negated)
+
+    def _companion_after(self, idx: int) -> bool:
+        """"a belt to go with it", "what bag goes with this": the type is wanted beside the reference."""
+        j = idx + 1
+        if j < len(self.segs) and self.segs[j].words[0] in ("one", "ones"):
+            j += 1
+        cue = self.seg_at(j)
+        if cue is None or not cue.has("companion_after"):
+            return False
+        obj = self.seg_at(j + 1)
+        return obj is None or obj.has("boundary") or obj.words[0] in {",", "?", "!", "."} \
+            or " ".join(obj.words) in lx.COMPANION_OBJECTS
 
     def _read_audience(self, idx: int, seg: Segment, sense: Sense) -> None:
         cue = next((j for j in range(idx - 1, max(-1, idx - 5), -1)
@@ -546,6 +576,88 @@ class PriceReader:
         for j in range(first, last + 1):
             self.r.consumed.add(j)
         span = (self.segs[first].start, self.segs[last].end)
+        code = next((sense.extra for seg in self.segs[first:last + 1] for sense in seg.senses
+                     if sense.kind == "currency" and sense.extra), None)
+        rate = 1.0
+        if code is not None:  # another currency: at the store's rate, never as rupees
+            rate = self.r.currency_rates.get(code) or 0.0
+            if not rate:
+                self.r.ignored.append(" ".join(w for seg in self.segs[first:last + 1] for w in seg.words))
+                return
+        symbol = lx.CURRENCY_SYMBOLS.get(code, code) if code else ""
         for op, value in bounds:
-            self.r.add("price", (), (op, float(value)), span)
+            shown = f"{symbol}{float(value):,.2f}".removesuffix(".00") if code else ""
+            self.r.add("price", (), (op, round(float(value) * rate, 2), shown), span)
 
+
+
+class SizeReader:
+    """Sizes: "in XL", "size 10", "UK 9", "in a medium", "in 42", "2xl". A letter size of two
+    letters or more stands alone; one letter or a word ("m", "medium") needs "in" or "size", and a
+    number "size", "in" or a system ("uk", "eu"). The resolver turns the label into the catalog's
+    spelling for the product type ("9" on shoes: UK9)."""
+
+    def __init__(self, reader: Reader):
+        self.r = reader
+        self.segs = reader.segs
+
+    def read(self) -> None:
+        i = 0
+        while i < len(self.segs):
+            found = self._size_at(i)
+            if found is None:
+                i += 1
+                continue
+            first, last, label, system = found
+            for j in range(first, last + 1):
+                self.r.consumed.add(j)
+            self.r.add("size", (label,), system, (self.segs[first].start, self.segs[last].end))
+            i = last + 1
+
+    def _phrase(self, i: int) -> str:
+        seg = self.r.seg_at(i)
+        return " ".join(seg.words) if seg is not None else ""
+
+    def _number(self, i: int) -> str | None:
+        seg = self.r.seg_at(i)
+        if seg is None or not seg.has("number") or i in self.r.consumed:
+            return None
+        value = parse_number(seg.words[0])
+        after = self._phrase(i + 1)
+        if value is None or not 0 < value <= lx.SIZE_NUMBER_MAX or after in UNIT_WORDS | {"%", "percent"} \
+                or (self.r.seg_at(i + 1) is not None and self.r.seg_at(i + 1).has("currency")):
+            return None
+        return f"{value:g}"
+
+    def _cue(self, i: int) -> int | None:
+        """The segment of a cue right before i ("in", "in a", "size"), or None."""
+        for j in (i - 1, i - 2):
+            phrase = self._phrase(j)
+            if phrase in ("size", "sized", "sz", "in", "in a", "in an"):
+                return j
+            if phrase not in ("a", "an"):
+                return None
+        return None
+
+    def _size_at(self, i: int) -> tuple[int, int, str, str | None] | None:
+        phrase, cue = self._phrase(i), self._cue(i)
+        if phrase in lx.SIZE_SYSTEMS:
+            number = self._number(i + 1)
+            if number is not None:
+                return (cue if cue is not None else i), i + 1, number, lx.SIZE_SYSTEMS[phrase]
+            return None
+        if self._phrase(i + 1) == "xl" and phrase in ("2", "3"):  # "2xl"
+            return (cue if cue is not None else i), i + 1, lx.SIZE_WORDS[phrase + "xl"], None
+        number = self._number(i)
+        if number is not None:
+            return (cue, i, number, None) if cue is not None and cue not in self.r.consumed else None
+        for width in (3, 2, 1):
+            words = " ".join(self._phrase(j) for j in range(i, i + width))
+            label = lx.SIZE_WORDS.get(words)
+            if label is None:
+                continue
+            last = i + width - 1
+            alone = width == 1 and len(phrase) >= 2 and phrase[-1] in "sl" and phrase[0] in "x23"
+            if alone or cue is not None or self._phrase(last + 1) == "size":
+                return (cue if cue is not None else i), last, label, None
+        return None

@@ -20,6 +20,9 @@ LIGHTNESS_MARGIN = 6.0   # L* a colour must be below/above the reference's to be
 DARK_MAX_L = 45.0        # "a dark colour"
 LIGHT_MIN_L = 65.0       # "a light colour"
 CHROMATIC_FAMILIES = ("blue", "green", "red", "pink", "purple", "brown", "yellow", "orange")
+# "cheaper" / "pricier" mean noticeably so: at least this share below / above the reference's price
+# (₹4 less is not cheaper to a shopper).
+PRICE_STEP = 0.1
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Out:
     value: tuple[str, ...] | float
     spans: tuple[tuple[int, int], ...]
     hard: bool
+    shown: str = ""  # a price typed in another currency, as typed ("$50"): its chip says both
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,9 @@ class Resolver:
         self.changed: tuple[str, ...] = ()
         self.change_spans: list[tuple[int, int]] = []
         self.drop_ref_type = False
+        self.settled: list[Out] = []  # constraints dropped because later words contradict them
+        self.companion: tuple[str, ...] = ()  # the types of a companion item asked for
+        self.unused: list[tuple[int, int]] = []  # spans of product types read but not acted on
 
     def of_kind(self, *kinds: str) -> list[Item]:
         return [it for it in self.items if it.kind in kinds]
@@ -98,13 +105,15 @@ class Resolver:
         self._category()
         self._brands()
         self._prices()
+        self._sizes()
         self._colours()
         self._attributes()
         self._same_different()
         for it in self.of_kind("season"):
             if not it.negated:
                 self.emit("season", "in", it.values, [it.span], False)
-        return merge(self.out)
+        outs, self.settled = settle_prices(merge(self.out))
+        return outs
 
     # ------------------------------------------------------------------ category
     def _types(self) -> None:
@@ -117,12 +126,21 @@ class Resolver:
                     self.emit("article_type", "not_in", it.values, [it.span], True)
                     self.drop_ref_type |= ref_type in it.values
                 continue
-            if self._changes_type(it.values, cue):
+            if cue == "companion" and ref_type not in it.values:
+                self.companion += tuple(t for t in it.values if t not in self.companion)
+            if cue == "companion" or self._changes_type(it.values, cue):
                 changed += [t for t in it.values if t not in changed]
                 self.change_spans.append(it.span)
+            elif cue != "non_change" and ref_type not in it.values:
+                self.unused.append(it.span)  # "sandals" on a shirt with no word saying "instead"
             if implies:
                 self.items.append(Item("attr", implies, None, it.span))
         self.changed = tuple(changed)
+
+    def unused_words(self, tokens: list) -> list[str]:
+        """The words of product types the request named without changing to them: shown as not
+        understood rather than dropped silently."""
+        return [" ".join(t.norm for t in tokens[a:b]) for a, b in self.unused]
 
     def _changes_type(self, types: tuple[str, ...], cue: str) -> bool:
         ref_type = self.ref.article_type
@@ -146,9 +164,12 @@ class Resolver:
             usage = lx.OCCASION_OPPOSITES.get(it.extra) if it.negated or it.modifier < 0 else it.extra
             if usage is None:
                 continue
-            named = () if self.changed else self._types_named_after(usage)
+            group = tuple(u for u in lx.OCCASION_GROUPS.get(usage, ()) if u in usages)
+            named = () if self.changed or group else self._types_named_after(usage)
             if named:
                 self.changed, self.change_spans = named, [it.span]
+            elif group:
+                self.emit("usage", "in", group, [it.span], False)
             elif usage in usages:
                 self.emit("usage", "in", (usage,), [it.span], False)
             elif usage in occasion_values:
@@ -233,20 +254,33 @@ class Resolver:
     def _prices(self) -> None:
         price = self.ref.price
         for it in self.of_kind("price"):
-            op, value = it.extra
+            op, value, shown = it.extra
             self.emit("price", op, value, [it.span], True)
+            self.out[-1].shown = shown
         for it in self.of_kind("price_rel"):
             if price is None:
                 continue
             if it.extra < 0:
-                self.emit("price", "lt", price, [it.span], True)
+                self.emit("price", "lt", round(price * (1 - PRICE_STEP), 2), [it.span], True)
             elif it.extra > 0:
-                self.emit("price", "gt", price, [it.span], True)
+                self.emit("price", "gt", round(price * (1 + PRICE_STEP), 2), [it.span], True)
             else:
                 self.emit("price", "lte", round(price / 2, 2), [it.span], True)
         for it in self.of_kind("discount"):
             op, value = it.extra
             self.emit("discount", op, value, [it.span], True)
+
+    def _sizes(self) -> None:
+        """A size asked for, spelled as the catalog spells it for the target types ("9" on shoes:
+        UK9; "42": 42 or EURO42), in stock (the store's condition)."""
+        offered = set().union(*(self.v.sizes_by_type.get(t, set()) for t in self.target_types()))
+        for it in self.of_kind("size"):
+            label, system = it.values[0], it.extra
+            spellings = [f"{system}{label}"] if system else [label, f"UK{label}", f"EURO{label}"]
+            if label in lx.SIZE_WORDS.values():
+                spellings = [label]
+            known = [s for s in spellings if s in offered] if offered else spellings[:1]
+            self.emit("size", "in", tuple(known or spellings[:1]), [it.span], True)
 
     # ------------------------------------------------------------------ colours
     def _colours(self) -> None:
@@ -395,16 +429,14 @@ def merge(outs: list[Out]) -> list[Out]:
     for o in outs:
         key = (o.field, o.op, o.hard)
         if key not in merged:
-            merged[key] = Out(o.field, o.op, o.value, o.spans, o.hard)
+            merged[key] = Out(o.field, o.op, o.value, o.spans, o.hard, o.shown)
             continue
         m = merged[key]
         m.spans = tuple(dict.fromkeys(m.spans + o.spans))
         if isinstance(m.value, tuple):
             m.value = tuple(dict.fromkeys(m.value + o.value))
-        elif o.op in ("lt", "lte"):
-            m.value = min(m.value, o.value)
-        else:
-            m.value = max(m.value, o.value)
+        elif (o.value < m.value) == (o.op in ("lt", "lte")):  # the tighter bound, as typed
+            m.value, m.shown = o.value, o.shown
     for wish in [o for o in merged.values() if o.op == "in" and not o.hard]:
         for o in merged.values():
             if o.op == "not_in" and o.field == wish.field and set(wish.value) <= set(o.value):
@@ -422,3 +454,19 @@ def merge(outs: list[Out]) -> list[Out]:
                 continue
         result.append(o)
     return result
+
+
+def settle_prices(outs: list[Out]) -> tuple[list[Out], list[Out]]:
+    """A price floor at or above a price ceiling cannot both hold ("a pricier one, under ₹500"):
+    the bound typed later stands (shoppers correct themselves as they type) and the other goes.
+    Returns (the constraints kept, the ones dropped)."""
+    floors = [o for o in outs if o.field == "price" and o.op in ("gt", "gte")]
+    ceilings = [o for o in outs if o.field == "price" and o.op in ("lt", "lte")]
+    if not floors or not ceilings:
+        return outs, []
+    floor, ceiling = max(floors, key=lambda o: o.value), min(ceilings, key=lambda o: o.value)
+    if floor.value < ceiling.value:
+        return outs, []
+    later = max(floor.spans + ceiling.spans)
+    beaten = floors if later in ceiling.spans else ceilings
+    return [o for o in outs if o not in beaten], beaten

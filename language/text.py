@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from language.lexicon import MONEY_NOUNS
+
 MAX_TOKENS = 160  # longer requests are read up to here (a request is a sentence or two)
 
 _TOKEN = re.compile(
@@ -64,6 +66,11 @@ def tokenize(text: str) -> list[Token]:
     raw = merge_number_words(raw[:MAX_TOKENS])
     out: list[Token] = []
     for i, tok in enumerate(raw):
+        if tok.norm in MONEY_NOUNS:  # "a tenner": a currency and a number, both spanning the word
+            if out and out[-1].norm in ("a", "an"):
+                out.pop()
+            out += [Token(part, tok.start, tok.end) for part in MONEY_NOUNS[tok.norm]]
+            continue
         if tok.norm in {"-", "–"}:
             prev_num = i > 0 and raw[i - 1].is_number
             j = i + 1

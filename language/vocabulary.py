@@ -62,6 +62,7 @@ class Vocabulary:
     known_words: frozenset[str]
     correction_targets: tuple[str, ...]
     fashion_words: frozenset[str]
+    sizes_by_type: dict[str, frozenset[str]] = field(default_factory=dict)  # type -> size labels offered
     _corrections: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     # ------------------------------------------------------------------ construction
@@ -100,6 +101,7 @@ class Vocabulary:
             max_phrase_len=max((len(k) for k in phrases), default=1),
             known_words=frozenset(words | lx.STOPWORDS), correction_targets=targets,
             fashion_words=frozenset(builder.fashion_words),
+            sizes_by_type={t: frozenset(labels) for t, labels in stats.sizes.items()},
         )
 
     @classmethod
@@ -180,6 +182,7 @@ class _CatalogStats:
     master_of_type: dict[str, str] = field(default_factory=dict)
     types_by_sub: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     audiences: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
+    sizes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     FIELDS = ("article_type", "sub_category", "master_category", "gender", "age_group", "base_colour",
               "brand", "season", "usage")
@@ -199,6 +202,8 @@ class _CatalogStats:
                 sub_counts[t][str(r.get("sub_category") or "")] += 1
                 master_counts[t][str(r.get("master_category") or "")] += 1
                 s.audiences[t].add((str(r.get("gender") or ""), str(r.get("age_group") or "")))
+            if t and r.get("sizes"):
+                s.sizes[t].update(str(label) for label in r["sizes"])
             for k, v in (r.get("attributes") or {}).items():
                 if v:
                     s.attrs[str(k)].add(str(v))
@@ -375,6 +380,7 @@ class _PhraseBuilder:
             (lx.BRAND_BEFORE, Sense("brand_before")), (lx.BRAND_AFTER, Sense("brand_after")),
             (lx.CHANGE_BEFORE, Sense("change_before")), (lx.CHANGE_AFTER, Sense("change_after")),
             (lx.NON_CHANGE_BEFORE, Sense("non_change")), (lx.SAME_WORDS, Sense("same")),
+            (lx.COMPANION_BEFORE, Sense("companion_before")), (lx.COMPANION_AFTER, Sense("companion_after")),
             (lx.DIFFERENT_WORDS, Sense("different")), (lx.MORE_WORDS, Sense("more")),
             (lx.LESS_WORDS, Sense("less")), (lx.BOUNDARIES, Sense("boundary")),
             (lx.NEGATION_JOINERS, Sense("joiner")), (lx.AUDIENCE_CUES, Sense("audience_cue")),
@@ -383,14 +389,17 @@ class _PhraseBuilder:
         for words, sense in groups:
             for w in words:
                 self.add(w, sense, fashion=False)
+        for phrase, code in lx.FOREIGN_CURRENCIES.items():
+            self.add(phrase, Sense("currency", extra=code), fashion=False)
         for phrase, op in lx.PRICE_CUES.items():
             self.add(phrase, Sense("price_cue", extra=op), fashion=False)
         for phrase, audience in lx.AUDIENCE_WORDS.items():
             self.add(phrase, Sense("audience", extra=audience))
         usages = set(self.stats.values["usage"])
         for phrase, usage in lx.OCCASIONS.items():
-            self.add(phrase, Sense("occasion", extra=usage) if usage in usages or usage in
-                     self.stats.attrs.get("Occasion", ()) else Sense("style"))
+            known = usage in usages or usage in self.stats.attrs.get("Occasion", ()) or \
+                bool(usages & set(lx.OCCASION_GROUPS.get(usage, ())))
+            self.add(phrase, Sense("occasion", extra=usage) if known else Sense("style"))
         seasons = set(self.stats.values["season"])
         for phrase, wanted in lx.SEASONS.items():
             kept = tuple(s for s in wanted if s in seasons)

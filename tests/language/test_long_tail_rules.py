@@ -1,0 +1,149 @@
+"""language: the long tail the rules read exactly (issue #20): sizes, other currencies, family
+words, companion items, occasions with several usages, stretched letters, contradictions, words
+named but not acted on, and the hooks through which the learned reader and word guesser speak.
+
+No database: the vocabulary is the real catalog file's, built once (tests/language/test_language.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from language import Interpretation, interpret
+from language.resolve import PRICE_STEP
+from tests.language.test_language import CATALOG, find, pick, records, values, vocab  # noqa: F401
+
+pytestmark = pytest.mark.skipif(not (CATALOG / "products.jsonl").is_file(), reason="catalog not available")
+
+
+@pytest.fixture(scope="module")
+def shirt(records):  # noqa: F811
+    return pick(records, article_type="Shirts", base_colour="Navy Blue", gender="Men")
+
+
+@pytest.fixture(scope="module")
+def shoes(records):  # noqa: F811
+    return pick(records, article_type="Casual Shoes", age_group="Adults-Men")
+
+
+def selling(ref: dict) -> float:
+    return float(ref.get("discounted_price") or ref["price"])
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("in XL", "XL"), ("got it in a medium?", "M"), ("size L please", "L"), ("do you have it in 2xl", "XXL"),
+    ("xs", "XS"), ("size 40", "40"),
+])
+def test_sizes_become_the_size_in_stock_condition(vocab, shirt, text, label):  # noqa: F811
+    size = find(interpret(text, shirt, vocab), "size")
+    assert size is not None and size.value == (label,) and size.hard
+    assert size.label == f"size {label} in stock"
+
+
+def test_a_shoe_size_is_spelled_as_the_catalog_spells_it(vocab, shoes):  # noqa: F811
+    assert values(interpret("size 9", shoes, vocab), "size") == ("UK9",)
+    assert values(interpret("uk 10", shoes, vocab), "size") == ("UK10",)
+    assert values(interpret("eu 42", shoes, vocab), "size") == ("EURO42",)
+
+
+def test_a_bare_letter_or_number_is_no_size(vocab, shirt):  # noqa: F811
+    for text in ("a small logo", "m", "under 800", "it is 2 colours"):
+        assert find(interpret(text, shirt, vocab), "size") is None, text
+
+
+@pytest.mark.parametrize(("text", "op", "inr", "shown"), [
+    ("under 50 bucks", "lt", 50 * 88.0, "$50"), ("less than $30", "lt", 30 * 88.0, "$30"),
+    ("below €40", "lt", 40 * 102.0, "€40"), ("under a tenner", "lt", 10 * 117.0, "£10"),
+    ("over 20 quid", "gt", 20 * 117.0, "£20"),
+])
+def test_other_currencies_are_converted_never_read_as_rupees(vocab, shirt, text, op, inr, shown):  # noqa: F811
+    price = find(interpret(text, shirt, vocab), "price")
+    assert (price.op, price.value) == (op, inr) and shown in price.label and "₹" in price.label
+
+
+def test_rupees_stay_rupees_and_a_currency_without_a_rate_is_not_read(vocab, shirt):  # noqa: F811
+    assert find(interpret("max 2k rupees", shirt, vocab), "price").value == 2000.0
+    it = interpret("under 50 bucks", shirt, vocab, currency_rates={"EUR": 100.0})
+    assert find(it, "price") is None and any("bucks" in word for word in it.ignored)
+
+
+def test_cheaper_means_noticeably_cheaper(vocab, shirt):  # noqa: F811
+    cheaper = find(interpret("cheaper", shirt, vocab), "price")
+    assert cheaper.value == round(selling(shirt) * (1 - PRICE_STEP), 2)
+
+
+def test_a_contradiction_keeps_the_later_words_and_says_so(vocab, shirt):  # noqa: F811
+    it = interpret("under 500, actually over 2000", shirt, vocab)
+    assert [(c.op, c.value) for c in it.constraints if c.field == "price"] == [("gt", 2000.0)]
+    assert [label for label, _ in it.relaxed] == ["under ₹500"]
+
+
+@pytest.mark.parametrize(("text", "gender"), [
+    ("for my nan", "Women"), ("for my brother-in-law", "Men"), ("a gift for the missus", "Women"),
+    ("for grandpa", "Men"), ("for my hubby", "Men"), ("for my mother in law", "Women"),
+])
+def test_family_words_name_the_audience(vocab, shirt, text, gender):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert values(it, "gender") == (gender,) and not it.ignored
+
+
+def test_a_wedding_dresses_traditional_or_formal(vocab, shirt):  # noqa: F811
+    assert set(values(interpret("something for a wedding", shirt, vocab), "usage")) == {"Ethnic", "Formal"}
+
+
+@pytest.mark.parametrize(("text", "types"), [
+    ("matching trousers", ("Trousers",)), ("a belt to go with it", ("Belts",)),
+    ("what shoes go with this?", None), ("casual shoes to wear with this", ("Casual Shoes",)),
+])
+def test_a_companion_item_is_answered_from_its_own_category(vocab, shirt, text, types):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert it.companion and find(it, "article_type").from_text
+    if types:
+        assert it.companion == types and values(it, "article_type") == types
+
+
+def test_what_the_reference_goes_with_is_no_companion_request(vocab, shirt):  # noqa: F811
+    it = interpret("to go with my jeans", shirt, vocab)
+    assert not it.companion and values(it, "article_type") == ("Shirts",) and not it.ignored
+
+
+def test_stretched_letters_and_shouting_read_as_the_word(vocab, shirt):  # noqa: F811
+    assert values(interpret("navyyyy please", shirt, vocab), "base_colour") == ("Navy Blue",)
+    assert values(interpret("soooo want BLACK", shirt, vocab), "base_colour") == ("Black",)
+    assert find(interpret("greeeen", shirt, vocab), "base_colour") is not None
+
+
+def test_a_type_named_without_a_change_is_said_not_understood(vocab, shirt):  # noqa: F811
+    it = interpret("sandals", shirt, vocab)
+    assert values(it, "article_type") == ("Shirts",) and "sandals" in it.ignored
+
+
+def test_emoji_and_one_character_are_not_understood(vocab, shirt):  # noqa: F811
+    for text in ("💙", "x", "?", "💚💚"):
+        it = interpret(text, shirt, vocab)
+        assert not it.understood and not [c for c in it.constraints if c.from_text], text
+
+
+def test_a_judge_decides_polarity_where_it_is_sure(vocab, shirt):  # noqa: F811
+    """The judge hook: its sure readings replace the rules', its unsure ones do not."""
+    def judge(verdict: str, probability: float):
+        return lambda text, spans: [(verdict, probability)] * len(spans)
+
+    assert values(interpret("in navy", shirt, vocab, judge=judge("avoid", 0.9)), "base_colour", "not_in") \
+        == ("Navy Blue",)
+    assert values(interpret("not black", shirt, vocab, judge=judge("want", 0.9)), "base_colour") == ("Black",)
+    unsure = interpret("in navy", shirt, vocab, judge=judge("avoid", 0.4))
+    assert values(unsure, "base_colour") == ("Navy Blue",)
+    mention: Interpretation = interpret("a red-carpet look", shirt, vocab, judge=judge("other", 0.9))
+    assert find(mention, "base_colour") is None and mention.mentioned == ("red",)
+
+
+def test_a_guessed_word_reads_as_its_phrase_and_says_it_was_a_guess(vocab, shirt):  # noqa: F811
+    def guesser(words):
+        return ["jeans" if w == "zorpix" else None for w in words]
+
+    it = interpret("as zorpix", shirt, vocab, guesser=guesser)
+    article = find(it, "article_type")
+    assert article.value == ("Jeans",) and article.guessed == "zorpix" and "zorpix" not in it.ignored
+    plain = interpret("as zorpix", shirt, vocab)
+    assert "zorpix" in plain.ignored

@@ -372,6 +372,27 @@ TYPE_WORDS: dict[str, tuple[str, ...]] = {
     "stole": ("Stoles",), "gloves": ("Gloves",), "cufflinks": ("Cufflinks",), "umbrella": ("Umbrellas",),
     "perfume": ("Perfume and Body Mist",), "deo": ("Deodorant",), "deodorant": ("Deodorant",),
     "necklace": ("Necklace and Chains",), "chain": ("Necklace and Chains",), "bracelet": ("Bracelet",),
+    # everyday and British names
+    "parka": ("Jackets",), "anorak": ("Jackets",), "puffer": ("Jackets",), "puffer jacket": ("Jackets",),
+    "gilet": ("Jackets",), "raincoat": ("Jackets",), "overcoat": ("Jackets",),
+    "trench": ("Jackets",), "windbreaker": ("Jackets",), "shacket": ("Jackets",), "shrug": ("Shrug",),
+    "cardi": ("Sweaters",), "cardy": ("Sweaters",), "jumpers": ("Sweaters",), "knit": ("Sweaters",),
+    "turtleneck sweater": ("Sweaters",), "hoodies": ("Sweatshirts",), "sweats": ("Track Pants",),
+    "trackie bottoms": ("Track Pants",), "trackie": ("Track Pants",), "jogging bottoms": ("Track Pants",),
+    "pjs": ("Lounge Pants",), "pyjamas": ("Lounge Pants",), "pajamas": ("Lounge Pants",),
+    "lounge pants": ("Lounge Pants",), "loungewear": ("Lounge Pants", "Lounge Shorts"),
+    "knickers": ("Briefs",), "undies": ("Briefs", "Trunk", "Boxers"), "pants underwear": ("Briefs",),
+    "singlet": ("Innerwear Vests",), "undershirt": ("Innerwear Vests",),
+    "tux": ("Waistcoat", "Shirts"), "tuxedo": ("Waistcoat", "Shirts"), "denim jacket": ("Jackets",),
+    "specs": ("Sunglasses",), "sunglass": ("Sunglasses",), "aviators": ("Sunglasses",),
+    "wayfarers": ("Sunglasses",), "wellies": ("Casual Shoes",), "plimsolls": ("Casual Shoes",),
+    "slip ons": ("Casual Shoes",), "slip on": ("Casual Shoes",),
+    "sliders": ("Flip Flops",), "flipflop": ("Flip Flops",), "hawaii chappals": ("Flip Flops",),
+    "daps": ("Casual Shoes",), "runners": ("Sports Shoes",),
+    "shades glasses": ("Sunglasses",), "bum bag": ("Waist Pouch",), "fanny pack": ("Waist Pouch",),
+    "satchel": ("Messenger Bag", "Handbags"), "cross body": ("Handbags",), "crossbody": ("Handbags",),
+    "bucket hat": ("Hat",), "snapback": ("Caps",), "trilby": ("Hat",), "fedora": ("Hat",),
+    "bow tie": ("Ties",), "kurta pyjama": ("Kurta Sets",), "salwar": ("Churidar",), "lehenga": ("Skirts",),
 }
 # Types shoppers use loosely for one another (Fashion IQ's "shirt" is any top): a bare mention of
 # one of these on a reference of the same group keeps the reference's type; only an explicit cue

@@ -178,7 +178,7 @@ def interpret(text: str, reference: Mapping, vocabulary: Vocabulary, judge: Pola
     (lexicon.DEFAULT_CURRENCY_RATES when None)."""
     text = text[:MAX_CHARS] if isinstance(text, str) else ""
     raw, tokens, reader = _read(text, vocabulary, currency_rates)
-    guessed = _guess(reader, tokens, guesser) if guesser is not None else {}
+    guessed = _guess(reader, tokens, vocabulary, guesser) if reader.unknown_at else {}
     if guessed:
         phrases = {i: phrase for i, (_, phrase) in guessed.items()}
         segments = segment(tokens, vocabulary, guesses=phrases)
@@ -202,15 +202,42 @@ def interpret(text: str, reference: Mapping, vocabulary: Vocabulary, judge: Pola
     )
 
 
-def _guess(reader: Reader, tokens: list[Token], guesser: WordGuesser,
+def _guess(reader: Reader, tokens: list[Token], vocabulary: Vocabulary, guesser: WordGuesser | None,
            ) -> dict[int, tuple[str, tuple[str, ...]]]:
-    """Token position -> (the unknown word, the phrase key the guesser reads it as)."""
-    words = [tokens[i].norm for i in reader.unknown_at]
-    out = {}
-    for i, word, phrase in zip(reader.unknown_at, words, guesser(words), strict=True):
-        if phrase:
-            out[i] = (word, phrase_key(phrase))
+    """Token position -> (the unknown word, the phrase key it is read as): a word run together
+    from two the lexicon knows ("poloshirt", "grandmum": the content word, the last one first),
+    else the guesser's reading by meaning."""
+    out: dict[int, tuple[str, tuple[str, ...]]] = {}
+    for i in reader.unknown_at:
+        split = _compound(tokens[i].norm, vocabulary)
+        if split:
+            out[i] = (tokens[i].norm, split)
+    rest = [i for i in reader.unknown_at if i not in out]
+    if guesser is not None and rest:
+        words = [tokens[i].norm for i in rest]
+        for i, word, phrase in zip(rest, words, guesser(words), strict=True):
+            if phrase:
+                out[i] = (word, phrase_key(phrase))
     return out
+
+
+_CONTENT_KINDS = frozenset({"colour", "attr", "type", "audience", "occasion", "season", "collar"})
+
+
+def _compound(word: str, vocabulary: Vocabulary) -> tuple[str, ...] | None:
+    """The phrase a word run together from two known words stands for: the two as one phrase
+    ("poloshirt": "polo shirt"), else the second, else the first, when it names a value."""
+    def names_value(key: tuple[str, ...]) -> bool:
+        return any(sense.kind in _CONTENT_KINDS for sense in vocabulary.phrases.get(key, ()))
+
+    for cut in range(3, len(word) - 2):
+        head, tail = word[:cut], word[cut:]
+        if head not in vocabulary.known_words or tail not in vocabulary.known_words:
+            continue
+        for key in ((head, tail), (tail,), (head,)):
+            if names_value(key):
+                return key
+    return None
 
 
 CONTRADICTED = "contradicted by what the request says after it"

@@ -147,3 +147,10 @@ def test_a_guessed_word_reads_as_its_phrase_and_says_it_was_a_guess(vocab, shirt
     assert article.value == ("Jeans",) and article.guessed == "zorpix" and "zorpix" not in it.ignored
     plain = interpret("as zorpix", shirt, vocab)
     assert "zorpix" in plain.ignored
+
+
+def test_a_word_run_together_from_two_known_ones_is_read_as_a_guess(vocab, shirt):  # noqa: F811
+    it = interpret("for grandmum", shirt, vocab)
+    gender = find(it, "gender")
+    assert gender.value == ("Women",) and gender.guessed == "grandmum" and not it.ignored
+    assert find(interpret("womenswear", shirt, vocab), "gender").guessed == "womenswear"

@@ -29,8 +29,12 @@ MAX_CHARS = 1000  # longer requests are cut (a request is a sentence or two)
 # wish for cheaper) and a judge may only say they are mere mentions ("budget isn't a problem").
 JUDGED_KINDS = frozenset({"colour", "attr", "type", "brand", "occasion", "season", "collar"})
 MENTION_ONLY_KINDS = frozenset({"price_rel", "audience", "discount"})
-# A judge's reading replaces the rules' only when it is at least this sure (its probability).
-JUDGE_MIN_CONFIDENCE = 0.6
+# A judge's reading replaces the rules' only when it is this sure (its probability). Turning a
+# value the rules read as wanted into a rejection, or a rejection with a cue ("not") into a wish,
+# undoes the rules where they are usually right: the learned reader must be surer there than for
+# a rejection with no cue the rules could see.
+JUDGE_SURE = {("want", "avoid"): 0.85, ("avoid", "want"): 0.9, ("want", "other"): 0.8,
+              ("avoid", "other"): 0.9, ("want", "want"): 0.0, ("avoid", "avoid"): 0.0}
 POLARITIES = ("want", "avoid", "other")
 
 
@@ -148,7 +152,7 @@ def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge) ->
     mentioned: list[str] = []
     dropped: set[int] = set()
     for item, (polarity, probability) in zip(asked, verdicts, strict=True):
-        if probability < JUDGE_MIN_CONFIDENCE:
+        if probability < JUDGE_SURE[("avoid" if item.negated else "want", polarity)]:
             continue
         if polarity == "other":
             dropped.add(id(item))
@@ -172,7 +176,7 @@ def interpret(text: str, reference: Mapping, vocabulary: Vocabulary, judge: Pola
               guesser: WordGuesser | None = None) -> Interpretation:
     """Read ``text`` relative to ``reference`` (a product dict with the catalog's keys). With a
     ``judge``, whether each named value is wanted, avoided or only mentioned is the judge's call
-    where it is sure (JUDGE_MIN_CONFIDENCE), the rules' otherwise. With a ``guesser``, words the
+    where it is sure (JUDGE_SURE), the rules' otherwise. With a ``guesser``, words the
     lexicon does not know are read as the phrase it says they mean (the constraints they give say
     so: ``Constraint.guessed``). ``currency_rates``: INR per unit of other currencies
     (lexicon.DEFAULT_CURRENCY_RATES when None)."""

@@ -678,18 +678,42 @@ def _fill(form: str, family: Family, pools: Pools, rng: random.Random) -> tuple[
 
 
 def generate(
-    vocabulary: Vocabulary, per_form: int = 12, seed: int = 0, families: Iterable[Family] = FAMILIES
+    vocabulary: Vocabulary, per_form: int = 12, seed: int = 0, families: Iterable[Family] = FAMILIES,
+    composed_share: float = 0.5,
 ) -> Iterator[Example]:
-    """Sentences of every family's forms (`per_form` each), labelled on what the rules read."""
+    """Sentences of every family's forms (`per_form` each), labelled on what the rules read; then
+    `composed_share` as many again, each two of them joined ("navy doesn't suit me, checks please"):
+    which words a value hears depends on where its clause ends. Two sentences are joined only when
+    both come from training families or both from held-out ones."""
     rng = random.Random(seed)
     pools = Pools.of(vocabulary)
+    singles = []
     for family in families:
         for form in family.forms:
             for _ in range(per_form):
                 text, slot_spans = _fill(form, family, pools, rng)
                 example = _labelled(text, slot_spans, family, vocabulary)
                 if example is not None:
-                    yield example
+                    singles.append(example)
+    yield from singles
+    for group in split(singles):
+        for _ in range(int(len(group) * composed_share)):
+            yield _joined(*rng.sample(group, 2), rng) if len(group) > 1 else group[0]
+
+
+JOINERS = (", ", " and ", ". ", " but ", " - ", "; also ", ", oh and ", " ", "! ")
+
+
+def _joined(first: Example, second: Example, rng: random.Random) -> Example:
+    """Two sentences as one, their values' labels kept (the second's spans shifted)."""
+    joiner = rng.choice(JOINERS)
+    head = first.text.rstrip(" .!?") if joiner.strip(" ") in (",", "and", "but", "-", ";also") else first.text
+    shift = len(head) + len(joiner)
+    spans = tuple(s for s in first.spans if s[1] <= len(head))
+    labels = first.labels[: len(spans)]
+    return Example(head + joiner + second.text[:1].lower() + second.text[1:],
+                   spans + tuple((a + shift, b + shift) for a, b in second.spans), labels + second.labels,
+                   f"{first.family}+{second.family}")
 
 
 def _labelled(
@@ -778,5 +802,6 @@ def split(examples: Iterable[Example]) -> tuple[list[Example], list[Example]]:
     """(training examples, held-out examples): the held-out families' sentences apart."""
     train, held_out = [], []
     for example in examples:
-        (held_out if example.family in HELD_OUT_FAMILIES else train).append(example)
+        families = set(example.family.split("+"))
+        (held_out if families & HELD_OUT_FAMILIES else train).append(example)
     return train, held_out

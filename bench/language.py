@@ -32,12 +32,16 @@ from collections import defaultdict
 from pathlib import Path
 
 from bench.harness import log, machine_info, print_table, setup_django, timed, write_results
-from bench.sat import CATEGORY_FIELDS, is_flag_row, row_checks_pass, score_row
+from bench.sat import CATEGORY_FIELDS, is_flag_row, is_opposite, rejected, row_checks_pass, score_row
 from ml import text_onnx
 
 DATA = Path(__file__).resolve().parent / "data"
-METHODS = ("composed", "vector_only", "metadata_rule", "image_only")
-TRIPLET_METHODS = ("composed", "vector_only", "metadata_rule", "image_only")
+METHODS = ("composed", "rule_reader", "vector_only", "metadata_rule", "image_only")
+# The store's own path, through the REST API: with its learned reader, and with the rules alone.
+API_METHODS = {"composed": "learned", "rule_reader": "rules"}
+TRIPLET_METHODS = ("composed", "rule_reader", "vector_only", "metadata_rule", "image_only")
+# The store's own path, through the REST API: with its learned reader, and with the rules alone.
+API_METHODS = {"composed": "learned", "rule_reader": "rules"}
 
 
 def load_rows(path: Path) -> list[dict]:
@@ -46,37 +50,43 @@ def load_rows(path: Path) -> list[dict]:
 
 def catalog() -> dict[int, dict]:
     """The store's active products as catalog dicts (prices as numbers), by id."""
-    from shop.models import Product
+    from shop.models import Product, ProductSize
 
     fields = ("id", "article_type", "gender", "age_group", "base_colour", "season", "usage", "brand",
               "price", "discounted_price", "attributes")  # fmt: skip
     rows = Product.objects.filter(is_active=True).values(*fields)
+    sizes: dict[int, list[str]] = defaultdict(list)
+    for product_id, label in ProductSize.objects.values_list("product_id", "label"):
+        sizes[product_id].append(label)
     return {
-        r["id"]: {**r, "price": float(r["price"]),
+        r["id"]: {**r, "price": float(r["price"]), "sizes": sizes[r["id"]],
                   "discounted_price": None if r["discounted_price"] is None else float(r["discounted_price"])}
         for r in rows
     }  # fmt: skip
 
 
 class ApiClient:
-    """POST /api/v1/recommendations/ through Django's full stack, in this process."""
+    """POST /api/v1/recommendations/ through Django's full stack, in this process; `reader`: the
+    store's REQUEST_READER for these requests ("learned", or "rules": the rules alone)."""
 
-    def __init__(self) -> None:
+    def __init__(self, reader: str = "learned") -> None:
         from django.test import override_settings
         from rest_framework.test import APIClient
 
         self.client = APIClient()
         # A benchmark client sends far more than a shopper: no request-rate limit here.
-        self.no_limits = override_settings(API_RATES={})
+        self.settings = override_settings(API_RATES={}, REQUEST_READER=reader)
 
-    def ask(self, reference: int, text: str) -> tuple[list[int], bool | None]:
+    def ask(self, reference: int, text: str) -> tuple[list[int], bool | None, list[dict]]:
         body = {"reference_product": reference, "text": text, "limit": 10, "exclude_purchased": False}
-        with self.no_limits:
+        with self.settings:
             response = self.client.post("/api/v1/recommendations/", body, format="json")
         if response.status_code != 200:
             raise RuntimeError(f"{response.status_code} for {text!r}: {response.content[:300]!r}")
         data = response.json()
-        return [r["product"]["id"] for r in data["results"]], data["interpretation"]["understood"]
+        interpretation = data["interpretation"]
+        asked = interpretation["constraints"] + [{"relaxed": True, **r} for r in interpretation["relaxed"]]
+        return [r["product"]["id"] for r in data["results"]], interpretation["understood"], asked
 
 
 def baseline_ranking(method: str):
@@ -85,19 +95,19 @@ def baseline_ranking(method: str):
 
     version = services.active_version()
     run = evaluation.Evaluation(method=method, gallery_split="all", limit=10)
-    return lambda reference, text: (evaluation.ranked_ids(run, version, reference, text)[:10], None)
+    return lambda reference, text: (evaluation.ranked_ids(run, version, reference, text)[:10], None, [])
 
 
 def score_rows(rows: list[dict], method: str, products: dict[int, dict], passing: dict) -> list[dict]:
-    """Each row's Sat@10 (and category kept) under one method."""
+    """Each row's Sat@10, category kept and whether it is an "opposite" under one method."""
     from shop.models import Product
 
-    ask = ApiClient().ask if method == "composed" else baseline_ranking(method)
+    ask = ApiClient(API_METHODS[method]).ask if method in API_METHODS else baseline_ranking(method)
     references = Product.objects.in_bulk({r["reference"] for r in rows})
     scored = []
     for row in rows:
-        reference = references[row["reference"]] if method != "composed" else row["reference"]
-        ids, understood = ask(reference, row["text"])
+        reference = references[row["reference"]] if method not in API_METHODS else row["reference"]
+        ids, understood, asked = ask(reference, row["text"])
         results = [products[i] for i in ids if i in products]
         ref = products[row["reference"]]
         n_passing = passing[id(row)]
@@ -105,10 +115,15 @@ def score_rows(rows: list[dict], method: str, products: dict[int, dict], passing
         scored.append(
             {
                 "tag": row.get("tag", ""),
+                "phrasing": row.get("phrasing"),
                 "sat": score.sat,
                 "flagged_real": score.flagged_real,
                 "understood": understood,
                 "category_kept": category_kept(row, ref, results),
+                "rejects": bool(rejected(row)),
+                "opposite": is_opposite(row, [a for a in asked if not a.get("relaxed")], results, n_passing),
+                "relaxed": any(a.get("relaxed") for a in asked),
+                "short": len(results) < 10 and not is_flag_row(row),
             }
         )
     return scored
@@ -151,6 +166,19 @@ def summarise(scored: list[dict], real_phrasing: bool = False) -> dict:
         "real_requests_flagged": sum(s["flagged_real"] for s in scored),
         "category_kept": statistics.fmean(kept) if kept else None,
     }
+    rejecting = [s for s in scored if s["rejects"]]
+    summary["opposite_rate"] = statistics.fmean(s["opposite"] for s in rejecting) if rejecting else None
+    summary["rows_with_rejection"] = len(rejecting)
+    summary["answers_relaxed"] = sum(s["relaxed"] for s in scored)
+    summary["answers_short"] = sum(s["short"] for s in scored)
+    phrasings: dict[str, list[float]] = defaultdict(list)
+    for s in scored:
+        if s["phrasing"]:
+            phrasings[s["phrasing"]].append(s["sat"])
+    if phrasings:
+        summary["by_phrasing"] = {
+            k: {"rows": len(v), "sat@10": statistics.fmean(v)} for k, v in sorted(phrasings.items())
+        }
     if real_phrasing:
         multi = [s["sat"] for s in scored if "+" in s["tag"]]
         summary["two_or_more_attributes"] = {
@@ -164,18 +192,26 @@ def summarise(scored: list[dict], real_phrasing: bool = False) -> dict:
 
 
 def request_sets(args: argparse.Namespace) -> dict[str, tuple[list[dict], bool]]:
-    """name -> (rows, is the real-phrasing set)."""
+    """name -> (rows, is a real-phrasing set). Dev: the shopper suite, the long-tail suite and the
+    hand-labelled real phrasing on train/val references, and the labeller-built real phrasing;
+    --final: their held-out halves (test references), each scored once."""
     from collections import Counter
 
     from bench import real_phrasing
 
-    suite = "shopper_requests_holdout.jsonl" if args.final else "shopper_requests_dev.jsonl"
-    sets = {"shopper requests": (load_rows(DATA / suite), False)}
+    half = "holdout" if args.final else "dev"
+    sets = {
+        "shopper requests": (load_rows(DATA / f"shopper_requests_{half}.jsonl"), False),
+        "long tail": (load_rows(DATA / "longtail" / f"longtail_{half}.jsonl"), False),
+        "hand-labelled real phrasing": (load_rows(DATA / "fiq_hand" / f"fiq_hand_{half}.jsonl"), True),
+    }
     if not args.final:
         phrasing_args = real_phrasing.parse_args(["--split", "val", "--out", "unused", "--seed", "0"])
         phrasing_args.limit = args.real_phrasing_limit
         rows = real_phrasing.build_rows(phrasing_args, Counter())
         sets["real phrasing (Fashion IQ val)"] = (rows, True)
+    if args.sets:
+        sets = {name: rows for name, rows in sets.items() if name in args.sets}
     return sets
 
 
@@ -185,7 +221,7 @@ def run_request_sets(args: argparse.Namespace, products: dict[int, dict]) -> dic
         rows = [r for r in rows if r["reference"] in products]
         passing = count_passing(rows, products)
         out[name] = {}
-        for method in METHODS:
+        for method in args.methods or METHODS:
             with timed() as clock:
                 out[name][method] = summarise(score_rows(rows, method, products, passing), is_real)
             log(f"{name} / {method}: Sat@10 {out[name][method]['sat@10']:.3f} ({clock.seconds:.0f} s)")
@@ -263,8 +299,10 @@ def print_report(result: dict) -> None:
         f"vocabulary of the catalog built in {speed['vocabulary_build_s']:.2f} s"
     )
     for name, methods in result["requests"].items():
-        rows = [{"method": m, "Sat@10": s["sat@10"], "category kept": s["category_kept"],
-                 "flagged real": s["real_requests_flagged"], "nonsense flagged": s.get("nonsense_flagged")}
+        rows = [{"method": m, "Sat@10": s["sat@10"], "opposite": s.get("opposite_rate"),
+                 "category kept": s["category_kept"], "flagged real": s["real_requests_flagged"],
+                 "relaxed": s.get("answers_relaxed"), "short": s.get("answers_short"),
+                 "nonsense flagged": s.get("nonsense_flagged")}
                 for m, s in methods.items()]  # fmt: skip
         print_table(rows, list(rows[0]), f"{name} ({methods['composed']['rows']} rows)")
         kinds = sorted(methods["composed"]["by_kind"])
@@ -286,6 +324,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--real-phrasing-limit", type=int, default=0, help="caption pairs per category (0: all)"
     )
     parser.add_argument("--triplet-limit", type=int, default=0, help="triplets per generated set (0: all)")
+    parser.add_argument("--sets", nargs="*", default=None, help="only these request sets (by name)")
+    parser.add_argument("--methods", nargs="*", default=None, help="only these methods")
+    parser.add_argument("--no-triplets", action="store_true", help="skip the generated triplet sets")
     parser.add_argument(
         "--query-encoder",
         choices=["int8", "float"],
@@ -308,7 +349,8 @@ def main(argv: list[str] | None = None) -> int:
         "parser": parser_speed(products, [r for r in suite if r["reference"] in products]),
         "benchmark": "language", "final": args.final, "model_version": active_version().name,
         "query_encoder": args.query_encoder,
-        "requests": run_request_sets(args, products), "triplets": run_triplet_sets(args),
+        "requests": run_request_sets(args, products),
+        "triplets": {} if args.no_triplets else run_triplet_sets(args),
         "machine": machine_info(),
     }  # fmt: skip
     print_report(result)

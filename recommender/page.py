@@ -85,7 +85,8 @@ class PageRequest:
 @dataclass(frozen=True)
 class Chip:
     label: str
-    kind: str  # "text" (from the words), "category" (kept from the reference), "filter"
+    kind: str  # "text" (from the words), "guess" (an unknown word read by meaning), "category" (kept
+    # from the reference), "filter"
     remove_url: str
     hard: bool = True
 
@@ -169,7 +170,13 @@ def chips(request: PageRequest, recommendation: services.Recommendation) -> list
             relax = tuple(sorted({*request.relax, *RELAXES.get(constraint.field, (constraint.field,))}))
             remove = request.url(relax=tuple(n for n in CATEGORY_FIELDS if n in relax))
             kind = "category"
-        result.append(Chip(constraint.label, kind, remove, constraint.hard))
+        label = constraint.label
+        companion = recommendation.interpretation.companion
+        if constraint.field == "article_type" and constraint.op == "in" and companion:
+            label = f"to go with it: {label}"
+        if constraint.guessed:  # read by meaning, not from the lexicon: the shopper may disagree
+            label, kind = f"reading ‘{constraint.guessed}’ as {label}", "guess"
+        result.append(Chip(label, kind, remove, constraint.hard))
     for name in FILTER_LABELS:
         value = getattr(request.filters, name)
         if value is None:

@@ -48,6 +48,43 @@ def load_model(checkpoint_path: str) -> RetrievalModel:
         return model
 
 
+_readers: OrderedDict[str, tuple] = OrderedDict()
+
+
+def load_reader(checkpoint_path: str) -> tuple:
+    """The version's learned reading, loaded once per process: its polarity reader (ml.polarity:
+    is each value a request names wanted, avoided or only mentioned?) and its word guesser
+    (ml.word_guess: unknown words read by meaning), as ``language.interpret`` takes them. (None,
+    None) under REQUEST_READER=rules (the baseline); None for a part the version was trained
+    without (its requests are then read by the rules alone, logged once)."""
+    if settings.REQUEST_READER != "learned":
+        return None, None
+    from ml.polarity import PolarityReader
+    from ml.word_guess import WordGuesser
+
+    with _models_lock:
+        if checkpoint_path not in _readers:
+            judge = PolarityReader(checkpoint_path) if PolarityReader.exists(checkpoint_path) else None
+            guesser = WordGuesser(checkpoint_path, encode_texts) if WordGuesser.exists(checkpoint_path) \
+                else None
+            if judge is None or guesser is None:
+                logger.warning("%s lacks a learned reader: the rules read its requests", checkpoint_path)
+            _readers[checkpoint_path] = (judge, guesser)
+            while len(_readers) > KEEP_MODELS:
+                _readers.popitem(last=False)
+        else:
+            _readers.move_to_end(checkpoint_path)
+        return _readers[checkpoint_path]
+
+
+def encode_texts(texts: list[str]):
+    """L2-normalised query-encoder features of texts, as a numpy array (for the word guesser)."""
+    cache = FeatureCache.at(settings.ML_CACHE_DIR)
+    encoder = get_query_text_encoder(default_device(), str(cache.root) if cache else None)
+    with torch.inference_mode():
+        return encoder.features(texts).cpu().numpy()
+
+
 # One thread per process encodes texts while the request goes on (created after a fork: threads
 # do not survive one).
 _encoder_thread: dict[int, ThreadPoolExecutor] = {}

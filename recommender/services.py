@@ -13,15 +13,15 @@ pgvector cosine distance, the nearest re-ranked by the wishes they meet
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models import QuerySet, Value
 
-from language import Interpretation
+from language import Constraint, Interpretation
 from ml.inference import composed_query, normalise_text
 from recommender import runtime, understanding, vectors, versions
 from recommender.models import ModelVersion, ProductEmbedding
@@ -300,17 +300,28 @@ def search(
 def recommend(request: RecommendationRequest) -> Recommendation:
     """Products like the request's reference (or the shopper's last purchase) changed as its
     text asks. Its `relax` drops the implied "same category" conditions it names (article_type,
-    gender, age_group); text the store does not understand at all gives "more like this"."""
+    gender, age_group); text the store does not understand at all gives "more like this"; when
+    the request's own conditions leave fewer than `limit` products, they are relaxed one by one
+    and the answer says which (`Interpretation.relaxed`), never an empty page without a word."""
     clock = Stopwatch()
     text, filters, limit = request.text, request.filters, request.limit
     product, is_last_purchase = resolve_reference(request.reference, request.user)
     clock.lap("lookup")
     relax = set(request.relax) | overridden_category(filters)
-    interpretation = understanding.understand(text, product, relax=relax)
-    clock.lap("understand")
-    model_text = interpretation.wish_text if interpretation.understood else ""
-    encoding = runtime.encode_soon(model_text)  # meanwhile, the reads below
+    # The rules' reading first: its wishes start encoding while the version is read, and the
+    # version's learned reader (which decides what is wanted, avoided or only mentioned) rarely
+    # changes them; when it does, the changed text is encoded instead.
+    first_reading = understanding.understand(text, product, relax=relax)
+    encoding = runtime.encode_soon(model_text(first_reading))
     version, using, ref = serving_version_and_vector(request.version, product)
+    judge, guesser = runtime.load_reader(version.checkpoint_path)
+    clock.lap("lookup")
+    interpretation = first_reading
+    if judge is not None or guesser is not None:
+        interpretation = understanding.understand(text, product, relax=relax, judge=judge, guesser=guesser)
+        if model_text(interpretation) != model_text(first_reading):
+            encoding = runtime.encode_soon(model_text(interpretation))
+    clock.lap("understand")
     model = runtime.load_model(version.checkpoint_path)
     user = request.user
     shopper = user if (request.exclude_purchased and user is not None and user.is_authenticated) else None
@@ -321,13 +332,13 @@ def recommend(request: RecommendationRequest) -> Recommendation:
 
     def query() -> np.ndarray:  # called by the search once its SQL is compiled
         clock.lap("search")
-        vector = composed_query(model, ref, model_text, encoding.result() if encoding else None)
+        features = encoding.result() if encoding else None
+        vector = composed_query(model, ref, model_text(interpretation), features)
         clock.lap("encode")  # what the text's encoding took beyond the work above, and composing
         return vector
 
-    results = search(
-        candidates, version, query, limit, interpretation, product, exact=request.scope.exact, filters=filters
-    )
+    search_once = Search(candidates, version, product, limit, request.scope.exact, filters, query)
+    results, interpretation = search_once.relaxing(interpretation)
     clock.lap("search")
     return Recommendation(
         reference=product,
@@ -338,6 +349,76 @@ def recommend(request: RecommendationRequest) -> Recommendation:
         timings=clock.laps,
         reference_is_last_purchase=is_last_purchase,
     )
+
+
+def model_text(interpretation: Interpretation) -> str:
+    """What the learned model reads of a request: its wishes ("" when nothing was understood)."""
+    return interpretation.wish_text if interpretation.understood else ""
+
+
+# Which of a request's own conditions go first when together they leave too few products: the
+# price before the brand, sizes and kinds of product; what the shopper rejects ("not black") last.
+RELAX_FIRST = ("price", "discount", "size", "brand", "season", "usage", "base_colour")
+
+
+@dataclass
+class Search:
+    """One request's search: its candidates and query, asked again with fewer conditions when
+    its own leave fewer than `limit` products."""
+
+    candidates: QuerySet[Product]
+    version: ModelVersion
+    reference: Product
+    limit: int
+    exact: bool
+    filters: ProductFilters
+    query: Callable[[], np.ndarray]
+    _vector: np.ndarray | None = None
+
+    def vector(self) -> np.ndarray:
+        if self._vector is None:
+            self._vector = self.query()
+        return self._vector
+
+    def run(self, interpretation: Interpretation) -> list[tuple[Product, float]]:
+        return search(self.candidates, self.version, self.vector, self.limit, interpretation, self.reference,
+                      exact=self.exact, filters=self.filters)
+
+    def relaxing(self, interpretation: Interpretation) -> tuple[list[tuple[Product, float]], Interpretation]:
+        """The answer, and the interpretation with what had to be relaxed for it. Only the text's
+        own hard conditions are relaxed (never the shopper's filters or the category kept from the
+        reference), each as a note {label, reason}; the products meeting every condition come first."""
+        found = self.run(interpretation)
+        notes = list(interpretation.relaxed)
+        kept = list(interpretation.constraints)
+        for constraint in relaxable(interpretation.constraints):
+            if len(found) >= self.limit:
+                break
+            kept.remove(constraint)
+            seen = {p.pk for p, _ in found}
+            fewer = replace(interpretation, constraints=tuple(kept))
+            more = [r for r in self.run(fewer) if r[0].pk not in seen]
+            notes.append((constraint.label, relaxed_reason(constraint, len(found), more)))
+            found += more[: self.limit - len(found)]
+        return found, replace(interpretation, relaxed=tuple(notes))
+
+
+def relaxable(constraints: Sequence[Constraint]) -> list[Constraint]:
+    """The request's own hard conditions in the order they are relaxed (RELAX_FIRST, then the
+    other fields; rejections last)."""
+    own = [c for c in constraints if c.hard and c.from_text]
+    order = {name: i for i, name in enumerate(RELAX_FIRST)}
+    return sorted(own, key=lambda c: (c.op == "not_in", order.get(c.field, len(order))))
+
+
+def relaxed_reason(constraint: Constraint, matching: int, shown: list[tuple[Product, float]]) -> str:
+    """Why a condition was relaxed, in the shopper's words: "nothing under ₹50; showing from ₹199"."""
+    found = "nothing matches it" if not matching else f"only {matching} match"
+    if constraint.field == "price" and shown and constraint.op in ("lt", "lte"):
+        return f"{found}; showing from ₹{min(p.selling_price for p, _ in shown):,.0f}"
+    if constraint.field == "price" and shown:
+        return f"{found}; showing up to ₹{max(p.selling_price for p, _ in shown):,.0f}"
+    return f"{found}; showing the nearest others too" if matching else f"{found}; showing the nearest"
 
 
 def start_retrain(*, user=None, config: dict | None = None, activate_when_ready: bool = True) -> ModelVersion:

@@ -89,6 +89,7 @@ def train_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
             metrics = train(products, config, out_dir, progress=versions.progress_reporter(version))
             # The web's query encoder, ready before it serves.
             ensure_graph(settings.ML_CACHE_DIR, quantized=QUANTIZE_QUERIES)
+            metrics["reader"] = train_reader(out_dir, version)
     except Exception as exc:  # any failure ends this version, never the active one
         logger.exception("training %s failed", version.name)
         versions.mark_failed(version, f"Training failed: {exc}")
@@ -100,6 +101,26 @@ def train_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
     version.progress, version.progress_message = 0.0, "queued for embedding"
     version.save()
     return version
+
+
+def train_reader(out_dir: Path, version: ModelVersion) -> dict:
+    """The version's learned reading beside its checkpoint: the polarity reader (ml.polarity), from
+    the store's vocabulary and Fashion IQ's training captions, trained once per corpus and encoder
+    (cached by their digest in ML_CACHE_DIR, so a retrain of the same catalog costs a copy), and
+    the word guesser (ml.word_guess). Returns their scores: the polarity reader's on the phrasing
+    families held out from its training, the guesser's calibration."""
+    from ml.polarity import PolarityConfig, build_reader
+    from ml.word_guess import build_guesser
+    from recommender.understanding import catalog_vocabulary
+
+    versions.set_progress(version, 1.0, "training the request reader")
+    fashion_iq = store_paths()["fashion_iq_dir"]
+    config = PolarityConfig(**settings.READER_TRAINING)
+    vocabulary = catalog_vocabulary()
+    metrics = build_reader(vocabulary, out_dir, settings.ML_CACHE_DIR, fashion_iq, config)
+    guesses = build_guesser(vocabulary, out_dir, runtime.encode_texts)
+    return {"held_out_families": metrics["held_out_families"], "digest": metrics["digest"],
+            "word_guess": guesses}
 
 
 def embed_products(version: ModelVersion, products: list[Product], *, replace: bool = True) -> list[int]:

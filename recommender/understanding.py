@@ -15,11 +15,12 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from django.db.models import Case, F, IntegerField, Max, Q, Value, When
+from django.conf import settings
+from django.db.models import Case, Exists, F, IntegerField, Max, OuterRef, Q, Value, When
 from django.db.models.expressions import Combinable
 
-from language import Constraint, Interpretation, Vocabulary, interpret
-from shop.models import Product
+from language import Constraint, Interpretation, PolarityJudge, Vocabulary, WordGuesser, interpret
+from shop.models import Product, ProductSize
 
 VOCABULARY_CHECK_SECONDS = 60.0
 # Product columns a constraint may name; anything else is a key of Product.attributes.
@@ -54,17 +55,35 @@ def catalog_vocabulary() -> Vocabulary:
             return _cache["vocabulary"]
         stamp = _catalog_stamp()
         if _cache["vocabulary"] is None or stamp != _cache["stamp"]:
-            records = Product.objects.filter(is_active=True).values(*RECORD_FIELDS).iterator(chunk_size=2000)
-            _cache["vocabulary"] = Vocabulary.from_records(records)
+            _cache["vocabulary"] = Vocabulary.from_records(_vocabulary_records())
             _cache["stamp"] = stamp
         _cache["checked"] = now
         return _cache["vocabulary"]
 
 
-def understand(text: str, reference: Product, relax: Iterable[str] = ()) -> Interpretation:
+def _vocabulary_records() -> list[dict]:
+    """The active products as the vocabulary reads them, each with the size labels it comes in."""
+    sizes: dict[int, list[str]] = {}
+    labels = ProductSize.objects.filter(product__is_active=True).values_list("product_id", "label")
+    for product_id, label in labels:
+        sizes.setdefault(product_id, []).append(label)
+    records = list(Product.objects.filter(is_active=True).values(*RECORD_FIELDS).iterator(chunk_size=2000))
+    for record in records:
+        record["sizes"] = sizes.get(record["id"], [])
+    return records
+
+
+def understand(
+    text: str, reference: Product, relax: Iterable[str] = (), judge: PolarityJudge | None = None,
+    guesser: WordGuesser | None = None,
+) -> Interpretation:
     """What `text` asks of products like `reference`; implied category constraints whose field
-    is in `relax` are dropped (the shopper removed that chip, or filters say otherwise)."""
-    interpretation = interpret(text, product_record(reference), catalog_vocabulary())
+    is in `relax` are dropped (the shopper removed that chip, or filters say otherwise). `judge`
+    and `guesser`: the version's learned reading (None: the rules alone)."""
+    vocabulary, rates = catalog_vocabulary(), settings.CURRENCY_RATES
+    interpretation = interpret(
+        text, product_record(reference), vocabulary, judge=judge, currency_rates=rates, guesser=guesser
+    )
     relax = set(relax)
     if not relax:
         return interpretation
@@ -87,7 +106,11 @@ def _lacks(constraint: Constraint) -> Q:
 
 
 def condition(constraint: Constraint) -> Q:
-    """The WHERE condition of one constraint (price compares what the shopper pays)."""
+    """The WHERE condition of one constraint (price compares what the shopper pays; a size
+    means that size in stock)."""
+    if constraint.field == "size":
+        labels = list(constraint.value)
+        return Q(Exists(ProductSize.objects.filter(product=OuterRef("pk"), label__in=labels, stock__gt=0)))
     if constraint.field == "price":
         return Q(**{f"selling_price_value__{constraint.op}": constraint.value})
     if constraint.field == "discount":
@@ -137,7 +160,10 @@ KEEP_WEIGHT = 0.08  # cosine distance one kept attribute is worth (chosen on the
 
 
 def kept_attributes(reference: Product, interpretation: Interpretation) -> list[Constraint]:
-    """The reference's values of KEEP_FIELDS the request does not ask about, as soft constraints."""
+    """The reference's values of KEEP_FIELDS the request does not ask about, as soft constraints
+    (none for a companion item: trousers "to go with" a shirt share none of its looks)."""
+    if interpretation.companion:
+        return []
     asked = {c.field for c in interpretation.constraints if c.from_text}
     kept = []
     for name in KEEP_FIELDS:

@@ -116,7 +116,23 @@ def trained_checkpoint(tmp_path_factory, small_catalog_dir) -> Path:
 
     out = tmp_path_factory.mktemp("models") / "session-model"
     train(load_catalog(small_catalog_dir), TrainConfig(epochs=3, cache_dir=str(settings.ML_CACHE_DIR)), out)
+    build_learned_reader(small_catalog_dir, out)
     return out
+
+
+def build_learned_reader(catalog_dir: Path, out: Path) -> None:
+    """The polarity reader and word guesser beside a checkpoint, as the training pipeline makes
+    them (recommender.training.train_reader), at the tests' size (settings.READER_TRAINING; the
+    reader is cached by its digest in the shared feature cache, so a run trains it once)."""
+    from language import Vocabulary
+    from ml.polarity import PolarityConfig, build_reader
+    from ml.word_guess import build_guesser
+    from recommender.runtime import encode_texts
+
+    vocabulary = Vocabulary.from_jsonl(catalog_dir / "products.jsonl")
+    config = PolarityConfig(**settings.READER_TRAINING)
+    build_reader(vocabulary, out, settings.ML_CACHE_DIR, settings.FASHION_IQ_DIR, config)
+    build_guesser(vocabulary, out, encode_texts)
 
 
 def make_version(checkpoint: Path, *, activate: bool = True):

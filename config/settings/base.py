@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dj_database_url
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from config.embedded import Services
 
@@ -228,6 +229,18 @@ FASHION_IQ_DIR = env.path("FASHION_IQ_DIR", default=str(BASE_DIR.parent / "share
 ML_CACHE_DIR = env.path("ML_CACHE_DIR", default=str(Path(VAR_DIR) / "cache" / "ml"))
 MODEL_DIR = env.path("MODEL_DIR", default=str(Path(VAR_DIR) / "models"))
 TORCH_THREADS = env.int("TORCH_THREADS", default=None)
+# How a shopper's words are read: "learned" (the rules find the values, the version's trained
+# polarity reader decides whether each is wanted, avoided or only mentioned) or "rules" (the
+# rules alone: the baseline bench.language compares with).
+REQUEST_READER = env.str("REQUEST_READER", default="learned")
+if REQUEST_READER not in ("learned", "rules"):
+    raise ImproperlyConfigured("REQUEST_READER must be 'learned' or 'rules'")
+# How the polarity reader is trained (ml.polarity.PolarityConfig fields; the tests' settings shrink it).
+READER_TRAINING: dict = {}
+# Prices typed in other currencies ("under 50 bucks", "€40") are converted at these rates (INR per
+# unit, "USD=88,EUR=102,GBP=117"); a currency without a rate is answered as not understood.
+CURRENCY_RATES = {code.upper(): float(rate) for code, rate in env.dict(
+    "CURRENCY_RATES", default={"USD": "88", "EUR": "102", "GBP": "117"}).items()}
 EMBED_BATCH_SIZE = env.int("EMBED_BATCH_SIZE", default=512)  # products per embedding write (resume unit)
 # Products per chunk task: the unit of embedding that any worker of the gpu queue takes.
 EMBED_CHUNK_SIZE = env.int("EMBED_CHUNK_SIZE", default=4096)

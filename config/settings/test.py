@@ -18,6 +18,9 @@ CACHES["default"]["KEY_PREFIX"] = "test"
 # Backbone features are content-addressed: tests share the developer's cache safely.
 ML_CACHE_DIR = BASE_DIR / "var" / "cache" / "ml"
 
+# The polarity reader at a test's size: a smaller corpus and fewer epochs (ml.polarity.PolarityConfig).
+READER_TRAINING = {"per_form": 3, "epochs": 3, "fashion_iq_limit": 300}
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 
 # Many tests log in through the token endpoint from one address within a minute: the login rate

@@ -98,13 +98,32 @@ class ConstraintSerializer(serializers.Serializer):
     label = serializers.CharField(help_text="Short text for a chip, e.g. 'colour: navy blue', 'under ₹800'.")
 
 
+class RelaxedSerializer(serializers.Serializer):
+    label = serializers.CharField(help_text="The condition's chip text, e.g. 'under ₹50'.")
+    reason = serializers.CharField(help_text="Why, e.g. 'nothing matches it; showing from ₹199'.")
+
+
 class InterpretationSerializer(serializers.Serializer):
     understood = serializers.BooleanField(
         help_text="false when nothing in the text was understood: the results are then 'more like this'."
     )
     constraints = ConstraintSerializer(many=True)
     ignored = serializers.ListField(
-        child=serializers.CharField(), help_text="Words that were not understood."
+        child=serializers.CharField(),
+        help_text="Words that were not understood (or named a product type the request did not change to).",
+    )
+    mentioned = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Words naming a value the request only mentions ('red' in 'a red-carpet look').",
+    )
+    relaxed = RelaxedSerializer(
+        many=True,
+        help_text="Conditions of the request the answer does not hold to: a contradiction settled (the later "
+        "words stand), or conditions relaxed because together they left fewer than `limit` products.",
+    )
+    companion = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Article types of a companion item asked for ('matching trousers'); empty otherwise.",
     )
 
 

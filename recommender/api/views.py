@@ -126,7 +126,8 @@ def error_body(exc: services.RecommendationError) -> dict:
 def interpretation_data(interpretation) -> dict:
     """The API's shape of what was understood (InterpretationSerializer)."""
     data = interpretation.to_dict()
-    return {"understood": data["understood"], "constraints": data["constraints"], "ignored": data["ignored"]}
+    names = ("understood", "constraints", "ignored", "mentioned", "relaxed", "companion")
+    return {name: data[name] for name in names}
 
 
 class RetrainView(APIView):

@@ -2,12 +2,12 @@
 // opens the results page, and every chip is a link; with it, the answer appears under the box.
 //
 // Typing asks once per pause (PAUSE_MS without a keystroke), never for a text it just asked
-// for, and not for one or two letters; a newer request cancels an older one; and the answer is
-// redrawn only when it differs from the one on screen (its data-signature).
+// for; a newer request cancels an older one; and the answer is redrawn only when it differs from
+// the one on screen (its data-signature). A text of one character or an emoji is asked too: its
+// answer says it was not understood, rather than leaving the previous answer on screen.
 (function () {
   "use strict";
   var PAUSE_MS = 600;
-  var MIN_LETTERS = 3;
 
   function wire(panel) {
     var form = panel.querySelector("form[data-like-this]");
@@ -44,7 +44,6 @@
         target.replaceChildren();
         return;
       }
-      if (text && text.length < MIN_LETTERS && !force) return;
       var q = query();
       if (q === lastQuery && !force) return;
       lastQuery = q;

@@ -8,6 +8,7 @@ urlpatterns = [
     path("products/<int:pk>/", views.product_detail, name="product"),
     path("cart/", views.cart_view, name="cart"),
     path("cart/add/<int:pk>/", views.cart_add, name="cart_add"),
+    path("cart/update/", views.cart_update, name="cart_update"),
     path("cart/remove/", views.cart_remove, name="cart_remove"),
     path("checkout/address/", views.checkout_address, name="checkout_address"),
     path("checkout/", views.checkout, name="checkout"),

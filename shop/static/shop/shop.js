@@ -8,4 +8,9 @@
     if (button) button.hidden = true;
     select.addEventListener("change", function () { select.form.submit(); });
   });
+
+  // The confirmation of what the shopper just did ("Added … to your cart") takes the focus, so
+  // a screen reader reads it and the keyboard goes on from there rather than the page's top.
+  var said = document.querySelector("[data-focus-on-load]");
+  if (said && !document.querySelector("[autofocus]")) said.focus({ preventScroll: false });
 })();

@@ -166,8 +166,9 @@ def test_checkout_creates_order_takes_stock_and_shows_on_purchases(client, catal
     assert page.status_code == 200
     assert first.product.name in html and second.product.name in html
     assert first.product.get_absolute_url() in html
-    assert "Like my last purchase, but" in html and 'class="like-this"' in html
-    assert 'name="reference"' not in html  # reference=None: the recommender uses the last purchase
+    assert "Like one of my purchases, but" in html and 'class="like-this"' in html
+    # Any purchase can start "Like …, but": each is a choice of the box's reference.
+    assert f'type="radio" name="reference" value="{first.product_id}"' in html
 
 
 def test_checkout_refuses_stock_sold_meanwhile_and_keeps_the_cart(client, catalog, alice):
@@ -218,7 +219,7 @@ def test_purchases_newest_first_without_n_plus_one(client, catalog, alice, djang
 def test_no_like_this_box_without_purchases(client, alice):
     client.force_login(alice)
     html = client.get(PURCHASES).content.decode()
-    assert "not bought anything yet" in html and "Like my last purchase" not in html
+    assert "not bought anything yet" in html and "Like one of my purchases" not in html
 
 
 def test_address_step_refuses_bad_input_and_prefills_from_the_last_order(client, catalog, alice):

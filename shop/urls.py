@@ -6,6 +6,7 @@ app_name = "shop"
 urlpatterns = [
     path("", views.catalog, name="catalog"),
     path("products/<int:pk>/", views.product_detail, name="product"),
+    path("search/suggestions/", views.search_suggestions, name="search_suggestions"),
     path("cart/", views.cart_view, name="cart"),
     path("cart/add/<int:pk>/", views.cart_add, name="cart_add"),
     path("cart/update/", views.cart_update, name="cart_update"),

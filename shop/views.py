@@ -13,12 +13,13 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from shop import search
 from shop.cart import Cart
 from shop.forms import AddressForm, AddToCartForm, CartQuantityForm, RemoveFromCartForm, SignupForm
 from shop.models import Order, OrderLine, Product, ProductSize
@@ -103,6 +104,28 @@ def catalog(request: HttpRequest) -> HttpResponse:
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         },
     )
+
+
+SUGGESTION_FILTERS = {"type": "article_type", "colour": "colour"}  # a brand is searched as words
+MAX_SUGGEST_LENGTH = 60
+
+
+def search_suggestions(request: HttpRequest) -> JsonResponse:
+    """GET ?q=<letters>: the catalog's product types, colours and brands as the shopper types,
+    each with the catalog page it opens (the header's combobox; the keyword search stays the
+    fallback). A query that is too long or not text is a 400."""
+    typed = request.GET.get("q", "")
+    if len(typed) > MAX_SUGGEST_LENGTH or "\x00" in typed:
+        message = f"q must be at most {MAX_SUGGEST_LENGTH} characters of text."
+        return JsonResponse({"error": message}, status=400)
+    catalog = reverse("shop:catalog")
+    found = []
+    for kind, label in search.suggestions(typed):
+        query = urlencode({SUGGESTION_FILTERS.get(kind, "q"): label})
+        found.append({"kind": kind, "label": label, "url": f"{catalog}?{query}"})
+    response = JsonResponse({"q": typed, "suggestions": found})
+    response["Cache-Control"] = "max-age=300"  # the catalog's words change with an import, not by the minute
+    return response
 
 
 def _active_product(pk: int) -> Product:

@@ -71,3 +71,20 @@ def tab_to(page, predicate: str, limit: int = 120, backwards: bool = False) -> N
         page.keyboard.press("Shift+Tab" if backwards else "Tab")
         assert_focus_kept(page)
     raise AssertionError(f"Tab never reached {predicate} on {page.url}")
+
+
+FOCUS_RING_JS = """() => {
+  const style = getComputedStyle(document.activeElement);
+  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const channel = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  const lum = c => { const [r, g, b] = rgb(c).map(channel); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ring = lum(style.outlineColor);
+  return {style: style.outlineStyle, width: parseFloat(style.outlineWidth),
+          contrast: (Math.max(ring, 1) + 0.05) / (Math.min(ring, 1) + 0.05)};
+}"""
+
+
+def assert_focus_ring(page) -> None:
+    """The focused element shows a solid ring at least 2 px wide, of 3:1 contrast against white."""
+    ring = page.evaluate(FOCUS_RING_JS)
+    assert ring["style"] != "none" and ring["width"] >= 2 and ring["contrast"] >= 3, ring

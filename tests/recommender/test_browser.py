@@ -22,6 +22,7 @@ from tests.conftest import make_version
 from tests.recommender.browser_checks import (
     assert_accessible,
     assert_focus_kept,
+    assert_focus_ring,
     assert_touch_targets,
     focused,
     tab_to,
@@ -390,6 +391,7 @@ def keyboard_search_suggestion(page) -> None:
 def keyboard_asks_and_refines(page) -> None:
     """On a product page: ask, remove a chip with Enter, refine in words and with a filter."""
     tab_to(page, "e.matches('input[name=text]')")
+    assert_focus_ring(page)
     page.keyboard.type("in navy with short sleeves")
     page.locator("[data-like-this-grid] article").first.wait_for(timeout=20000)
     page.locator(".chip:has-text('sleeves: short')").wait_for()
@@ -489,6 +491,10 @@ def test_a_shopper_with_the_keyboard_alone(catalog, trained_checkpoint, live_ser
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/")
     keyboard_search_suggestion(page)
+    page.keyboard.press("Tab")  # the first stop: a skip link to the page's content
+    assert focused(page) == "a Skip to content" and in_view(page, ".skip-link")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
     tab_to(page, "e.matches('a.card-link')")
     page.keyboard.press("Enter")
     page.wait_for_url("**/products/*/")

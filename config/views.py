@@ -1,6 +1,7 @@
 """Project-wide error responses: JSON under /api/, friendly pages everywhere else."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views import defaults
 
 API_PREFIX = "/api/"
@@ -32,3 +33,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
         return JsonResponse({"error": "Internal server error."}, status=500)
     return defaults.server_error(request)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages without an icon link (the admin's): the store's icon."""
+    return HttpResponsePermanentRedirect(static("shop/favicon.svg"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -29,12 +30,15 @@ class ModelVersionAdmin(admin.ModelAdmin):
     list_display = ["name", "status_badge", "progress_bar", "recall_vs_baselines", "history"]
     list_filter = ["status"]
     actions = ["activate_selected"]
-    fields = [
-        "status", "progress_message", "error", "activate_when_ready", "config", "checkpoint_path", "task_id",
-        "worker", "attempts", "created_by", "created_at", "updated_at", "started_at", "finished_at",
-        "activated_at",
+    # What a store owner reads first; the engineer's fields (paths, task ids, workers) under "Details".
+    fieldsets = [
+        (None, {"fields": ["status", "progress_message", "error", "activate_when_ready", "created_by",
+                           "created_at", "activated_at"]}),
+        ("Details", {"classes": ["collapse"], "fields": ["checkpoint_path", "task_id", "worker",
+                                                         "attempts", "config", "started_at", "finished_at",
+                                                         "updated_at"]}),
     ]  # fmt: skip
-    readonly_fields = fields
+    readonly_fields = [name for _, options in fieldsets for name in options["fields"]]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # versions come from the Retrain button, with a trained checkpoint
@@ -75,12 +79,18 @@ class ModelVersionAdmin(admin.ModelAdmin):
             run.percent, run.percent, run.stage, f"{run.percent}%", run.detail, run.time_left,
         )  # fmt: skip
 
-    @admin.display(description="val R@10 (model / image only / seed)")
+    @admin.display(description="finds it in the top 10 (of 100 test requests)")
     def recall_vs_baselines(self, obj: ModelVersion) -> str:
-        values = [_recall(obj.metrics, m) for m in ("composed", "image_only", "seed")]
-        if values[0] is None:
+        model, picture, prototype = (_recall(obj.metrics, m) for m in ("composed", "image_only", "seed"))
+        if model is None:
             return "—"
-        return " / ".join(dashboard.recall(v) for v in values)
+        simpler = [f"{name}: {dashboard.per_hundred(v)}" for name, v in (("picture only", picture),
+                   ("first prototype", prototype)) if v is not None]  # fmt: skip
+        return format_html(
+            "<strong>{}</strong> <span class='mv-detail'>{}</span><br><span class='mv-detail'>R@10 {}</span>",
+            dashboard.per_hundred(model), f"({', '.join(simpler)})" if simpler else "",
+            " / ".join(dashboard.recall(v) for v in (model, picture, prototype)),
+        )  # fmt: skip
 
     @admin.display(description="created / served", ordering="created_at")
     def history(self, obj: ModelVersion) -> str:
@@ -123,6 +133,9 @@ class ModelVersionAdmin(admin.ModelAdmin):
         return request.method == "POST" and self.has_change_permission(request)
 
     def retrain_view(self, request: HttpRequest):
+        """GET: what retraining does and how long it takes here, to confirm; POST: queue it."""
+        if request.method == "GET" and self.has_change_permission(request):
+            return self._retrain_confirmation(request)
         if not self._may_change(request):
             return self._back()
         review_first = request.POST.get("review") == "1"
@@ -137,6 +150,17 @@ class ModelVersionAdmin(admin.ModelAdmin):
             message = f"{version.name} queued: training, then embedding the catalog; {then}."
             self.message_user(request, message, messages.SUCCESS)
         return self._back()
+
+    def _retrain_confirmation(self, request: HttpRequest) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Retrain the model?",
+            "estimate": dashboard.retrain_estimate(),
+            "serving": ModelVersion.objects.filter(status=ModelVersion.Status.ACTIVE).first(),
+            "running": ModelVersion.objects.filter(status__in=ModelVersion.RUNNING).first(),
+        }
+        return TemplateResponse(request, "admin/recommender/modelversion/retrain_confirm.html", context)
 
     def rollback_view(self, request: HttpRequest):
         if not self._may_change(request):
@@ -172,6 +196,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
             "running": ModelVersion.objects.filter(status__in=ModelVersion.RUNNING).first(),
             "active": active,
             "active_recall": dashboard.recall(active.val_recall_at_10) if active else "",
+            "active_top10": dashboard.per_hundred(active.val_recall_at_10 or 0) if active else "",
             "previous": versions.previous_version(),
             "awaiting_review": ModelVersion.objects.filter(status=ModelVersion.Status.READY),
             "title": "Model versions",
@@ -197,7 +222,12 @@ class ModelVersionAdmin(admin.ModelAdmin):
         if active is not None and active.pk != version.pk and review.can_review(version):
             comparisons = review.compare(version, active)
         change_methods, change_rows = dashboard.change_rows(version.metrics)
+        # In words, beside the serving version (or, for the serving one, the one before it).
+        other, role = (active, "serving now") if active is not None and active.pk != version.pk else (
+            versions.previous_version(), "the previous version")  # fmt: skip
         return {
+            "in_words": dashboard.in_words(version, other, role),
+            "worse": [c for c in comparisons if c.worse],
             "version": version,
             "run": dashboard.run_progress(version, timezone.now()) if version.is_running else None,
             "metrics_rows": dashboard.metrics_rows(version.metrics),

@@ -1,4 +1,5 @@
-"""What the staff's Model versions pages show of a run: progress, metrics and a recall plot.
+"""What the staff's Model versions pages show of a run: progress, metrics in numbers and in
+words, a recall plot with labelled axes, and how long a retraining takes on this machine.
 
 Plain functions of a ModelVersion (its progress message and metrics JSON, as ``ml.train`` and
 ``recommender.training`` write them), so the admin's templates only lay them out.
@@ -12,14 +13,16 @@ from datetime import datetime, timedelta
 
 from recommender.models import ModelVersion
 
-# (key in metrics["val"], what the table calls it); the model first, then the baselines.
+# (key in metrics["val"], what the table calls it); the model first, then simpler ways to answer.
 METHODS = (
     ("composed", "this model"),
-    ("image_only", "image only (nearest neighbours)"),
-    ("seed", "seed report's method"),
-    ("text_only", "text only"),
-    ("image_only_raw", "raw image features, no training"),
+    ("image_only", "matching the picture only"),
+    ("seed", "the first prototype's method"),
+    ("text_only", "matching the words only"),
+    ("image_only_raw", "untrained picture features"),
 )
+FINISHED = (ModelVersion.Status.READY, ModelVersion.Status.ACTIVE, ModelVersion.Status.RETIRED)
+RUNS_FOR_ESTIMATE = 5
 BASELINES_PLOTTED = ("image_only", "seed")
 KS = ("R@1", "R@10", "R@50")
 
@@ -90,6 +93,75 @@ def run_progress(version: ModelVersion, now: datetime) -> RunProgress:
     return RunProgress(stage, round(100 * fraction), detail, seconds_left)
 
 
+def per_hundred(value: float) -> int:
+    """A recall as "N of 100 test requests"."""
+    return round(100 * float(value))
+
+
+def _recall_at(version: ModelVersion | None, k: str = "R@10") -> float | None:
+    value = ((version.metrics or {}).get("val", {}).get("composed", {}) if version else {}).get(k)
+    return float(value) if value is not None else None
+
+
+def in_words(version: ModelVersion, other: ModelVersion | None, other_role: str) -> list[str]:
+    """The version's validation results as sentences a store owner reads, numbers kept:
+    compared with `other` (the serving version, or the previous one: `other_role` says which)."""
+    val = (version.metrics or {}).get("val", {})
+    composed = val.get("composed", {})
+    if composed.get("R@10") is None:
+        return []
+    before = _recall_at(other)
+    then = ""
+    if other is not None and before is not None:
+        then = f" ({other_role}, {other.name}: {per_hundred(before)})"
+    top10 = per_hundred(composed["R@10"])
+    sentences = [f"Finds the requested product in its top 10 for {top10} of 100 test requests{then}."]
+    if composed.get("R@1") is not None and composed.get("R@50") is not None:
+        sentences.append(
+            f"Shows it first for {per_hundred(composed['R@1'])} of 100, "
+            f"and in its top 50 for {per_hundred(composed['R@50'])} of 100."
+        )
+    simpler = [(name, val[k]["R@10"]) for k, name in METHODS[1:3] if val.get(k, {}).get("R@10") is not None]
+    if simpler:
+        said = " and ".join(f"{name} for {per_hundred(value)}" for name, value in simpler)
+        sentences.append(f"For comparison, the top 10 holds it with {said} of 100.")
+    changes = {c: v["R@10"] for c, v in composed.get("by_change", {}).items() if v.get("R@10") is not None}
+    if changes:
+        hardest = min(changes, key=changes.get)
+        sentences.append(
+            f"Hardest kind of change: {hardest.replace('_', ' ')} ({per_hundred(changes[hardest])} of 100)."
+        )
+    if composed.get("n"):
+        sentences.append(
+            f"Measured on {composed['n']:,} test requests built from products the model never trained on."
+        )
+    return sentences
+
+
+def _minutes(seconds: float) -> str:
+    return "under a minute" if seconds < 60 else f"{round(seconds / 60)} min"
+
+
+def retrain_estimate() -> str:
+    """How long a retraining takes on this machine, from the last finished runs (training and
+    embedding, queue to ready); a sentence for the Retrain confirmation."""
+    runs = (
+        ModelVersion.objects.filter(status__in=FINISHED, started_at__isnull=False, finished_at__isnull=False)
+        .order_by("-finished_at")
+        .values_list("started_at", "finished_at")[:RUNS_FOR_ESTIMATE]
+    )
+    seconds = [(finished - started).total_seconds() for started, finished in runs]
+    if not seconds:
+        return (
+            "No run has finished on this machine yet, so there is nothing to go by: the first one also "
+            "reads every product photo once, which takes longest."
+        )
+    typical = sorted(seconds)[len(seconds) // 2]
+    each = ", ".join(_minutes(s) for s in seconds)
+    runs_said = "the last run" if len(seconds) == 1 else f"the last {len(seconds)} runs"
+    return f"About {_minutes(typical)} on this machine ({runs_said}: {each})."
+
+
 def metrics_rows(metrics: dict) -> list[dict]:
     """One row per method measured on val: name, R@1, R@10, R@50 (formatted)."""
     val = (metrics or {}).get("val", {})
@@ -126,6 +198,9 @@ class Plot:
     baselines: list[tuple[str, float, str]]  # (name, y, value)
     y_ticks: list[tuple[float, str]]
     x_ticks: list[tuple[float, str]]
+    left: int = 56  # where the plot area starts (the y axis' ticks and label are left of it)
+    y_label: str = "found in the top 10, of 100 requests"
+    x_label: str = "training round (epoch)"
 
 
 def recall_plot(metrics: dict, width: int = 420, height: int = 220) -> Plot | None:
@@ -137,7 +212,7 @@ def recall_plot(metrics: dict, width: int = 420, height: int = 220) -> Plot | No
     values = [h["val_R@10"] for h in history] + list(baselines.values())
     low = max(0.0, min(values) - 0.05)
     high = min(1.0, max(values) + 0.05)
-    left, right, top, bottom = 44, 12, 10, 28
+    left, right, top, bottom = 56, 12, 10, 42
 
     def x(i: int) -> float:
         return left + (width - left - right) * (i / max(len(history) - 1, 1))
@@ -145,7 +220,7 @@ def recall_plot(metrics: dict, width: int = 420, height: int = 220) -> Plot | No
     def y(value: float) -> float:
         return round(top + (height - top - bottom) * (1 - (value - low) / max(high - low, 1e-9)), 1)
 
-    dots = [(round(x(i), 1), y(h["val_R@10"]), f"epoch {h['epoch']}: {recall(h['val_R@10'])}")
+    dots = [(round(x(i), 1), y(h["val_R@10"]), f"round {h['epoch']}: {per_hundred(h['val_R@10'])} of 100")
             for i, h in enumerate(history)]  # fmt: skip
     names = dict(METHODS)
     return Plot(
@@ -153,7 +228,8 @@ def recall_plot(metrics: dict, width: int = 420, height: int = 220) -> Plot | No
         height=height,
         points=" ".join(f"{dx},{dy}" for dx, dy, _ in dots),
         dots=dots,
-        baselines=[(names[k], y(v), recall(v)) for k, v in baselines.items()],
-        y_ticks=[(y(low + (high - low) * t / 4), recall(low + (high - low) * t / 4)) for t in range(5)],
+        baselines=[(names[k], y(v), str(per_hundred(v))) for k, v in baselines.items()],
+        y_ticks=[(y(v), str(per_hundred(v))) for v in (low + (high - low) * t / 4 for t in range(5))],
         x_ticks=[(round(x(i), 1), str(h["epoch"])) for i, h in enumerate(history)],
+        left=left,
     )

@@ -29,6 +29,12 @@ class CartLine:
     def line_total(self) -> Decimal:
         return self.product.selling_price * self.quantity
 
+    @property
+    def max_quantity(self) -> int:
+        """The most this line may hold: the size's stock (a one-size product has no count), capped."""
+        size = next((s for s in self.product.sizes.all() if s.label == self.size), None)
+        return min(size.stock, MAX_QUANTITY_PER_LINE) if size is not None else MAX_QUANTITY_PER_LINE
+
 
 def _valid_items(items: object) -> dict[str, int]:
     """Cart items as stored ({"<product id>|<size>": quantity}), anything malformed dropped."""
@@ -61,6 +67,14 @@ class Cart:
         self.items[key] = min(self.items.get(key, 0) + quantity, MAX_QUANTITY_PER_LINE)
         self._save()
 
+    def quantity(self, product_id: int, size: str) -> int:
+        return self.items.get(self._key(product_id, size), 0)
+
+    def set_quantity(self, product_id: int, size: str, quantity: int) -> None:
+        """A line's new quantity (checked against the stock by CartQuantityForm)."""
+        self.items[self._key(product_id, size)] = min(quantity, MAX_QUANTITY_PER_LINE)
+        self._save()
+
     def remove(self, product_id: int, size: str) -> None:
         self.items.pop(self._key(product_id, size), None)
         self._save()
@@ -81,7 +95,7 @@ class Cart:
 
     def lines(self) -> list[CartLine]:
         items = self.order_items()
-        products = Product.objects.in_bulk([i.product_id for i in items])
+        products = Product.objects.prefetch_related("sizes").in_bulk([i.product_id for i in items])
         return [
             CartLine(products[i.product_id], i.size, i.quantity) for i in items if i.product_id in products
         ]

@@ -1,4 +1,5 @@
-"""Keyword search of the catalog in PostgreSQL: a weighted full-text match, and "did you mean".
+"""Keyword search of the catalog in PostgreSQL: a weighted full-text match, "did you mean", and
+suggestions while the shopper types (the catalog's product types, colours and brands).
 
 Products carry a stored, GIN-indexed search vector (``Product.search_vector``): the article
 type weighs most, then colour and brand, then the name and other words, so "navy shirt" ranks
@@ -33,6 +34,32 @@ ORDER BY score DESC, ndoc DESC, word
 LIMIT 1
 """
 MIN_SIMILARITY = 0.25  # "nvy" -> "navy" scores 0.29
+# What the catalog has, as suggestions: a value that starts with the typed letters (or has a word
+# that does: "blue" -> Navy Blue) first, then one close by trigram similarity ("jeens" -> Jeans),
+# the more common first. Candidates for similarity share the first letter (cheap in plain SQL).
+SUGGESTIONS_SQL = """
+WITH terms AS (
+  SELECT 'type' AS kind, article_type AS label, count(*) AS n FROM shop_product
+   WHERE is_active AND article_type <> '' GROUP BY article_type
+  UNION ALL
+  SELECT 'colour', base_colour, count(*) FROM shop_product
+   WHERE is_active AND base_colour <> '' GROUP BY base_colour
+  UNION ALL
+  SELECT 'brand', brand, count(*) FROM shop_product WHERE is_active AND brand <> '' GROUP BY brand
+), scored AS (
+  SELECT kind, label, n,
+         lower(label) LIKE %(prefix)s OR lower(label) LIKE %(word_prefix)s AS starts,
+         CASE WHEN left(lower(label), 1) = left(%(typed)s, 1)
+              THEN similarity(lower(label), %(typed)s) ELSE 0 END AS score
+  FROM terms
+)
+SELECT kind, label FROM scored
+WHERE starts OR score >= %(min_score)s
+ORDER BY starts DESC, score DESC, n DESC, label
+LIMIT %(limit)s
+"""
+SUGGESTION_MIN_SIMILARITY = 0.3  # "jeens" -> "jeans" scores 0.33
+MIN_SUGGEST_LETTERS = 2
 MAX_CORRECTED_WORDS = 6
 _WORD = re.compile(r"[a-z]+")
 
@@ -56,6 +83,26 @@ def closest_word(typed: str) -> str | None:
     if row is None or row[1] < MIN_SIMILARITY:
         return None
     return row[0]
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def suggestions(typed: str, limit: int = 8) -> list[tuple[str, str]]:
+    """(kind, label) of the catalog's product types, colours and brands that the typed letters
+    start (or nearly spell): kind is "type", "colour" or "brand". Nothing for under 2 letters."""
+    typed = " ".join(typed.lower().split())
+    if len(typed) < MIN_SUGGEST_LETTERS:
+        return []
+    escaped = _like_escaped(typed)
+    params = {
+        "typed": typed, "prefix": f"{escaped}%", "word_prefix": f"% {escaped}%",
+        "min_score": SUGGESTION_MIN_SIMILARITY, "limit": limit,
+    }  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(SUGGESTIONS_SQL, params)
+        return [(kind, label) for kind, label in cursor.fetchall()]
 
 
 def did_you_mean(text: str) -> str | None:

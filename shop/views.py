@@ -6,22 +6,24 @@ form comes back as a message on the page it came from.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from shop import search
 from shop.cart import Cart
-from shop.forms import AddressForm, AddToCartForm, RemoveFromCartForm, SignupForm
+from shop.forms import AddressForm, AddToCartForm, CartQuantityForm, RemoveFromCartForm, SignupForm
 from shop.models import Order, OrderLine, Product, ProductSize
+from shop.params import is_id
 from shop.selectors import (
     FilterError,
     ProductFilters,
@@ -42,6 +44,9 @@ FILTER_PARAMS = (
     "q", "gender", "age_group", "article_type", "colour", "min_price", "max_price", "size", "in_stock",
 )  # fmt: skip
 ADDRESS_SESSION_KEY = "checkout_address"
+CONTINUE_SESSION_KEY = "continue_shopping"  # the page the shopper last added to the cart from
+NOT_SHOPPING = ("/cart/", "/checkout/", "/orders/", "/accounts/")  # where "Continue shopping" never goes
+ADDED_TAG = "added-to-cart"  # a message the page shows with a link to the cart
 
 
 def safe_next(request: HttpRequest, url: str | None) -> str | None:
@@ -101,6 +106,28 @@ def catalog(request: HttpRequest) -> HttpResponse:
     )
 
 
+SUGGESTION_FILTERS = {"type": "article_type", "colour": "colour"}  # a brand is searched as words
+MAX_SUGGEST_LENGTH = 60
+
+
+def search_suggestions(request: HttpRequest) -> JsonResponse:
+    """GET ?q=<letters>: the catalog's product types, colours and brands as the shopper types,
+    each with the catalog page it opens (the header's combobox; the keyword search stays the
+    fallback). A query that is too long or not text is a 400."""
+    typed = request.GET.get("q", "")
+    if len(typed) > MAX_SUGGEST_LENGTH or "\x00" in typed:
+        message = f"q must be at most {MAX_SUGGEST_LENGTH} characters of text."
+        return JsonResponse({"error": message}, status=400)
+    catalog = reverse("shop:catalog")
+    found = []
+    for kind, label in search.suggestions(typed):
+        query = urlencode({SUGGESTION_FILTERS.get(kind, "q"): label})
+        found.append({"kind": kind, "label": label, "url": f"{catalog}?{query}"})
+    response = JsonResponse({"q": typed, "suggestions": found})
+    response["Cache-Control"] = "max-age=300"  # the catalog's words change with an import, not by the minute
+    return response
+
+
 def _active_product(pk: int) -> Product:
     return get_object_or_404(Product.objects.filter(is_active=True).prefetch_related("sizes"), pk=pk)
 
@@ -124,21 +151,47 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def cart_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add to the cart from the product page or a card's quick add; back to `next` (or the
-    cart), or to the product page with the reason when the form is refused."""
+    """Add to the cart from the product page or a card's quick add, then back to the page it came
+    from (`next`, trail and all; else the product page) with a confirmation or the reason it was
+    refused: the shopper stays where they were shopping, with or without JavaScript."""
     product = _active_product(pk)
-    form = AddToCartForm(request.POST, product=product)
-    back = safe_next(request, request.POST.get("next"))
+    cart = Cart.of(request)
+    form = AddToCartForm(request.POST, product=product, cart=cart)
+    back = safe_next(request, request.POST.get("next")) or product.get_absolute_url()
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, f"{product.name}: {error}")
-        return redirect(back or product.get_absolute_url())
+        return redirect(back)
     size, quantity = form.cleaned_data["size"], form.cleaned_data["quantity"]
-    Cart.of(request).add(product.pk, size, quantity)
+    cart.add(product.pk, size, quantity)
+    request.session[CONTINUE_SESSION_KEY] = back
     sized = f" (size {size})" if size else ""
-    messages.success(request, f"Added {quantity} × {product.name}{sized} to your cart.")
-    return redirect(back or "shop:cart")
+    messages.success(request, f"Added {quantity} × {product.name}{sized} to your cart.", extra_tags=ADDED_TAG)
+    return redirect(back)
+
+
+@require_POST
+def cart_update(request: HttpRequest) -> HttpResponse:
+    """A new quantity for a line of the cart, within its size's stock; a refused one is a 400
+    with the reason on the cart page."""
+    cart = Cart.of(request)
+    product = Product.objects.filter(pk=_posted_id(request), is_active=True).prefetch_related("sizes").first()
+    form = CartQuantityForm(request.POST, product=product, cart=cart) if product is not None else None
+    if form is None or not form.is_valid():
+        errors = form.errors.values() if form is not None else [["That item is not in your cart."]]
+        for error in (e for field_errors in errors for e in field_errors):
+            messages.error(request, error)
+        return _cart_page(request, cart, status=400)
+    size, quantity = form.cleaned_data["size"], form.cleaned_data["quantity"]
+    cart.set_quantity(product.pk, size, quantity)
+    messages.success(request, f"{product.name}: quantity now {quantity}.")
+    return redirect("shop:cart")
+
+
+def _posted_id(request: HttpRequest) -> int | None:
+    raw = request.POST.get("product_id", "")
+    return int(raw) if is_id(raw) else None
 
 
 @require_POST
@@ -150,9 +203,24 @@ def cart_remove(request: HttpRequest) -> HttpResponse:
     return redirect("shop:cart")
 
 
+def continue_shopping_url(request: HttpRequest) -> str:
+    """Where "Continue shopping" goes: the shopping page the shopper came from (the referring
+    product, results or catalog page), else the page they last added from, else the catalog."""
+    referer = safe_next(request, request.headers.get("referer"))
+    if referer:
+        path = urlsplit(referer).path
+        if not path.startswith(NOT_SHOPPING):
+            return referer
+    return safe_next(request, request.session.get(CONTINUE_SESSION_KEY)) or reverse("shop:catalog")
+
+
+def _cart_page(request: HttpRequest, cart: Cart, status: int = 200) -> HttpResponse:
+    context = {"lines": cart.lines(), "total": cart.total(), "continue_url": continue_shopping_url(request)}
+    return render(request, "shop/cart.html", context, status=status)
+
+
 def cart_view(request: HttpRequest) -> HttpResponse:
-    cart = Cart.of(request)
-    return render(request, "shop/cart.html", {"lines": cart.lines(), "total": cart.total()})
+    return _cart_page(request, Cart.of(request))
 
 
 def _last_address(request: HttpRequest) -> dict[str, str]:
@@ -214,7 +282,8 @@ def order_placed(request: HttpRequest, pk: int) -> HttpResponse:
     """Checkout, done: the confirmation of one of the shopper's own orders."""
     lines = Prefetch("lines", queryset=OrderLine.objects.select_related("product"))
     order = get_object_or_404(request.user.orders.prefetch_related(lines), pk=pk)
-    return render(request, "shop/order_placed.html", {"order": order, "step": 3})
+    context = {"order": order, "step": 3, "continue_url": continue_shopping_url(request)}
+    return render(request, "shop/order_placed.html", context)
 
 
 @login_required

@@ -284,7 +284,6 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI assets from the drf-spectacular-sidecar wheel: the docs page works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Orders and model versions both have a `status`; name each enum after its model.
     "ENUM_NAME_OVERRIDES": {

@@ -6,7 +6,8 @@ Run against a running store with the demo catalog, demo users and an active mode
 
 It drives Debian's Chromium through Playwright, logs in as the demo shopper ``bob`` and the
 demo staff ``admin``, and places one order (pay on delivery) to show the checkout. The admin's
-review screenshot needs a version waiting for review (Retrain model with "wait for my review").
+review screenshot needs a version waiting for review (Retrain model with "wait for my review");
+the phone's trail screenshot is taken after two refinements, so the trail scrolls and shows it.
 """
 
 from __future__ import annotations
@@ -83,10 +84,20 @@ def shopper_pages(page: Page, base: str, out: Path, size: str, product: int) -> 
     page.locator("[data-like-this-grid] article a.card-link").first.click()
     page.wait_for_load_state()
     shoot(page, out, f"product-after-refinement-{size}")
+    ask(page, "in red")  # a second step: a trail longer than a phone is wide
+    page.locator("[data-like-this-grid] article a.card-link").first.click()
+    page.wait_for_load_state()
     to_top(page, "[data-like-this-panel]")
     shoot(page, out, f"refinement-trail-{size}")
     page.goto(f"{base}/recommendations/?reference={product}&text=asdf")
     shoot(page, out, f"not-understood-{size}")
+    page.goto(f"{base}/")
+    page.fill(".header-search input[name=q]", "shi")
+    page.locator("#search-suggestions [role=option]").first.wait_for()
+    shoot(page, out, f"search-suggestions-{size}")
+    page.goto(f"{base}/purchases/")
+    to_top(page, "[data-like-this-panel]")
+    shoot(page, out, f"purchases-start-{size}")
 
 
 def checkout_pages(page: Page, base: str, out: Path, product: int) -> None:
@@ -97,6 +108,9 @@ def checkout_pages(page: Page, base: str, out: Path, product: int) -> None:
     page.goto(f"{base}/products/{product}/")
     page.locator(".sizes label:not(.sold-out)").first.click()
     page.click("button:has-text('Add to cart')")
+    page.locator(".message.success").wait_for()
+    shoot(page, out, "added-to-cart-phone")  # still on the product page, with a confirmation
+    page.click("a:has-text('View cart and check out')")
     page.wait_for_load_state()
     shoot(page, out, "cart-phone")
     page.click("a:has-text('Check out')")
@@ -114,20 +128,25 @@ def checkout_pages(page: Page, base: str, out: Path, product: int) -> None:
     shoot(page, out, "order-placed-phone")
 
 
-def admin_pages(page: Page, base: str, out: Path) -> None:
+def admin_pages(page: Page, base: str, out: Path, size: str = "desktop") -> None:
     page.goto(f"{base}/admin/recommender/modelversion/")
-    shoot(page, out, "admin-model-versions-desktop")
+    shoot(page, out, f"admin-model-versions-{size}")
+    page.goto(f"{base}/admin/recommender/modelversion/retrain/")
+    shoot(page, out, f"admin-retrain-confirm-{size}")  # only asks: nothing is queued
+    page.goto(f"{base}/admin/recommender/modelversion/")
     candidate = page.locator(".mv-awaiting a").first
     if candidate.count():
         candidate.click()
         page.wait_for_load_state()
-        shoot(page, out, "admin-review-desktop", full_page=True)
+        shoot(page, out, f"admin-review-{size}", full_page=True)
     else:
-        print("  (no version waits for review: skipped admin-review-desktop.png)")
+        print(f"  (no version waits for review: skipped admin-review-{size}.png)")
+    if size != "desktop":
+        return
     page.goto(f"{base}/admin/recommender/modelversion/?status__exact=active")
     page.locator("#result_list tbody tr th a").first.click()
     page.wait_for_load_state()
-    shoot(page, out, "admin-version-metrics-desktop", full_page=True)
+    shoot(page, out, f"admin-version-metrics-{size}", full_page=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,9 +166,11 @@ def main(argv: list[str] | None = None) -> int:
             if size == "phone":
                 checkout_pages(page, base, args.out, product)
             page.close()
-        page = browser.new_page(viewport=DESKTOP)
-        log_in(page, base, "admin", "admin-demo")
-        admin_pages(page, base, args.out)
+        for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            page = browser.new_page(viewport=viewport)
+            log_in(page, base, "admin", "admin-demo")
+            admin_pages(page, base, args.out, size)
+            page.close()
         browser.close()
     return 0
 

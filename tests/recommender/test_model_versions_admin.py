@@ -57,7 +57,7 @@ def test_list_shows_a_progress_bar_not_a_float(admin_client, catalog):
 def test_version_page_shows_metrics_table_and_plot_without_save(admin_client, active_model):
     html = admin_client.get(_page(active_model)).content.decode()
     val = active_model.metrics["val"]
-    assert "Validation recall" in html and 'class="mv-table"' in html
+    assert "How well it answers (validation recall)" in html and 'class="mv-table"' in html
     for method in ("composed", "image_only", "seed"):
         assert dashboard.recall(val[method]["R@10"]) in html  # one rounding everywhere
     assert "<svg" in html and "<polyline" in html and 'class="baseline' in html
@@ -116,3 +116,57 @@ def test_discard_removes_a_candidate_but_never_the_serving_version(admin_client,
     admin_client.post(f"{LIST}{candidate.pk}/discard/")
     assert list(ModelVersion.objects.all()) == [serving]
     assert admin_client.post(f"{LIST}987654/discard/").status_code == 404
+
+
+def test_a_version_in_words_with_labelled_axes_and_technical_fields_under_details(
+    admin_client, catalog, trained_checkpoint
+):
+    serving = make_version(trained_checkpoint)
+    candidate = make_version(trained_checkpoint, activate=False)
+    val = candidate.metrics["val"]["composed"]
+    html = admin_client.get(_page(candidate)).content.decode()
+    top10, before = dashboard.per_hundred(val["R@10"]), dashboard.per_hundred(serving.val_recall_at_10)
+    assert (
+        f"Finds the requested product in its top 10 for {top10} of 100 test requests "
+        f"(serving now, {serving.name}: {before})."
+    ) in html
+    assert f"Shows it first for {dashboard.per_hundred(val['R@1'])} of 100" in html
+    assert "matching the picture only" in html and "seed report" not in html and "triplets" not in html
+    assert "found in the top 10, of 100 requests" in html and "training round (epoch)" in html  # both axes
+    # The engineer's fields are there, folded under "Details".
+    details = html.split("<details")[1]
+    assert "Details" in details and str(candidate.checkpoint_path) in details and "Task id" in details
+    assert str(candidate.checkpoint_path) not in html.split("<details")[0]
+    serving_words = admin_client.get(_page(serving)).content.decode()
+    assert f"top 10 for {before} of 100 test requests" in serving_words
+
+
+def test_retrain_asks_first_and_says_how_long_it_takes_here(admin_client, catalog):
+    page = admin_client.get(f"{LIST}retrain/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "Retrain the model?" in html
+    assert "No run has finished on this machine yet" in html and "Yes, retrain now" in html
+    assert not ModelVersion.objects.exists()  # asking queued nothing
+    now = timezone.now()
+    for minutes in (14, 20, 16):
+        ModelVersion.objects.create(
+            status=ModelVersion.Status.RETIRED, started_at=now - timedelta(minutes=minutes), finished_at=now
+        )
+    expected = "About 16 min on this machine (the last 3 runs: 14 min, 20 min, 16 min)."
+    assert dashboard.retrain_estimate() == expected
+    assert "About 16 min on this machine" in admin_client.get(f"{LIST}retrain/").content.decode()
+    admin_client.post(f"{LIST}retrain/", {"review": "1"})
+    assert ModelVersion.objects.filter(status="queued", activate_when_ready=False).count() == 1
+
+
+def test_review_says_what_changed_and_flags_a_request_that_got_worse(catalog):
+    a, b, c, d = catalog.order_by("pk")[:4]
+    row = review.Comparison(a, "in navy", candidate=[b, c, d], active=[c, a, b], candidate_matches=1,
+                            active_matches=3)  # fmt: skip
+    assert row.new == [d] and row.dropped == [a] and row.moved == 2
+    assert [(p.product, p.moved) for p in row.candidate_placed] == [(b, 2), (c, -1), (d, 0)]
+    assert row.worse
+    same = review.Comparison(a, "in navy", [b, c], [b, c], candidate_matches=2, active_matches=2)
+    assert not same.worse and not same.new and not same.dropped and same.moved == 0
+    assert review.Comparison(a, "cheaper", [b], [b, c]).worse  # a shorter answer is worse too
+    assert not review.Comparison(a, "asdf", [b, c], [c, b]).worse  # nothing read: no yardstick

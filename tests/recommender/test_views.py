@@ -1,5 +1,7 @@
 """The shopper's results page (no JavaScript needed) and the staff admin for model versions."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
 
@@ -54,15 +56,40 @@ def test_a_broken_trail_is_ignored(client, active_model, step):
     assert response.status_code == 200 and 'class="like-this-trail"' not in response.content.decode()
 
 
-def test_last_purchase_box_for_a_shopper(client, active_model):
+def _buy(user, product) -> None:
+    size = product.sizes.filter(stock__gt=0).first()
+    place_order(user, [OrderItem(product.pk, size.label if size else "", 1)])
+
+
+def _checked(html: str) -> list[str]:
+    """The product ids of the checked "Start from" radio buttons."""
+    return re.findall(r'name="reference" value="(\d+)" checked', html)
+
+
+def test_any_purchase_or_cart_product_can_start(client, active_model):
     user = User.objects.create_user("dora", password="pw-12345678")
-    shirt = _shirt()
-    size = shirt.sizes.filter(stock__gt=0).first()
-    place_order(user, [OrderItem(shirt.pk, size.label if size else "", 1)])
+    older, newer, in_cart = Product.objects.filter(article_type__in=["Shirts", "Tshirts"]).order_by("pk")[:3]
+    _buy(user, older)
+    _buy(user, newer)
     client.login(username="dora", password="pw-12345678")
-    assert "Like my last purchase, but" in client.get("/purchases/").content.decode()
-    response = client.get("/recommendations/", {"text": "with short sleeves"})
-    assert response.status_code == 200 and "Your last purchase" in response.content.decode()
+    size = in_cart.sizes.filter(stock__gt=0).first()
+    client.post(f"/cart/add/{in_cart.pk}/", {"size": size.label if size else "", "quantity": 1})
+    html = client.get("/purchases/").content.decode()
+    assert "Like one of my purchases, but" in html
+    offered = re.findall(r'name="reference" value="(\d+)"', html)
+    assert offered == [str(newer.pk), str(older.pk), str(in_cart.pk)]  # newest first, then the cart
+    assert _checked(html) == [str(newer.pk)] and "in your cart" in html
+    assert f'href="?start={older.pk}#like-this"' in html  # "Like this, but …" beside each line
+    picked = client.get("/purchases/", {"start": older.pk}).content.decode()
+    assert _checked(picked) == [str(older.pk)]
+    stranger = Product.objects.exclude(pk__in=[older.pk, newer.pk, in_cart.pk]).first()
+    for foreign in ("abc", "999999999", str(stranger.pk)):
+        assert _checked(client.get("/purchases/", {"start": foreign}).content.decode()) == [str(newer.pk)]
+    # The box's form sends the pick as the reference: the answer starts from the older purchase.
+    response = client.get("/recommendations/", {"reference": older.pk, "text": "with short sleeves"})
+    assert response.status_code == 200 and response.context["recommendation"].reference == older
+    last = client.get("/recommendations/", {"text": "with short sleeves"})
+    assert last.context["recommendation"].reference == newer and "Your last purchase" in last.content.decode()
 
 
 def test_results_page_errors_are_friendly(client, active_model):

@@ -3,6 +3,8 @@ real small catalog; every form posts and redirects (a reload never posts twice).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -45,7 +47,10 @@ def add(client, size: ProductSize, quantity: int = 1):
 def test_cart_add_show_and_remove(client, catalog):
     size = stocked_size(catalog)
     response = add(client, size, 2)
-    assert response.status_code == 302 and response.url == CART
+    # The shopper stays on the product page, with a confirmation that links to the cart.
+    assert response.status_code == 302 and response.url == size.product.get_absolute_url()
+    html = client.get(response.url).content.decode()
+    assert "Added 2 × " in html and f'href="{CART}" class="message-action"' in html
     page = client.get(CART)
     assert page.context["cart_count"] == 2
     assert size.product.name in page.content.decode()
@@ -110,7 +115,7 @@ def test_quick_add_returns_to_the_page_it_came_from(client, catalog):
         reverse("shop:cart_add", args=[size.product_id]),
         {"size": size.label, "quantity": 1, "next": "https://evil.example/"},
     )
-    assert elsewhere.url == CART  # never to another site
+    assert elsewhere.url == size.product.get_absolute_url()  # never to another site
 
 
 def test_anonymous_checkout_redirects_to_login(client, catalog):
@@ -161,8 +166,9 @@ def test_checkout_creates_order_takes_stock_and_shows_on_purchases(client, catal
     assert page.status_code == 200
     assert first.product.name in html and second.product.name in html
     assert first.product.get_absolute_url() in html
-    assert "Like my last purchase, but" in html and 'class="like-this"' in html
-    assert 'name="reference"' not in html  # reference=None: the recommender uses the last purchase
+    assert "Like one of my purchases, but" in html and 'class="like-this"' in html
+    # Any purchase can start "Like …, but": each is a choice of the box's reference.
+    assert f'type="radio" name="reference" value="{first.product_id}"' in html
 
 
 def test_checkout_refuses_stock_sold_meanwhile_and_keeps_the_cart(client, catalog, alice):
@@ -213,7 +219,7 @@ def test_purchases_newest_first_without_n_plus_one(client, catalog, alice, djang
 def test_no_like_this_box_without_purchases(client, alice):
     client.force_login(alice)
     html = client.get(PURCHASES).content.decode()
-    assert "not bought anything yet" in html and "Like my last purchase" not in html
+    assert "not bought anything yet" in html and "Like one of my purchases" not in html
 
 
 def test_address_step_refuses_bad_input_and_prefills_from_the_last_order(client, catalog, alice):
@@ -275,3 +281,78 @@ def test_checkout_forms_need_csrf(catalog, alice):
     strict.force_login(alice)
     assert strict.post(ADDRESS_STEP, ADDRESS).status_code == 403
     assert strict.post(CHECKOUT).status_code == 403
+
+
+def test_quantity_changes_in_the_cart_within_the_stock(client, catalog):
+    size = stocked_size(catalog, minimum=1)
+    ProductSize.objects.filter(pk=size.pk).update(stock=4)
+    add(client, size, 1)
+    line = {"product_id": size.product_id, "size": size.label}
+    html = client.get(CART).content.decode()
+    assert 'name="quantity"' in html and 'max="4"' in html and reverse("shop:cart_update") in html
+    response = client.post(reverse("shop:cart_update"), {**line, "quantity": 3})
+    assert response.status_code == 302 and response.url == CART
+    assert client.get(CART).context["cart_count"] == 3
+    # More than the stock, nonsense, or a line the cart does not hold: a 400 with the reason.
+    for bad, reason in (
+        ({**line, "quantity": 5}, "Only 4 left"),
+        ({**line, "quantity": "0"}, "greater than or equal to 1"),
+        ({**line, "quantity": "two"}, "whole number"),
+        ({**line, "product_id": "abc", "quantity": 1}, "not in your cart"),
+        ({**line, "product_id": 999_999_999, "quantity": 1}, "not in your cart"),
+        ({**line, "size": "NOPE", "quantity": 1}, "choose a size"),
+    ):
+        refused = client.post(reverse("shop:cart_update"), bad)
+        assert refused.status_code == 400 and reason in refused.content.decode(), (bad, reason)
+    assert client.get(CART).context["cart_count"] == 3
+    other = stocked_size(catalog, skip=5)
+    not_held = {"product_id": other.product_id, "size": other.label, "quantity": 1}
+    refused = client.post(reverse("shop:cart_update"), not_held)
+    assert refused.status_code == 400 and "not in your cart" in refused.content.decode()
+
+
+def test_adding_twice_counts_what_the_cart_holds_against_the_stock(client, catalog):
+    size = stocked_size(catalog, minimum=1)
+    ProductSize.objects.filter(pk=size.pk).update(stock=3)
+    add(client, size, 2)
+    response = add(client, size, 2)
+    assert "Only 3 left" in client.get(response.url).content.decode()
+    assert client.session[SESSION_KEY] == {f"{size.product_id}|{size.label}": 2}
+
+
+def test_adding_stays_on_the_product_page_with_its_trail_and_continue_shopping_goes_back(client, catalog):
+    size = stocked_size(catalog)
+    page = f"{size.product.get_absolute_url()}?step=1%3Ain+navy"
+    html = client.get(page).content.decode()
+    assert f'name="next" value="{size.product.get_absolute_url()}?step=1%3Ain+navy"' in html
+    response = client.post(
+        reverse("shop:cart_add", args=[size.product_id]), {"size": size.label, "quantity": 1, "next": page}
+    )
+    assert response.status_code == 302 and response.url == page
+    cart = client.get(CART).content.decode()
+    assert f'href="{page.replace("&", "&amp;")}" class="button secondary">Continue shopping' in cart
+    # Coming to the cart from another shopping page: back to that one.
+    from_catalog = client.get(CART, HTTP_REFERER="http://testserver/?q=shirt")
+    back = 'href="http://testserver/?q=shirt" class="button secondary">Continue shopping'
+    assert back in from_catalog.content.decode()
+    # Never back into checkout, nor to another site.
+    for referer in ("http://testserver/checkout/", "https://evil.example/"):
+        html = client.get(CART, HTTP_REFERER=referer).content.decode()
+        assert f'href="{page}" class="button secondary">Continue shopping' in html
+
+
+def _input(html: str, name: str) -> str:
+    """The <input> tag of the field `name`."""
+    return re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+
+
+def test_address_fields_name_their_autocomplete_and_keyboard(client, catalog, alice):
+    client.force_login(alice)
+    add(client, stocked_size(catalog))
+    html = client.get(ADDRESS_STEP).content.decode()
+    tokens = {"name": "name", "line1": "address-line1", "line2": "address-line2", "city": "address-level2",
+              "postcode": "postal-code", "phone": "tel", "email": "email"}  # fmt: skip
+    for name, token in tokens.items():
+        assert f'autocomplete="{token}"' in _input(html, name), name
+    assert 'inputmode="numeric"' in _input(html, "postcode")  # a phone opens its digits
+    assert 'type="tel"' in _input(html, "phone") and 'inputmode="tel"' in _input(html, "phone")

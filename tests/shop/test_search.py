@@ -112,3 +112,32 @@ def test_filter_drawer_and_sort_work_without_javascript(client, catalog):
     html = client.get(CATALOG).content.decode()
     assert 'id="filters-open"' in html and 'for="filters-open"' in html  # a checkbox drawer
     assert 'name="sort"' in html and "data-autosubmit-button" in html  # a real submit button too
+
+
+def test_suggestions_while_typing_are_the_catalogs_types_colours_and_brands(catalog):
+    assert ("type", "Shirts") in search.suggestions("shi")
+    assert search.suggestions("jea")[0] == ("type", "Jeans")
+    assert ("type", "Jeans") in search.suggestions("jeens")  # a typo, by trigram similarity
+    assert ("colour", "Navy Blue") in search.suggestions("nav")
+    assert ("colour", "Navy Blue") in search.suggestions("blu")  # a word of the value starts so
+    brand = catalog.exclude(brand="").order_by("pk").first().brand
+    assert ("brand", brand) in search.suggestions(brand[:4], limit=50)
+    starts = [label for _, label in search.suggestions("sh")]
+    assert starts and all(any(w.lower().startswith("sh") for w in label.split()) for label in starts[:3])
+    for nothing in ("s", "%_", "zqxv"):
+        assert search.suggestions(nothing) == [], nothing
+
+
+def test_suggestions_endpoint_links_each_to_its_catalog_page(client, catalog):
+    response = client.get(reverse("shop:search_suggestions"), {"q": "shi"})
+    assert response.status_code == 200
+    found = {s["label"]: s for s in response.json()["suggestions"]}
+    assert found["Shirts"] == {"kind": "type", "label": "Shirts", "url": "/?article_type=Shirts"}
+    page = client.get(found["Shirts"]["url"])
+    assert {p.article_type for p in page.context["page"].object_list} == {"Shirts"}
+    colour = client.get(reverse("shop:search_suggestions"), {"q": "navy"}).json()["suggestions"][0]
+    assert colour["url"] == "/?colour=Navy+Blue"
+    for bad in ("x" * 61, "a\x00b"):
+        refused = client.get(reverse("shop:search_suggestions"), {"q": bad})
+        assert refused.status_code == 400 and "error" in refused.json()
+    assert client.get(reverse("shop:search_suggestions")).json()["suggestions"] == []

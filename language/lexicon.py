@@ -68,7 +68,14 @@ cuffs smooth lacey high low mid half full cleaner nerdy nerdier childish officia
 complex attractive perfect vogue old digital analog analogue chronograph smartwatch dial
 """.split())
 
-STYLE_PHRASES = ("cold shoulder", "two tone", "two toned", "one toned", "more colours", "more colors",
+STYLE_PHRASES = (
+    # the price is no limit: no price condition (never "cheaper" from the word "budget")
+    "budget isn't a problem", "budget is not a problem", "budget is no problem", "budget isn't an issue",
+    "budget is not an issue", "budget doesn't matter", "budget does not matter", "no budget",
+    "money is no object", "money isn't an issue", "money is not an issue", "price doesn't matter",
+    "price does not matter", "price is no object", "price isn't an issue", "price is not an issue",
+    "whatever the price", "regardless of price", "any budget", "no budget limit",
+    "cold shoulder", "two tone", "two toned", "one toned", "more colours", "more colors",
                  "less colours", "less colors", "fewer colours", "many colours", "zig zag", "off white trim")
 
 # ----------------------------------------------------------------------------- colours

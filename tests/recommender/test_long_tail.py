@@ -46,6 +46,21 @@ def results(answer: dict) -> list[Product]:
     return [by_id[i] for i in ids]
 
 
+def strict_matches_first(answer: dict, matches, candidates) -> None:
+    """The products meeting the request come first (as many as the catalog has, up to LIMIT);
+    when it has fewer the answer is still full, and says what it relaxed."""
+    matching = min(LIMIT, sum(1 for p in candidates if matches(p)))
+    assert len(answer["results"]) == LIMIT
+    assert all(matches(p) for p in results(answer)[:matching]), [str(p) for p in results(answer)]
+    if matching < LIMIT:
+        assert answer["interpretation"]["relaxed"], answer["interpretation"]
+
+
+def men_shirts(reference: Product):
+    shirts = Product.objects.filter(article_type="Shirts", gender="Men", is_active=True)
+    return shirts.exclude(pk=reference.pk)
+
+
 def never_asked_for(answer: dict, field: str, value: str) -> bool:
     return not any(value in c["value"] for c in constraints(answer, field, "in"))
 
@@ -72,21 +87,22 @@ def test_the_wrong_colour_is_only_mentioned_and_the_new_one_asked_for(client, na
     wished = constraints(answer, "base_colour", "in")
     assert wished and "Maroon" in wished[0]["value"]
     assert not any("Maroon" in c["value"] for c in constraints(answer, "base_colour", "not_in"))
-    assert results(answer) and all(p.base_colour in wished[0]["value"] for p in results(answer)[:3])
+    maroon = [p for p in men_shirts(navy_shirt) if p.base_colour in wished[0]["value"]]
+    assert maroon and all(p.base_colour in wished[0]["value"] for p in results(answer)[: min(3, len(maroon))])
 
 
 def test_a_pricier_one_with_no_budget_problem_is_pricier_not_empty(client, navy_shirt):
     answer = ask(client, navy_shirt, "a pricier one, budget isn't a problem")
     assert [c["op"] for c in constraints(answer, "price")] == ["gt"], answer["interpretation"]
-    assert len(answer["results"]) == LIMIT
-    assert all(p.selling_price > navy_shirt.selling_price for p in results(answer))
+    pricier = lambda p: p.selling_price > navy_shirt.selling_price  # noqa: E731
+    strict_matches_first(answer, pricier, men_shirts(navy_shirt))
 
 
 def test_dollars_are_converted_never_read_as_rupees(client, navy_shirt):
     answer = ask(client, navy_shirt, "under 50 bucks")
     [price] = constraints(answer, "price")
     assert price["op"] == "lt" and price["value"] == 50 * 88.0 and "$50" in price["label"]
-    assert len(answer["results"]) == LIMIT and all(p.selling_price < 4400 for p in results(answer))
+    strict_matches_first(answer, lambda p: p.selling_price < 4400, men_shirts(navy_shirt))
 
 
 def test_a_collar_no_shirt_lacks_is_relaxed_with_a_reason_and_near_matches(client, navy_shirt):
@@ -121,13 +137,13 @@ def test_a_size_is_the_size_in_stock_filter(client, navy_shirt):
     [size] = constraints(answer, "size")
     assert size["value"] == ["XL"] and size["hard"]
     in_stock = set(ProductSize.objects.filter(label="XL", stock__gt=0).values_list("product_id", flat=True))
-    assert results(answer) and all(p.pk in in_stock for p in results(answer))
+    strict_matches_first(answer, lambda p: p.pk in in_stock, men_shirts(navy_shirt))
 
 
 def test_a_wedding_asks_for_traditional_or_formal_wear(client, navy_shirt):
     answer = ask(client, navy_shirt, "something for a wedding")
     [usage] = constraints(answer, "usage", "in")
-    assert set(usage["value"]) == {"Ethnic", "Formal"}
+    assert "Formal" in usage["value"] and set(usage["value"]) <= {"Ethnic", "Formal"}  # the catalog's usages
 
 
 @pytest.mark.parametrize("text", ["💙", "x", "?"])

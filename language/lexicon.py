@@ -597,6 +597,10 @@ NEGATION_CUES = ("not", "no", "non", "without", "w/o", "anything but", "anything
                  "rather than", "instead of", "nothing", "shouldn't be", "not be", "doesn't have",
                  "does not have", "doesnt have", "don't", "dont", "do not", "neither", "free of",
                  "lose the", "get rid of", "remove the", "ditch the", "skip", "hate", "dislike")
+# A shopper changing their mind: the values named before it, of the kind named after it, go.
+CORRECTION_CUES = ("actually", "actually no", "no wait", "wait no", "no actually", "i mean", "i meant",
+                   "or rather", "scratch that", "on second thought", "on second thoughts", "make that",
+                   "correction", "sorry i meant", "no sorry", "or actually", "hmm no", "nah", "no no")
 # Joiners inside a negated list: "not black or navy", "no stripes, checks or prints".
 NEGATION_JOINERS = frozenset({"or", "nor", "and", ",", "/", "&"})
 # Words that end a negation's list: what follows is wanted ("no heels, I want flat ones").

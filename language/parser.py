@@ -36,6 +36,9 @@ MENTION_ONLY_KINDS = frozenset({"price_rel", "audience", "discount"})
 JUDGE_SURE = {("want", "avoid"): 0.85, ("avoid", "want"): 0.9, ("want", "other"): 0.8,
               ("avoid", "other"): 0.9, ("want", "want"): 0.0, ("avoid", "avoid"): 0.0}
 POLARITIES = ("want", "avoid", "other")
+# A value whose own words carry its negation ("no graphics": plain, "sleeveless") is read by the
+# rules alone: a judge hears the "no" and would reject the very value it names.
+SELF_NEGATING = frozenset({"no", "not", "non", "without", "w/o", "less"})
 
 
 class WordGuesser(Protocol):
@@ -145,7 +148,8 @@ def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge) ->
     """Apply the judge's polarities to the items it is asked about; the words of items it reads
     as mere mentions are returned (and the items dropped)."""
     asked = [it for it in reader.items
-             if it.kind in JUDGED_KINDS | MENTION_ONLY_KINDS and it.core[1] > it.core[0]]
+             if it.kind in JUDGED_KINDS | MENTION_ONLY_KINDS and it.core[1] > it.core[0]
+             and not {t.norm for t in raw[it.core[0]:it.core[1]]} & SELF_NEGATING]
     if not asked:
         return []
     verdicts = judge(text, [_chars(raw, it.core) for it in asked])
@@ -201,7 +205,8 @@ def interpret(text: str, reference: Mapping, vocabulary: Vocabulary, judge: Pola
         text=_rebuild(text, raw, tokens),
         wish_text=_wish_text(tokens, hard_tokens, text),
         mentioned=tuple(dict.fromkeys(mentioned)),
-        relaxed=tuple((c.label, CONTRADICTED) for c in settled),
+        relaxed=tuple((c.label, CONTRADICTED) for c in settled) + tuple(
+            (text[slice(*_chars(raw, it.core))], CORRECTED) for it in reader.corrected),
         companion=resolver.companion,
     )
 
@@ -245,6 +250,7 @@ def _compound(word: str, vocabulary: Vocabulary) -> tuple[str, ...] | None:
 
 
 CONTRADICTED = "contradicted by what the request says after it"
+CORRECTED = "changed by what the request says after it"
 
 
 def _constraints(text: str, raw: list[Token], tokens: list[Token], outs: list[Out],

@@ -147,6 +147,7 @@ class Reader:
         self._neg: _Negation | None = None
         self._reading: tuple[int, int] | None = None  # the segment being read: an item's core
         self.unknown_at: list[int] = []  # token positions of the words in `ignored`
+        self.corrections: list[int] = []  # token positions of "actually", "no wait", "i mean"
 
     def read(self) -> Reader:
         SizeReader(self).read()  # first: "size 10" is no price
@@ -160,6 +161,9 @@ class Reader:
                 for sense in content:
                     getattr(self, f"_read_{sense.kind}")(idx, seg, sense)
                 self._reading = None
+            elif seg.has("correction"):
+                self._neg = None
+                self.corrections.append(seg.start)
             elif seg.has("negation"):
                 self._neg = _Negation(seg.start)
             elif seg.has("boundary"):
@@ -169,7 +173,22 @@ class Reader:
                     self.ignored.append(seg.words[0])
                     self.unknown_at.append(seg.start)
                 self._negated(idx, f"unknown:{idx}")
+        self.corrected = self._apply_corrections()
         return self
+
+    def _apply_corrections(self) -> list[Item]:
+        """"blue, no wait, green", "smarter, actually no, casual": a correction drops the values of
+        the kind named right after it that came before it (the shopper changed their mind); the
+        dropped items are returned (the answer says so)."""
+        dropped: list[Item] = []
+        for at in self.corrections:
+            after = next((it for it in self.items if it.core[0] >= at), None)
+            if after is None:
+                continue
+            for item in [it for it in self.items if it.core[1] <= at and it.kind == after.kind]:
+                self.items.remove(item)
+                dropped.append(item)
+        return dropped
 
     # ------------------------------------------------------------------ helpers
     def add(self, kind: str, values: tuple = (), extra: object = None, span: tuple[int, int] = (0, 0),
@@ -404,7 +423,9 @@ class Reader:
                     if self.segs[j].has("audience_cue")), None)
         if cue is not None and not self._in_clause(cue, idx):
             cue = None  # "for my 10 year old son", not across a comma
-        if seg.words[-1] in lx.AUDIENCE_NEEDS_CUE and cue is None and not self.tokens[seg.end - 1].possessive:
+        mine = idx > 0 and self.segs[idx - 1].words[-1] in ("my", "our")  # "my missus would love it"
+        if seg.words[-1] in lx.AUDIENCE_NEEDS_CUE and cue is None and not mine \
+                and not self.tokens[seg.end - 1].possessive:
             self.understood = True
             return
         if self._negated(idx, "audience"):

@@ -373,7 +373,8 @@ class _PhraseBuilder:
     # -------------------------------------------------------------- cue words
     def add_cues(self) -> None:
         groups: list[tuple[Iterable[str], Sense]] = [
-            (lx.NEGATION_CUES, Sense("negation")), (lx.CHEAPER_WORDS, Sense("price_rel", extra=-1)),
+            (lx.NEGATION_CUES, Sense("negation")), (lx.CORRECTION_CUES, Sense("correction")),
+            (lx.CHEAPER_WORDS, Sense("price_rel", extra=-1)),
             (lx.PRICIER_WORDS, Sense("price_rel", extra=1)),
             (lx.HALF_PRICE_WORDS, Sense("price_rel", extra=0)),
             (lx.DISCOUNT_WORDS, Sense("discount")), (lx.CURRENCY_WORDS, Sense("currency")),

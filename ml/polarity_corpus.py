@@ -228,8 +228,8 @@ FAMILIES: tuple[Family, ...] = (
         "X:any:want",
         "she adores {X}",
         "he only ever wears {X}",
-        "my daughter loves {X}",
-        "my husband is into {X}",
+        "they love {X}",
+        "she is really into {X}",
     ),
     # ---------------------------------------------------------------- avoided
     _family(
@@ -516,8 +516,8 @@ FAMILIES: tuple[Family, ...] = (
     _family("avoid_allergic", "X:any:avoid", "allergic to {X}", "{X} gives me a rash",
             "{X} irritates my skin",
             "i react badly to {X}", "my skin hates {X}"),
-    _family("avoid_office", "X:any:avoid", "{X} isn't allowed at work", "my office bans {X}",
-            "{X} is not allowed at school", "dress code says no {X}"),
+    _family("avoid_office", "X:any:avoid", "{X} breaks the dress code at my job", "my boss hates {X}",
+            "{X} is against the rules at my school", "the dress code says no {X}"),
     _family("avoid_type_casual", "X:type:avoid", "not another {X}", "i don't need more {X}s",
             "no {X}, something else", "enough {X}s already"),
     _family("avoid_ugh", "X:any:avoid", "ugh {X}", "{X}? yuck", "{X}, eww", "{X} is gross", "{X}? meh",
@@ -549,6 +549,24 @@ FAMILIES: tuple[Family, ...] = (
             "the colour is a bit off, try {X}", "the shade is wrong, {X} please"),
     _family("mention_budget", "X:any:want P:price:other", "{P} is no issue, just {X}",
             "don't worry about {P}, {X}", "forget {P}, i want {X}", "{X} please, {P} is not a concern"),
+
+    # occasions and places wanted, in many words
+    _family("want_occasion", "X:occasion:want", "for {X}", "something for {X}", "i need it for {X}",
+            "good for {X}", "to wear for {X}", "perfect for {X}", "suitable for {X} please"),
+    _family("want_occasion_more", "X:occasion:want", "going to {X} next week", "it's for {X}",
+            "need an outfit for {X}", "heading out for {X}, what works", "planning {X}, need something"),
+    _family("want_who_mine", "X:who:want", "{X} would love this", "buying it for {X}", "{X} needs one",
+            "{X}'s birthday is coming"),
+    # more ways of rejecting without "not X"
+    _family("avoid_keen", "X:any:avoid", "not keen on {X}", "not really into {X}", "i'd rather not have {X}",
+            "{X} does nothing for me", "never liked {X}", "{X} is a no from me", "i'll pass on {X}"),
+    _family("avoid_colour_me", "X:colour:avoid", "{X} is not my colour", "{X} isn't my colour at all",
+            "{X} makes me look pale", "{X} never looks right on me", "{X} drains me",
+            "{X} is so unflattering"),
+    _family("avoid_much", "X:any:avoid", "{X} is a bit much for me", "{X} is too much", "{X} feels too busy",
+            "{X} is way too loud", "{X} looks too boring", "{X} feels dated"),
+    _family("avoid_anything", "X:any:avoid", "anything without {X}", "avoid anything {X}",
+            "anything that isn't {X}", "no {X} at all please", "absolutely no {X}", "zero {X}"),
 )
 HELD_OUT_FAMILIES = frozenset({
     "want_craving", "want_yes", "want_gift", "want_hope", "avoid_wrong", "avoid_last", "avoid_over",
@@ -610,7 +628,8 @@ class Pools:
 
     @classmethod
     def of(cls, vocabulary: Vocabulary) -> Pools:
-        pools: dict[str, set[str]] = {k: set() for k in ("colour", "pattern", "feature", "type", "brand")}
+        kinds = ("colour", "pattern", "feature", "type", "brand", "occasion")
+        pools: dict[str, set[str]] = {k: set() for k in kinds}
         for key, senses in vocabulary.phrases.items():
             phrase = " ".join(key)
             if (
@@ -644,6 +663,8 @@ def _pool_of(sense, vocabulary: Vocabulary) -> str | None:
         return "colour"
     if sense.kind == "type":
         return "type"
+    if sense.kind == "occasion":
+        return "occasion"
     if sense.kind == "brand" and not sense.extra:  # a brand that is no ordinary word
         return "brand"
     if sense.kind in ("attr", "collar"):

@@ -77,6 +77,12 @@ def load_reader(checkpoint_path: str) -> tuple:
         return _readers[checkpoint_path]
 
 
+def forget_reader(checkpoint_path: str) -> None:
+    """Load the version's reader afresh next time (it was just built)."""
+    with _models_lock:
+        _readers.pop(checkpoint_path, None)
+
+
 def encode_texts(texts: list[str]):
     """L2-normalised query-encoder features of texts, as a numpy array (for the word guesser)."""
     cache = FeatureCache.at(settings.ML_CACHE_DIR)

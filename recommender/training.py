@@ -89,7 +89,8 @@ def train_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
             metrics = train(products, config, out_dir, progress=versions.progress_reporter(version))
             # The web's query encoder, ready before it serves.
             ensure_graph(settings.ML_CACHE_DIR, quantized=QUANTIZE_QUERIES)
-            metrics["reader"] = train_reader(out_dir, version)
+            versions.set_progress(version, 1.0, "training the request reader")
+            metrics["reader"] = train_reader(out_dir)
     except Exception as exc:  # any failure ends this version, never the active one
         logger.exception("training %s failed", version.name)
         versions.mark_failed(version, f"Training failed: {exc}")
@@ -103,7 +104,7 @@ def train_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
     return version
 
 
-def train_reader(out_dir: Path, version: ModelVersion) -> dict:
+def train_reader(out_dir: Path) -> dict:
     """The version's learned reading beside its checkpoint: the polarity reader (ml.polarity), from
     the store's vocabulary and Fashion IQ's training captions, trained once per corpus and encoder
     (cached by their digest in ML_CACHE_DIR, so a retrain of the same catalog costs a copy), and
@@ -113,7 +114,6 @@ def train_reader(out_dir: Path, version: ModelVersion) -> dict:
     from ml.word_guess import build_guesser
     from recommender.understanding import catalog_vocabulary
 
-    versions.set_progress(version, 1.0, "training the request reader")
     fashion_iq = store_paths()["fashion_iq_dir"]
     config = PolarityConfig(**settings.READER_TRAINING)
     vocabulary = catalog_vocabulary()

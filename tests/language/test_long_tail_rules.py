@@ -73,9 +73,20 @@ def test_cheaper_means_noticeably_cheaper(vocab, shirt):  # noqa: F811
 
 
 def test_a_contradiction_keeps_the_later_words_and_says_so(vocab, shirt):  # noqa: F811
-    it = interpret("under 500, actually over 2000", shirt, vocab)
+    it = interpret("under 500 and over 2000", shirt, vocab)
     assert [(c.op, c.value) for c in it.constraints if c.field == "price"] == [("gt", 2000.0)]
     assert [label for label, _ in it.relaxed] == ["under ₹500"]
+
+
+@pytest.mark.parametrize(("text", "field", "kept", "dropped"), [
+    ("blue, no wait, green", "base_colour", "Green", "blue"),
+    ("something formal, actually no, casual", "usage", "Casual", "formal"),
+    ("in red, I mean maroon", "base_colour", "Maroon", "red"),
+])
+def test_a_shopper_changing_their_mind_keeps_the_later_value(vocab, shirt, text, field, kept, dropped):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert kept in values(it, field) and not find(it, field, "not_in")
+    assert [words for words, _ in it.relaxed] == [dropped]
 
 
 @pytest.mark.parametrize(("text", "gender"), [

@@ -57,7 +57,7 @@ class PolarityConfig:
     epochs: int = 3
     lr: float = 1e-4  # the tuned layers'; the head learns 20 times faster
     batch_size: int = 32
-    per_form: int = 10  # sentences per surface form of each family
+    per_form: int = 7  # sentences per surface form of each family
     fashion_iq_limit: int = 1500
     seed: int = 0
     max_tokens: int = 64  # a request is read up to here (longer ones: their start)

@@ -8,7 +8,8 @@ file; everything between the two markers is replaced. Sections: `retrieval` (ben
 (bench.language, dev and final),
 `language-summary` (the README's short table), `selection` (one bench.language run per
 candidate in bench/results/selection/), `embedding` (bench.embedding, docs/SCALING.md),
-`catalog-scale` (bench.catalog_scale).
+`catalog-scale` (bench.catalog_scale), `demo-connections` (bench.demo_connections), `load`
+(bench.load).
 """
 
 from __future__ import annotations
@@ -178,6 +179,27 @@ def serving_section(result: dict) -> str:
     return (
         f"`POST /api/v1/recommendations/` over HTTP, gunicorn with {result['workers']} workers, "
         f"model `{result['model_version']}`, machine load {load} (1/5/15 min):\n\n{_table(header, rows)}"
+    )
+
+
+def demo_connections_section(result: dict) -> str:
+    """bench.demo_connections: the demo server's database connections, with runserver's threads
+    closing theirs (the default) and keeping them for 60 s (bench/results/..._conn_max_age_60)."""
+    before = _load(RESULTS / "demo_connections_conn_max_age_60.json")
+    runs = [(before, "kept 60 s (`CONN_MAX_AGE=60`, before)")] if before else []
+    runs.append((result, "closed after each request (`CONN_MAX_AGE=0`, now)"))
+    rows = [
+        [label, str(p["concurrency"]), f"{p['requests']:,}", f"{p['seconds']:.0f}", str(p["5xx"]),
+         f"{p['p50_ms']:.0f}", f"{p['p99_ms']:.0f}", str(p["max_db_connections"]),
+         str(p["db_connections_after_idle"])]
+        for run, label in runs for p in run["phases"]
+    ]  # fmt: skip
+    header = ["connections", "concurrency", "requests", "s", "5xx", "p50 ms", "p99 ms",
+              "most open", "open 3 s after"]  # fmt: skip
+    return (
+        f"`{result['server']}` as `make demo` serves it, every request on a new HTTP connection, machine "
+        f"load {result['machine'].get('loadavg_1_5_15')} (1/5/15 min); PostgreSQL allows 100 clients:\n\n"
+        + _table(header, rows)
     )
 
 
@@ -480,6 +502,7 @@ SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
     "embedding": ("embedding.json", embedding_section),
     "selection": ("selection", selection_section),
     "serving": ("serving.json", serving_section),
+    "demo-connections": ("demo_connections.json", demo_connections_section),
     "text-encoder": ("text_encoder.json", text_encoder_section),
     "retrieval": ("retrieval.json", retrieval_section),
     "language": ("language.json", language_section),

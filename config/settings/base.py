@@ -8,7 +8,7 @@ Variables (README.md, "Configuration"): DATABASE_URL, DATABASE_REPLICA_URLS, RED
 REDIS_FALLBACK, SECRET_KEY, DEBUG, ALLOWED_HOSTS, VAR_DIR, MEDIA_ROOT, STATIC_ROOT, CATALOG_DIR,
 ML_CACHE_DIR, MODEL_DIR, TORCH_THREADS, CELERY_TASK_ALWAYS_EAGER, CACHE_KEY_PREFIX, LOG_LEVEL,
 EMAIL_URL, DEFAULT_FROM_EMAIL, EMBED_BATCH_SIZE, EMBED_CHUNK_SIZE, RUN_HEARTBEAT_SECONDS,
-RUN_HEARTBEAT_TIMEOUT_SECONDS.
+RUN_HEARTBEAT_TIMEOUT_SECONDS, CONN_MAX_AGE.
 """
 
 from datetime import timedelta
@@ -91,9 +91,16 @@ SERVICES = Services(
 )
 
 
+# Seconds a thread keeps its database connection: gunicorn's and Celery's threads live on and reuse
+# theirs; manage.py sets 0 for runserver, whose one-request threads never close theirs.
+CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
+
+
 def database_settings(services: Services) -> dict:
     """Django's database settings for the configured or the embedded PostgreSQL."""
-    config = dj_database_url.parse(services.effective_database_url, conn_max_age=60, conn_health_checks=True)
+    config = dj_database_url.parse(
+        services.effective_database_url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+    )
     # A socket URL (postgresql://user@/db?host=/path) arrives as OPTIONS["host"]; HOST is where
     # Django and the tools that read settings (tests, benchmarks) expect it.
     if not config["HOST"] and "host" in config["OPTIONS"]:

@@ -134,6 +134,9 @@ CACHES = {
         "LOCATION": SERVICES.cache_url,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="shop"),
         "TIMEOUT": 3600,
+        # Redis down or hung: a cache call fails within a second (the rate limits then let
+        # requests through, /health/ says so) instead of holding the request.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -153,8 +156,24 @@ CELERY_TASK_ROUTES = {
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = False
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_TIMEZONE = "UTC"
+# Redis down: a web request that queues a task answers 503 within about a second instead of
+# hanging. The broker connects within 1 s; the result backend (which subscribes to a task's
+# result before the task is sent) gives up after two quick retries, not its default 20 x 1 s.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 6 * 3600,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,  # above kombu's 1 s BRPOP, so a worker's idle poll never times out
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
+}
+# A worker that lost Redis tries again every few seconds (Celery's own back-off grows to 30 s),
+# so it takes tasks again within seconds of Redis coming back (config/celery.py).
+CELERY_WORKER_CONSUMER = "config.celery:QuickReconnectConsumer"
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -246,8 +246,13 @@ def _persist_writes(sock: Path) -> None:
     import redis
 
     client = redis.Redis(unix_socket_path=str(sock), socket_timeout=2)
-    if client.config_get("appendonly").get("appendonly") != "yes":
-        client.config_set("appendonly", "yes")
+    if client.config_get("appendonly").get("appendonly") == "yes":
+        return
+    client.config_set("appendonly", "yes")
+    # The first file is written in the background, and Redis refuses to shut down until it is.
+    deadline = time.monotonic() + 10
+    while client.info("persistence").get("aof_rewrite_in_progress") and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def stop_redis(data_dir: Path) -> bool:

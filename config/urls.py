@@ -6,6 +6,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from config.health import health
+from config.views import api_not_found
 
 api_v1 = [
     path("", include("shop.api.urls")),
@@ -26,6 +27,7 @@ urlpatterns = [
         csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularRedocView.as_view(url_name="schema")),
         name="api-redoc",
     ),
+    re_path(r"^api/(?P<path>.*)$", api_not_found),  # JSON 404, in DEBUG too
     path("recommendations/", include("recommender.urls")),
     path("", include("shop.urls")),
 ]

@@ -8,7 +8,7 @@ Variables (README.md, "Configuration"): DATABASE_URL, DATABASE_REPLICA_URLS, RED
 REDIS_FALLBACK, SECRET_KEY, DEBUG, ALLOWED_HOSTS, VAR_DIR, MEDIA_ROOT, STATIC_ROOT, CATALOG_DIR,
 ML_CACHE_DIR, MODEL_DIR, TORCH_THREADS, CELERY_TASK_ALWAYS_EAGER, CACHE_KEY_PREFIX, LOG_LEVEL,
 EMAIL_URL, DEFAULT_FROM_EMAIL, EMBED_BATCH_SIZE, EMBED_CHUNK_SIZE, RUN_HEARTBEAT_SECONDS,
-RUN_HEARTBEAT_TIMEOUT_SECONDS, CONN_MAX_AGE.
+RUN_HEARTBEAT_TIMEOUT_SECONDS, CONN_MAX_AGE, NUM_PROXIES.
 """
 
 from datetime import timedelta
@@ -50,7 +50,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, also with DEBUG off
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.StoreCSPMiddleware",  # django-csp's, also on JSON errors in DEBUG
+    "config.middleware.QueryLimitMiddleware",  # > MAX_QUERY_PARAMETERS: 400 before any parsing
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -61,6 +62,9 @@ MIDDLEWARE = [
     # Last: turns a lockout flagged during the view into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Query parameters per request: the catalog's filters use about a dozen.
+MAX_QUERY_PARAMETERS = 100
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -186,6 +190,11 @@ AUTHENTICATION_BACKENDS = [
     "shop.security.LockoutBackend",  # refuses logins while a username+address is locked out
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Proxies in front that append the client's address to X-Forwarded-For (a TLS proxy, a load
+# balancer): 0 (no proxy) reads REMOTE_ADDR and ignores the header. Rates and the lockout both take
+# the client's address from it (shop.security.client_ip); the header's client-written part never
+# counts. The app must then be reachable only through those proxies.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 # Failed logins are counted per username and address together (a guesser cannot lock a shopper
 # out everywhere); after LOGIN_FAILURE_LIMIT failures that pair waits LOGIN_LOCKOUT_MINUTES.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
@@ -193,6 +202,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "shop.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "shop.security.client_ip"  # the address the proxy setting trusts
 AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "shop:catalog"
@@ -272,6 +282,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 24,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shop.api.errors.json_exception_handler",
+    "NUM_PROXIES": NUM_PROXIES,  # DRF's own get_ident (the store's throttles use client_ip)
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": [
         "shop.api.throttles.AnonRateThrottle",

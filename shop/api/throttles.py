@@ -17,6 +17,8 @@ from django.core.cache import cache
 from redis.exceptions import RedisError
 from rest_framework.throttling import BaseThrottle
 
+from shop.security import client_ip
+
 logger = logging.getLogger(__name__)
 
 PERIODS = {"s": 1, "sec": 1, "second": 1, "min": 60, "minute": 60, "hour": 3600, "day": 86400}
@@ -74,6 +76,10 @@ class WindowRateThrottle(BaseThrottle):
 
     def applies_to(self, request) -> bool:
         return request.user.is_authenticated == (self.audience == "user")
+
+    def get_ident(self, request) -> str:
+        """The client's address as the proxy setting gives it (NUM_PROXIES, shop.security)."""
+        return client_ip(request)
 
     def ident(self, request) -> str:
         return f"user:{request.user.pk}" if self.audience == "user" else f"addr:{self.get_ident(request)}"

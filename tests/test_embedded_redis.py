@@ -20,13 +20,20 @@ from config.embedded import _redis_server_binary, start_redis, stop_redis
 def folder():
     path = Path(tempfile.mkdtemp(prefix="rds", dir="/tmp"))  # a unix socket path has ~100 characters
     yield path
-    stop_redis(path)
-    shutil.rmtree(path, ignore_errors=True)
+    try:
+        stop_redis(path)
+    finally:
+        if (path / "redis.pid").exists():  # never leave a server behind, whatever SHUTDOWN said
+            kill(path)
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def kill(folder: Path) -> None:
     pid = int((folder / "redis.pid").read_text())
-    os.kill(pid, signal.SIGKILL)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
     deadline = time.monotonic() + 10
     while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
         time.sleep(0.05)

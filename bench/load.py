@@ -1,12 +1,14 @@
 """Load: mixed shopper traffic from locust (headless, bounded) against gunicorn on loopback.
 
     python -m bench.load [--users 32] [--duration 120] [--workers 3] [--hot-sizes 40]
+                         [--min-orders-per-shopper-minute 1]
 
 Needs the store's database with an active model (`make demo` once). Creates load-test accounts
 (loadtest-NN, a fresh random password each run) and runs bench/load_shoppers.py: each user logs
 in, then browses catalog pages, opens product pages, asks for recommendations with texts never
-sent before (the API and the /recommendations/ fragment), adds sizes to the cart and checks out.
-Carts draw from a few "hot" sizes so that shoppers compete for the last units.
+sent before (the API and the /recommendations/ fragment), adds sizes to the cart and checks out
+(address, review, Place order, the confirmation page). Carts draw from a few "hot" sizes so
+that shoppers compete for the last units.
 
 Afterwards the stock is checked: no size below zero, no size sold beyond the stock it had when
 the run started, and every hot size went down by exactly what its order lines took. Per request
@@ -14,7 +16,8 @@ type: requests, statuses, p50/p99 as the client saw them (over the whole run, an
 shopper has logged in: the 32 logins at the start hash passwords and hold the workers), into
 bench/results/load.json with the load of the machine. Then the run's orders are deleted, their
 units go back to stock and the accounts are removed, so the store is as it was (--keep leaves
-them). Exit status 1 when any answer was a 5xx or a failure, or a size was oversold.
+them). Exit status 1 when any answer was a 5xx or a failure, a size was oversold, or fewer
+orders landed than --min-orders-per-shopper-minute for every shopper and minute of the run.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -49,6 +53,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--hot-sizes", type=int, default=40, help="sizes the carts draw from (default 40)")
     parser.add_argument("--port", type=int, default=8124)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--min-orders-per-shopper-minute", type=float, default=1.0,
+        help="orders that must land per shopper and minute (default 1; 0: no minimum)",
+    )  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the run's orders and accounts")
     parser.add_argument("--json", default=None, help="results file (default bench/results/load.json)")
     args = parser.parse_args(argv)
@@ -237,11 +245,25 @@ def warm_up(port: int, workers: int, products: list[int]) -> None:
     run_load(port, jobs, workers)
 
 
+def count_orders(args, rows: list[dict], stock: dict) -> dict:
+    """Orders that landed against the minimum (per shopper and minute), and those refused for
+    stock (a Place order that went back to the cart)."""
+    placing = next((row["requests"] for row in rows if row["request"] == "place order"), 0)
+    shopper_minutes = args.users * args.duration / 60
+    return {
+        "orders_placed": stock["orders_placed"],
+        "orders_refused": placing - stock["orders_placed"],
+        "orders_per_shopper_minute": round(stock["orders_placed"] / shopper_minutes, 2),
+        "minimum_orders": math.ceil(args.min_orders_per_shopper_minute * shopper_minutes),
+    }
+
+
 def report_and_verdict(args, plan: dict, rows: list[dict], stock: dict, ended: dict, context: dict) -> int:
     columns = ["request", "requests", "per_second", "5xx", "no_answer", "p50_ms", "p99_ms"]
     print_table(rows, [*columns, "after_logins_p50_ms", "after_logins_p99_ms"], "load")
     print(f"statuses: { {r['request']: r['statuses'] for r in rows} }")
-    print(f"stock: {stock}")
+    orders = count_orders(args, rows, stock)
+    print(f"stock: {stock}\norders: {orders}")
     report = {
         "benchmark": "load",
         "users": args.users,
@@ -251,6 +273,7 @@ def report_and_verdict(args, plan: dict, rows: list[dict], stock: dict, ended: d
         "model_version": plan["model_version"],
         "requests": rows,
         "stock": stock,
+        "orders": orders,
         "locust_exit": ended["locust_exit"],
         **context,
     }
@@ -258,8 +281,12 @@ def report_and_verdict(args, plan: dict, rows: list[dict], stock: dict, ended: d
     everything = rows[-1]
     failed = everything["5xx"] or everything["no_answer"] or stock["oversold"] or stock["stock_mismatch"]
     failed = failed or stock["sizes_below_zero"] or ended["locust_exit"] != 0
+    failed = failed or orders["orders_placed"] < orders["minimum_orders"]
     if failed:
-        print(f"FAILED: 5xx, unanswered or failed requests, or stock oversold (locust: {ended['log']})")
+        print(
+            "FAILED: 5xx, unanswered or failed requests, stock oversold, or fewer than "
+            f"{orders['minimum_orders']} orders (locust: {ended['log']})"
+        )
     return 1 if failed else 0
 
 
@@ -271,9 +298,13 @@ def main(argv: list[str] | None = None) -> int:
     first_order_id = Order.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     plan, snapshot = make_plan(args)
     context = {"other_processes_at_start": other_processes(), "loadavg_at_start": os.getloadavg()}
+    context["started_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     # As the image runs it (--preload: the model loaded once, workers forked ready); plain HTTP on
     # loopback, so session and CSRF cookies must not be HTTPS-only.
     server_env = {"GUNICORN_CMD_ARGS": "--preload", "SECURE_COOKIES": "0", "ALLOWED_HOSTS": "127.0.0.1"}
+    # All shoppers share locust's one address: the login rate per address (30/min) would refuse
+    # the login burst of 32 shoppers, which real shoppers spread over their own addresses.
+    server_env["RATE_LOGIN"] = ""
     server = start_server(args.port, args.workers, server_env)
     try:
         warm_up(args.port, args.workers, plan["products"])

@@ -5,9 +5,11 @@ Run by ``python -m bench.load`` (which writes the plan and reads the samples); i
 so importing it patches the standard library for gevent: nothing else imports it. It uses no
 Django: only the plan (LOAD_PLAN, JSON) and HTTP.
 
-Every request's outcome is classified here: a 5xx, a refused connection or a status the shopper
-should never see is a failure; a sold-out size (400 on add-to-cart) or a checkout refused for
-stock (back to the cart) is an expected answer under contention, counted by name.
+Checkout is the store's: the address form, the review page, Place order, then the confirmation
+page (``/orders/<id>/placed/``), which must show that order. Every request's outcome is
+classified here: a 5xx, a refused connection or a status the shopper should never see is a
+failure; a sold-out size (add-to-cart back to the product page) or an order refused for stock
+(back to the cart) is an expected answer under contention (bench.load counts the refused orders).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ STARTED = time.monotonic()
 NEXT_ACCOUNT = itertools.count()
 NEW_TEXT = itertools.count()
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+PLACED = re.compile(r"/orders/([0-9]+)/placed/$")
 
 
 @events.request.add_listener
@@ -42,6 +45,13 @@ def _write_samples(**_kwargs) -> None:
     Path(os.environ["LOAD_SAMPLES"]).write_text(json.dumps(SAMPLES))
 
 
+# A delivery address the address form accepts (a 6-digit PIN code, a phone of 10+ digits).
+ADDRESS = {
+    "name": "Load Shopper", "line1": "12 MG Road", "line2": "", "city": "Bengaluru",
+    "postcode": "560001", "phone": "+91 98765 43210",
+}  # fmt: skip
+
+
 def new_text(rng: random.Random) -> str:
     """A request no server process has encoded before (the text encoder runs every time)."""
     first, second = rng.sample(PLAN["texts"], 2)
@@ -53,6 +63,7 @@ class Shopper(HttpUser):
 
     def on_start(self) -> None:
         account = PLAN["accounts"][next(NEXT_ACCOUNT) % len(PLAN["accounts"])]
+        self.username = account["username"]
         self.rng = random.Random(f"{PLAN['seed']}-{account['username']}")
         self.cart: set[tuple[int, str]] = set()  # (product, size) in this shopper's cart
         page = self.client.get("/accounts/login/", name="login page")
@@ -107,27 +118,49 @@ class Shopper(HttpUser):
         with self.client.post(
             f"/cart/add/{product}/", data=form, name="add to cart", allow_redirects=False, catch_response=True
         ) as response:
-            expect(response, {302, 400})  # 400: that size sold out meanwhile (the form says so)
-            if response.status_code == 302:
+            expect(response, {302})
+            # Added: on to the cart. Refused (that size sold out meanwhile): back to the product
+            # page, whose message says so; the cart is unchanged.
+            if response.headers.get("Location", "").endswith("/cart/"):
                 self.cart.add((product, size))
 
     @task(1)
     def checkout(self) -> None:
         if not self.cart:
             return
-        with self.client.get("/checkout/", name="checkout page", catch_response=True) as response:
-            expect(response, {200})
-        with self.client.post(
-            "/checkout/",
-            data={"csrfmiddlewaretoken": self.csrf()},
-            name="checkout",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            expect(response, {302})
-        if not response.headers.get("Location", "").endswith("/purchases/"):
-            self.empty_cart()  # refused for stock (back to the cart): start over, as a shopper would
+        if not self.give_address() or self.step("GET", "/checkout/", "checkout review", {200}) is None:
+            return
+        placed = self.step("POST", "/checkout/", "place order", {302}, {"csrfmiddlewaretoken": self.csrf()})
+        order = PLACED.search(placed.headers.get("Location", "")) if placed is not None else None
+        if order is None:  # refused for stock (back to the cart): start over, as a shopper would
+            self.empty_cart()
+        else:
+            self.confirmation(order.group(1))
         self.cart.clear()
+
+    def confirmation(self, order: str) -> None:
+        """Checkout, done: the confirmation page names the order just placed."""
+        page = f"/orders/{order}/placed/"
+        with self.client.get(page, name="order placed page", catch_response=True) as response:
+            if response.status_code == 200 and f"Order #{order} is placed" in response.text:
+                response.success()
+            else:
+                response.failure(f"HTTP {response.status_code}: not the confirmation of order {order}")
+
+    def give_address(self) -> bool:
+        """Checkout, step 1: the address form (filled in from the last order, posted anew)."""
+        if self.step("GET", "/checkout/address/", "checkout address page", {200}) is None:
+            return False
+        form = {**ADDRESS, "email": f"{self.username}@example.com", "csrfmiddlewaretoken": self.csrf()}
+        return self.step("POST", "/checkout/address/", "checkout address", {302}, form) is not None
+
+    def step(self, method: str, path: str, name: str, statuses: set[int], form: dict | None = None):
+        """One checkout request; the response when its status was expected, else None."""
+        with self.client.request(
+            method, path, data=form, name=name, allow_redirects=False, catch_response=True
+        ) as response:
+            expect(response, statuses)
+        return response if response.status_code in statuses else None
 
     def empty_cart(self) -> None:
         for product, size in sorted(self.cart):

@@ -8,7 +8,8 @@ file; everything between the two markers is replaced. Sections: `retrieval` (ben
 (bench.language, dev and final),
 `language-summary` (the README's short table), `selection` (one bench.language run per
 candidate in bench/results/selection/), `embedding` (bench.embedding, docs/SCALING.md),
-`catalog-scale` (bench.catalog_scale).
+`catalog-scale` (bench.catalog_scale), `demo-connections` (bench.demo_connections), `load`
+(bench.load).
 """
 
 from __future__ import annotations
@@ -178,6 +179,73 @@ def serving_section(result: dict) -> str:
     return (
         f"`POST /api/v1/recommendations/` over HTTP, gunicorn with {result['workers']} workers, "
         f"model `{result['model_version']}`, machine load {load} (1/5/15 min):\n\n{_table(header, rows)}"
+    )
+
+
+def demo_connections_section(result: dict) -> str:
+    """bench.demo_connections: the demo server's database connections, with runserver's threads
+    closing theirs (the default) and keeping them for 60 s (bench/results/..._conn_max_age_60)."""
+    before = _load(RESULTS / "demo_connections_conn_max_age_60.json")
+    runs = [(before, "kept 60 s (`CONN_MAX_AGE=60`, before)")] if before else []
+    runs.append((result, "closed after each request (`CONN_MAX_AGE=0`, now)"))
+    rows = [
+        [label, str(p["concurrency"]), f"{p['requests']:,}", f"{p['seconds']:.0f}", str(p["5xx"]),
+         f"{p['p50_ms']:.0f}", f"{p['p99_ms']:.0f}", str(p["max_db_connections"]),
+         str(p["db_connections_after_idle"])]
+        for run, label in runs for p in run["phases"]
+    ]  # fmt: skip
+    header = ["connections", "concurrency", "requests", "s", "5xx", "p50 ms", "p99 ms",
+              "most open", "open 3 s after"]  # fmt: skip
+    return (
+        f"`{result['server']}` as `make demo` serves it, every request on a new HTTP connection, machine "
+        f"load {result['machine'].get('loadavg_1_5_15')} (1/5/15 min); PostgreSQL allows 100 clients:\n\n"
+        + _table(header, rows)
+    )
+
+
+LOAD_REQUESTS = {
+    "login page": "login page", "login": "login (POST)", "catalog page": "catalog page",
+    "product page": "product page", "api recommendations": "recommendations, API (new text)",
+    "recommendations fragment": "recommendations, page fragment (new text)", "add to cart": "add to cart",
+    "checkout address page": "checkout: address form", "checkout address": "checkout: address (POST)",
+    "checkout review": "checkout: review", "place order": "checkout: Place order",
+    "order placed page": "checkout: confirmation page", "cart remove": "cart remove",
+}  # fmt: skip
+
+
+def _statuses(statuses: dict) -> str:
+    return ", ".join(f"{code}: {n:,}" for code, n in statuses.items())
+
+
+def load_section(result: dict) -> str:
+    """bench.load: per request type as the client saw it, then the orders and the stock."""
+    order = [*LOAD_REQUESTS, "all"]  # the shopper's path, then the whole run
+    rows = []
+    position = {name: n for n, name in enumerate(order)}
+    for row in sorted(result["requests"], key=lambda r: position.get(r["request"], len(order) - 1)):
+        name = LOAD_REQUESTS.get(row["request"], row["request"])
+        steady = (f"{row['after_logins_p50_ms']:.0f} / {row['after_logins_p99_ms']:.0f}"
+                  if row.get("after_logins_p50_ms") is not None else "—")  # fmt: skip
+        rate = f" ({row['per_second']:.0f}/s)" if row["request"] == "all" else ""
+        requests = f"{row['requests']:,}{rate}"
+        cells = [name, requests, _statuses(row["statuses"]), str(row["5xx"]), f"{row['p50_ms']:.0f}",
+                 f"{row['p99_ms']:.0f}", steady]  # fmt: skip
+        rows.append([f"**{c}**" for c in cells] if row["request"] == "all" else cells)
+    header = ["request", "requests", "statuses", "5xx", "p50 ms", "p99 ms", "after logins: p50 / p99 ms"]
+    stock, orders = result["stock"], result.get("orders", {})
+    oversold = ", ".join(stock["oversold"]) or "none"
+    return (
+        f"Run of {result.get('started_at', '?')}: {result['users']} shoppers for {result['duration_s']} s, "
+        f"gunicorn with {result['gunicorn_workers']} workers, model `{result['model_version']}`, "
+        f"{result['hot_sizes']} hot sizes; load average {result['loadavg_at_start'][0]:.1f} at the start "
+        f"and {result['loadavg_at_end'][0]:.1f} at the end (2 cores).\n\n"
+        + _table(header, rows)
+        + f"\n\n**Orders**: {orders.get('orders_placed', stock['orders_placed'])} placed "
+        f"({orders.get('orders_per_shopper_minute', '?')} per shopper-minute; the run asks for at least "
+        f"{orders.get('minimum_orders', '?')}), {orders.get('orders_refused', '?')} refused for stock. "
+        f"**Stock**: {stock['units_sold']} units sold, {stock['sizes_sold_out']} hot sizes sold out, "
+        f"oversold: {oversold}; sizes below zero: {stock['sizes_below_zero']}; sizes whose stock did not "
+        f"go down by exactly what their order lines took: {len(stock['stock_mismatch'])}."
     )
 
 
@@ -480,6 +548,8 @@ SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
     "embedding": ("embedding.json", embedding_section),
     "selection": ("selection", selection_section),
     "serving": ("serving.json", serving_section),
+    "demo-connections": ("demo_connections.json", demo_connections_section),
+    "load": ("load.json", load_section),
     "text-encoder": ("text_encoder.json", text_encoder_section),
     "retrieval": ("retrieval.json", retrieval_section),
     "language": ("language.json", language_section),

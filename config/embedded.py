@@ -219,12 +219,16 @@ def start_redis(data_dir: Path) -> Path:
     sock = data_dir / "redis.sock"
     with _file_lock(data_dir / ".lock"):
         if redis_is_reachable(f"unix://{sock}"):
+            _persist_writes(sock)
             return sock
         sock.unlink(missing_ok=True)  # stale socket of a server that died
+        # The append-only file keeps queued tasks across a crash (fsync every second); the RDB
+        # snapshot is what a restart loads fastest when there is no AOF yet.
         options = {
             "port": "0", "unixsocket": str(sock), "unixsocketperm": "700", "dir": str(data_dir),
-            "dbfilename": "dump.rdb", "save": "60 1", "daemonize": "yes",
-            "pidfile": str(data_dir / "redis.pid"), "logfile": str(data_dir / "redis.log"),
+            "dbfilename": "dump.rdb", "save": "60 1", "appendonly": "yes", "appendfsync": "everysec",
+            "daemonize": "yes", "pidfile": str(data_dir / "redis.pid"),
+            "logfile": str(data_dir / "redis.log"),
         }  # fmt: skip
         command = [_redis_server_binary()]
         for name, value in options.items():
@@ -235,6 +239,20 @@ def start_redis(data_dir: Path) -> Path:
                 return sock
             time.sleep(0.05)
     raise ServiceError(f"embedded Redis did not start; see {data_dir / 'redis.log'}")
+
+
+def _persist_writes(sock: Path) -> None:
+    """Turn the append-only file on in a server started before it was part of the options."""
+    import redis
+
+    client = redis.Redis(unix_socket_path=str(sock), socket_timeout=2)
+    if client.config_get("appendonly").get("appendonly") == "yes":
+        return
+    client.config_set("appendonly", "yes")
+    # The first file is written in the background, and Redis refuses to shut down until it is.
+    deadline = time.monotonic() + 10
+    while client.info("persistence").get("aof_rewrite_in_progress") and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def stop_redis(data_dir: Path) -> bool:

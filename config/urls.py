@@ -6,7 +6,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import health
-from config.views import favicon
+from config.views import api_not_found, favicon
 
 api_v1 = [
     path("", include("shop.api.urls")),
@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", RedirectView.as_view(pattern_name="api-docs", permanent=True)),
     path("favicon.ico", favicon),
+    re_path(r"^api/(?P<path>.*)$", api_not_found),  # JSON 404, in DEBUG too
     path("recommendations/", include("recommender.urls")),
     path("", include("shop.urls")),
 ]

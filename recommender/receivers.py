@@ -13,11 +13,11 @@ logger = logging.getLogger(__name__)
 
 
 def _queue_embedding(product_ids: list[int]) -> None:
-    from recommender.tasks import embed_new_products
+    from recommender.tasks import embed_new_products, enqueue
 
     def send() -> None:
         try:
-            embed_new_products.delay(list(product_ids))
+            enqueue(embed_new_products, list(product_ids))  # gives up within a second
         except Exception:  # a broker outage must not fail the product save itself
             logger.warning("could not queue embedding of %d products", len(product_ids), exc_info=True)
 

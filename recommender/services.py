@@ -12,13 +12,14 @@ pgvector cosine distance, the nearest re-ranked by the wishes they meet
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import DEFAULT_DB_ALIAS, router
+from django.db import DEFAULT_DB_ALIAS, router, transaction
 from django.db.models import QuerySet, Value
 
 from language import Constraint, Interpretation
@@ -28,6 +29,8 @@ from recommender.models import ModelVersion, ProductEmbedding
 from shop.models import Product
 from shop.params import is_id
 from shop.selectors import ProductFilters, filter_products, last_purchased_product, purchased_product_ids
+
+logger = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 500
 MAX_LIMIT = 100
@@ -423,17 +426,22 @@ def relaxed_reason(constraint: Constraint, matching: int, shown: list[tuple[Prod
 
 def start_retrain(*, user=None, config: dict | None = None, activate_when_ready: bool = True) -> ModelVersion:
     """Queue the train -> embed -> activate pipeline. Raises versions.AlreadyRunning, or
-    QueueUnavailable when the broker is down (then no version is left behind)."""
+    QueueUnavailable within about a second when the broker is down.
+
+    The version is created and its task sent in one transaction: when the task cannot be sent
+    the version is rolled back, so no queued version is ever left behind (not even by a process
+    killed meanwhile); the task waits for the row to commit (tasks.train_model_version)."""
     from recommender.tasks import BROKER_ERRORS, enqueue, train_model_version
 
-    version = versions.request_retrain(user=user, config=config, activate_when_ready=activate_when_ready)
-    try:
-        task_id = enqueue(train_model_version, version.pk)
-    except BROKER_ERRORS:
-        version.delete()
-        raise QueueUnavailable(
-            "The task queue is unreachable, so nothing was queued; try again shortly."
-        ) from None
-    ModelVersion.objects.filter(pk=version.pk).update(task_id=task_id)
+    with transaction.atomic():
+        version = versions.request_retrain(user=user, config=config, activate_when_ready=activate_when_ready)
+        try:
+            task_id = enqueue(train_model_version, version.pk)
+        except BROKER_ERRORS:
+            logger.warning("retrain not queued: the task queue is unreachable", exc_info=True)
+            raise QueueUnavailable(
+                "The task queue is unreachable, so nothing was queued; try again shortly."
+            ) from None
+        ModelVersion.objects.filter(pk=version.pk).update(task_id=task_id)
     version.refresh_from_db()
     return version

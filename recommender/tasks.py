@@ -14,10 +14,13 @@ chunk claimed or done and does nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from celery import group, shared_task
 from celery.signals import worker_ready
 from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
 from recommender import chunks, training, versions
 from recommender.models import ModelVersion
@@ -25,12 +28,29 @@ from recommender.models import ModelVersion
 logger = logging.getLogger(__name__)
 # Publishing while the broker is down: give up within about a second, never hang a request.
 QUICK_PUBLISH = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
-BROKER_ERRORS = (OperationalError, ConnectionError, OSError)
+BROKER_ERRORS = (OperationalError, ConnectionError, OSError, RedisError)
+# A version's task can arrive before the request that created the version commits (it is sent
+# inside that transaction): the task waits for the row this long before giving up.
+VERSION_WAIT_RETRIES, VERSION_WAIT_SECONDS = 10, 1.0
+
+
+@contextmanager
+def publishing() -> Iterator[None]:
+    """Sending tasks: Redis down is one of BROKER_ERRORS. The Redis result backend subscribes to
+    a task's result before the task is sent and, when it cannot, raises a RuntimeError (whose
+    cause is the connection error) instead of a connection error: turned into one here."""
+    try:
+        yield
+    except RuntimeError as exc:
+        if isinstance(exc.__cause__, BROKER_ERRORS):
+            raise OperationalError(f"result backend unreachable: {exc.__cause__}") from exc
+        raise
 
 
 def enqueue(task, *args) -> str:
     """Send a task; raises one of BROKER_ERRORS quickly when the broker is unreachable."""
-    return task.apply_async(args, retry=True, retry_policy=QUICK_PUBLISH).id or ""
+    with publishing():
+        return task.apply_async(args, retry=True, retry_policy=QUICK_PUBLISH).id or ""
 
 
 def embed_later(version_id: int) -> bool:
@@ -50,13 +70,21 @@ def train_model_version(self, version_id: int) -> int | None:
     except versions.NotClaimed as exc:
         logger.info("%s", exc)
         return None
+    except ModelVersion.DoesNotExist:
+        # Sent inside the transaction that creates the version (services.start_retrain): it is
+        # there once that commits, or never (the request failed and rolled it back).
+        if self.request.retries >= VERSION_WAIT_RETRIES:
+            logger.warning("model version %s does not exist: nothing to train", version_id)
+            return None
+        raise self.retry(countdown=VERSION_WAIT_SECONDS, max_retries=VERSION_WAIT_RETRIES) from None
 
 
 def embed_in_chunks(version_id: int, numbers: list[int]) -> bool:
     """Queue one embed_chunk task per chunk (a group); False when the broker is unreachable."""
     try:
         tasks = group(embed_chunk.s(version_id, number) for number in numbers)
-        tasks.apply_async(retry=True, retry_policy=QUICK_PUBLISH)
+        with publishing():
+            tasks.apply_async(retry=True, retry_policy=QUICK_PUBLISH)
     except BROKER_ERRORS:
         logger.warning("could not queue the chunks of v%s; embedding them in this task", version_id)
         return False

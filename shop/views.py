@@ -6,10 +6,12 @@ form comes back as a message on the page it came from.
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -20,10 +22,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from shop import search
+from shop.api.throttles import over_limit
 from shop.cart import Cart
 from shop.forms import AddressForm, AddToCartForm, CartQuantityForm, RemoveFromCartForm, SignupForm
 from shop.models import Order, OrderLine, Product, ProductSize
 from shop.params import is_id
+from shop.security import client_ip
 from shop.selectors import (
     FilterError,
     ProductFilters,
@@ -308,3 +312,20 @@ def signup(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Welcome, {user.username}! Your account is ready.")
         return redirect(next_url or reverse("shop:catalog"))
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
+
+
+class LoginView(auth_views.LoginView):
+    """The login page, counted against the same login rate per client address as the token
+    endpoint: one address trying many usernames (which the per-username lockout never sees
+    twice) is slowed down either way."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        wait = over_limit("login", "anon", f"addr:{client_ip(request)}")
+        if wait is not None:
+            message = "Too many login attempts from your address. Please wait a moment and try again."
+            response = render(request, "registration/locked.html", {"message": message}, status=429)
+            response["Retry-After"] = str(max(1, math.ceil(wait)))
+            return response
+        return super().post(request, *args, **kwargs)

@@ -118,3 +118,23 @@ def test_production_never_falls_back_to_the_embedded_redis(tmp_path):
     )
     assert done.returncode == 2 and "REDIS_URL" in done.stderr and len(done.stderr.splitlines()) == 1
     assert not (tmp_path / "redis").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_probes_all_answer_200(live_server):
+    """8 probers at once, as an orchestrator and a load balancer probe together: each probe
+    writes and reads a cache key of its own, so no probe reads another's write (a false 503)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.error import HTTPError
+    from urllib.request import urlopen
+
+    def probe(_: int) -> int:
+        try:
+            with urlopen(f"{live_server.url}/health/", timeout=10) as response:
+                return response.status
+        except HTTPError as exc:
+            return exc.code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(probe, range(160)))
+    assert statuses.count(200) == 160, statuses

@@ -154,6 +154,10 @@ def test_the_compose_file_runs_production_with_health_checks():
         assert services[name]["shm_size"], name  # parallel index builds share memory via /dev/shm
     for name in ("worker", "gpu-worker"):
         assert "inspect ping" in " ".join(services[name]["healthcheck"]["test"])
+    # Behind the TLS proxy: client addresses from its X-Forwarded-For entry, and gunicorn reachable
+    # only through it (a direct client could write the entry the app trusts).
+    assert services["web"]["environment"]["NUM_PROXIES"] == "${NUM_PROXIES:-1}"
+    assert services["web"]["ports"] == ["${WEB_BIND:-127.0.0.1}:8000:8000"]
 
 
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose is not installed")

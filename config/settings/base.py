@@ -8,7 +8,7 @@ Variables (README.md, "Configuration"): DATABASE_URL, DATABASE_REPLICA_URLS, RED
 REDIS_FALLBACK, SECRET_KEY, DEBUG, ALLOWED_HOSTS, VAR_DIR, MEDIA_ROOT, STATIC_ROOT, CATALOG_DIR,
 ML_CACHE_DIR, MODEL_DIR, TORCH_THREADS, CELERY_TASK_ALWAYS_EAGER, CACHE_KEY_PREFIX, LOG_LEVEL,
 EMAIL_URL, DEFAULT_FROM_EMAIL, EMBED_BATCH_SIZE, EMBED_CHUNK_SIZE, RUN_HEARTBEAT_SECONDS,
-RUN_HEARTBEAT_TIMEOUT_SECONDS.
+RUN_HEARTBEAT_TIMEOUT_SECONDS, CONN_MAX_AGE, NUM_PROXIES.
 """
 
 from datetime import timedelta
@@ -51,7 +51,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, also with DEBUG off
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.StoreCSPMiddleware",  # django-csp's, also on JSON errors in DEBUG
+    "config.middleware.QueryLimitMiddleware",  # > MAX_QUERY_PARAMETERS: 400 before any parsing
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -62,6 +63,9 @@ MIDDLEWARE = [
     # Last: turns a lockout flagged during the view into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Query parameters per request: the catalog's filters use about a dozen.
+MAX_QUERY_PARAMETERS = 100
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -92,9 +96,16 @@ SERVICES = Services(
 )
 
 
+# Seconds a thread keeps its database connection: gunicorn's and Celery's threads live on and reuse
+# theirs; manage.py sets 0 for runserver, whose one-request threads never close theirs.
+CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
+
+
 def database_settings(services: Services) -> dict:
     """Django's database settings for the configured or the embedded PostgreSQL."""
-    config = dj_database_url.parse(services.effective_database_url, conn_max_age=60, conn_health_checks=True)
+    config = dj_database_url.parse(
+        services.effective_database_url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+    )
     # A socket URL (postgresql://user@/db?host=/path) arrives as OPTIONS["host"]; HOST is where
     # Django and the tools that read settings (tests, benchmarks) expect it.
     if not config["HOST"] and "host" in config["OPTIONS"]:
@@ -128,6 +139,9 @@ CACHES = {
         "LOCATION": SERVICES.cache_url,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="shop"),
         "TIMEOUT": 3600,
+        # Redis down or hung: a cache call fails within a second (the rate limits then let
+        # requests through, /health/ says so) instead of holding the request.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -147,8 +161,24 @@ CELERY_TASK_ROUTES = {
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = False
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_TIMEZONE = "UTC"
+# Redis down: a web request that queues a task answers 503 within about a second instead of
+# hanging. The broker connects within 1 s; the result backend (which subscribes to a task's
+# result before the task is sent) gives up after two quick retries, not its default 20 x 1 s.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 6 * 3600,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,  # above kombu's 1 s BRPOP, so a worker's idle poll never times out
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
+}
+# A worker that lost Redis tries again every few seconds (Celery's own back-off grows to 30 s),
+# so it takes tasks again within seconds of Redis coming back (config/celery.py).
+CELERY_WORKER_CONSUMER = "config.celery:QuickReconnectConsumer"
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -161,6 +191,11 @@ AUTHENTICATION_BACKENDS = [
     "shop.security.LockoutBackend",  # refuses logins while a username+address is locked out
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Proxies in front that append the client's address to X-Forwarded-For (a TLS proxy, a load
+# balancer): 0 (no proxy) reads REMOTE_ADDR and ignores the header. Rates and the lockout both take
+# the client's address from it (shop.security.client_ip); the header's client-written part never
+# counts. The app must then be reachable only through those proxies.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 # Failed logins are counted per username and address together (a guesser cannot lock a shopper
 # out everywhere); after LOGIN_FAILURE_LIMIT failures that pair waits LOGIN_LOCKOUT_MINUTES.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
@@ -168,6 +203,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "shop.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "shop.security.client_ip"  # the address the proxy setting trusts
 AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "shop:catalog"
@@ -259,6 +295,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 24,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shop.api.errors.json_exception_handler",
+    "NUM_PROXIES": NUM_PROXIES,  # DRF's own get_ident (the store's throttles use client_ip)
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": [
         "shop.api.throttles.AnonRateThrottle",

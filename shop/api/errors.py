@@ -6,6 +6,9 @@ messages is reported under ``non_field_errors``).
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -42,9 +45,30 @@ def _first_message(detail, path: str = "") -> str | None:
     return f"{path}: {text}" if path else text
 
 
+def _input_or_outage_response(exc) -> Response | None:
+    """Errors DRF leaves to Django that are the client's input (4xx) or an outage (503)."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return Response({"error": f"Request body too large: at most {limit:,} bytes."}, status=413)
+    if isinstance(exc, SuspiciousOperation):  # e.g. too many form fields
+        return Response({"error": f"Bad request: {exc}"}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, OperationalError | InterfaceError):  # PostgreSQL down or restarting
+        logger.warning("database unavailable: %s", exc)
+        response = Response(
+            {"error": "The store's database is unavailable; try again in a moment."},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+        response["Retry-After"] = "5"
+        return response
+    return None
+
+
 def json_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
+        response = _input_or_outage_response(exc)
+        if response is not None:
+            return response
         # An unexpected error: log it with its traceback, answer a JSON 500 without one.
         logger.exception("Unhandled API error", exc_info=exc)
         return Response({"error": "Internal server error."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)

@@ -9,11 +9,17 @@ means no limit. Over the limit: 429 with Retry-After (the seconds left in the wi
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from redis.exceptions import RedisError
 from rest_framework.throttling import BaseThrottle
+
+from shop.security import client_ip
+
+logger = logging.getLogger(__name__)
 
 PERIODS = {"s": 1, "sec": 1, "second": 1, "min": 60, "minute": 60, "hour": 3600, "day": 86400}
 
@@ -28,37 +34,65 @@ def parse_rate(rate: str | None) -> tuple[int, int] | None:
     return int(count), PERIODS[period]
 
 
+# With the cache (Redis) down a request is let through, not failed: a limit that cannot be
+# counted must not take the store down with it. Logged at most once a minute per process.
+_last_warning = [0.0]
+
+
+def count_hit(key: str, period: int) -> int | None:
+    """Count one request in `key`'s window; None when the cache cannot be reached."""
+    try:
+        if cache.add(key, 1, timeout=period + 1):
+            return 1
+        try:
+            return cache.incr(key)
+        except ValueError:  # the key expired between add and incr
+            cache.add(key, 1, timeout=period + 1)
+            return 1
+    except (RedisError, OSError) as exc:
+        if time.monotonic() - _last_warning[0] > 60:
+            _last_warning[0] = time.monotonic()
+            logger.warning("request rates not counted, the cache is unreachable: %s", exc)
+        return None
+
+
+def over_limit(scope: str, audience: str, ident: str) -> float | None:
+    """Count a request of `ident` (an address or an account) against ``API_RATES[<scope>.<audience>]``;
+    the seconds until its window ends when it is over the limit, else None."""
+    rate = parse_rate(settings.API_RATES.get(f"{scope}.{audience}"))
+    if rate is None:
+        return None
+    limit, period = rate
+    now = time.time()
+    window = int(now // period)
+    count = count_hit(f"throttle:{scope}:{ident}:{period}:{window}", period)
+    if count is None or count <= limit:
+        return None
+    return (window + 1) * period - now
+
+
 class WindowRateThrottle(BaseThrottle):
     audience = "anon"  # "anon": clients without an account, by address; "user": by account
 
     def applies_to(self, request) -> bool:
         return request.user.is_authenticated == (self.audience == "user")
 
+    def get_ident(self, request) -> str:
+        """The client's address as the proxy setting gives it (NUM_PROXIES, shop.security)."""
+        return client_ip(request)
+
     def ident(self, request) -> str:
         return f"user:{request.user.pk}" if self.audience == "user" else f"addr:{self.get_ident(request)}"
 
     def allow_request(self, request, view) -> bool:
         scope = getattr(view, "throttle_scope", None)
-        rate = parse_rate(settings.API_RATES.get(f"{scope}.{self.audience}")) if scope else None
-        if rate is None or not self.applies_to(request):
+        if scope is None or not self.applies_to(request):
             return True
-        limit, period = rate
-        now = time.time()
-        window = int(now // period)
-        key = f"throttle:{scope}:{self.ident(request)}:{period}:{window}"
-        if cache.add(key, 1, timeout=period + 1):
-            count = 1
-        else:
-            try:
-                count = cache.incr(key)
-            except ValueError:  # the key expired between add and incr
-                cache.add(key, 1, timeout=period + 1)
-                count = 1
-        self._retry_after = (window + 1) * period - now
-        return count <= limit
+        self._retry_after = over_limit(scope, self.audience, self.ident(request))
+        return self._retry_after is None
 
     def wait(self) -> float | None:
-        return max(1.0, getattr(self, "_retry_after", 1.0))
+        return max(1.0, getattr(self, "_retry_after", None) or 1.0)
 
 
 class AnonRateThrottle(WindowRateThrottle):

@@ -29,7 +29,7 @@ from shop.api.serializers import (
 )
 from shop.api.throttles import AnonRateThrottle
 from shop.models import AgeGroup, Gender, Order, OrderLine
-from shop.security import is_locked_out, lockout_response
+from shop.security import credential_problems, is_locked_out, lockout_response
 from shop.selectors import (
     FilterError,
     Sort,
@@ -99,6 +99,9 @@ class TokenView(ObtainAuthToken):
         ],
     )
     def post(self, request, *args, **kwargs):
+        problems = credential_problems(request.data)  # before any query: these would be 500s there
+        if problems:
+            raise ValidationError(problems)
         username = request.data.get("username") if isinstance(request.data, dict) else None
         if isinstance(username, str) and is_locked_out(request._request, username):
             return lockout_response(request._request)
@@ -160,10 +163,12 @@ class PurchaseListView(generics.ListAPIView):
 
 
 class CallerOrdersMixin:
-    """Only the caller's own orders exist for them: anyone else's is a 404, never a 403."""
+    """Only the caller's own orders exist for them: anyone else's is a 404, never a 403. Listing,
+    placing and reading orders share one request rate per account (RATE_ORDERS_USER)."""
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = OrderSerializer
+    throttle_scope = "orders"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -175,12 +180,14 @@ class CallerOrdersMixin:
 @extend_schema_view(
     get=extend_schema(
         summary="The caller's orders, newest first",
-        responses={200: OrderSerializer(many=True), 400: ERROR_400, 401: ERROR_401, 404: ERROR_404},
+        responses={
+            200: OrderSerializer(many=True), 400: ERROR_400, 401: ERROR_401, 404: ERROR_404, 429: ERROR_429
+        },
     ),
     post=extend_schema(
         summary="Place an order",
         request=OrderCreateSerializer,
-        responses={201: OrderSerializer, 400: ERROR_400, 401: ERROR_401},
+        responses={201: OrderSerializer, 400: ERROR_400, 401: ERROR_401, 429: ERROR_429},
         examples=[
             OpenApiExample(
                 "One shirt in size 40",
@@ -191,8 +198,6 @@ class CallerOrdersMixin:
     ),
 )
 class OrderListView(CallerOrdersMixin, generics.ListCreateAPIView):
-    throttle_scope = "orders"
-
     def create(self, request, *args, **kwargs):
         body = OrderCreateSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
@@ -211,7 +216,8 @@ class OrderListView(CallerOrdersMixin, generics.ListCreateAPIView):
 @extend_schema(tags=["orders"])
 @extend_schema_view(
     get=extend_schema(
-        summary="One of the caller's orders", responses={200: OrderSerializer, 401: ERROR_401, 404: ERROR_404}
+        summary="One of the caller's orders",
+        responses={200: OrderSerializer, 401: ERROR_401, 404: ERROR_404, 429: ERROR_429},
     )
 )
 class OrderDetailView(CallerOrdersMixin, generics.RetrieveAPIView):

@@ -146,3 +146,25 @@ def test_token_endpoint_takes_json_first(api, django_user_model):
     example = body["application/json"]["examples"]
     response = api.post("/api/v1/auth/token/", next(iter(example.values()))["value"], format="json")
     assert response.status_code == 200 and response.json()["token"]
+
+
+@pytest.mark.django_db
+def test_every_rate_limited_operation_documents_its_429(api):
+    """Views with a throttle_scope (shop/api/throttles.py) can answer 429: the schema says so."""
+    from django.urls import get_resolver
+
+    schema = json.loads(api.get("/api/schema/", {"format": "json"}).content)
+    limited = set()
+    for pattern in get_resolver().url_patterns:
+        if str(pattern.pattern) != "api/v1/":
+            continue
+        for route in (p for include in pattern.url_patterns for p in include.url_patterns):
+            view = getattr(route.callback, "view_class", None)
+            if getattr(view, "throttle_scope", None):
+                path = "/api/v1/" + re.sub(r"<int:(\w+)>", "{id}", str(route.pattern))
+                methods = {m for m in ("get", "post") if hasattr(view, m)}
+                limited |= {(path, method) for method in methods}
+    assert {("/api/v1/orders/", "get"), ("/api/v1/orders/", "post"), ("/api/v1/orders/{id}/", "get"),
+            ("/api/v1/auth/token/", "post"), ("/api/v1/recommendations/", "post")} <= limited  # fmt: skip
+    responses = {(path, method): schema["paths"][path][method]["responses"] for path, method in limited}
+    assert sorted(f"{m.upper()} {p}" for (p, m), codes in responses.items() if "429" not in codes) == []

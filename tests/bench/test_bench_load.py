@@ -21,6 +21,7 @@ def test_load_benchmark_smoke(catalog, trained_checkpoint, tmp_path, run_bench, 
     done = run_bench(
         "load", "--users", "3", "--spawn-rate", "3", "--duration", "10", "--workers", "1",
         "--hot-sizes", "4", "--port", str(free_port()), "--json", str(out),
+        "--min-orders-per-shopper-minute", "0",  # seconds of traffic: an order may not land
         env=test_database_env,
     )  # fmt: skip
     report = json.loads(out.read_text())
@@ -30,6 +31,10 @@ def test_load_benchmark_smoke(catalog, trained_checkpoint, tmp_path, run_bench, 
     assert all(0 < row["p50_ms"] <= row["p99_ms"] for row in rows.values())
     stock = report["stock"]
     assert stock["oversold"] == [] and stock["stock_mismatch"] == [] and stock["sizes_below_zero"] == 0
+    orders = report["orders"]  # every Place order either landed (and its page showed it) or was refused
+    requests = {name: row["requests"] for name, row in rows.items()}
+    assert orders["orders_placed"] + orders["orders_refused"] == requests.get("place order", 0)
+    assert requests.get("order placed page", 0) == orders["orders_placed"]
     assert "load" in done.stdout and report["machine"]["cores"] >= 1
     # The store is as it was: the run's orders are gone, their units back in stock, no accounts left.
     assert Order.objects.count() == orders_before

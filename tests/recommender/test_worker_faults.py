@@ -101,3 +101,52 @@ def test_the_embedding_runs_in_the_training_task_when_it_cannot_be_queued(catalo
         finished = training.run_pipeline(version.pk, "a-worker", embed_later=tasks.embed_later)
     assert finished.status == "active"
     assert ProductEmbedding.objects.filter(model_version=finished).count() == catalog.count()
+
+
+def test_a_training_that_kills_its_worker_three_times_is_given_up(catalog, trained_checkpoint, workers):
+    """The version-level give-up (versions.MAX_ATTEMPTS): a step whose process dies every time
+    (out of memory, say) is re-delivered twice, and the fourth delivery fails the version instead
+    of starting it again; the active version serves throughout."""
+    active = make_version(trained_checkpoint)
+    worker = workers.start(pool="prefork")
+    version = services.start_retrain(config={"epochs": 2})
+    for attempt in range(1, versions.MAX_ATTEMPTS + 1):
+        wait_for(
+            lambda n=attempt: status_of(version) == "training" and version.attempts == n,
+            120,
+            f"training, attempt {attempt}",
+            worker.log,
+        )
+        (child,) = wait_for(lambda: child_pids(worker.pid), 30, "the worker's child process", worker.log)
+        os.kill(child, signal.SIGKILL)
+    wait_for(lambda: status_of(version) == "failed", 120, "the give-up", worker.log)
+    assert version.error == "Training stopped 3 times without finishing (the worker died)."
+    assert version.attempts == versions.MAX_ATTEMPTS and serves(active)
+    workers.kill(worker)  # so that the next request is not trained
+    assert services.start_retrain(config={"epochs": 1}).status == "queued"  # nothing blocks the next
+
+
+def test_a_run_whose_worker_never_comes_back_is_taken_over_by_another(catalog, trained_checkpoint, workers):
+    """A machine lost mid-training: its worker never returns. A worker of another name that
+    starts once the run has been silent for RUN_HEARTBEAT_TIMEOUT_SECONDS re-queues the run and
+    takes it over (its second attempt; finishing a resumed run is the restart test's); the active
+    version serves throughout."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    active = make_version(trained_checkpoint)
+    quick = {"RUN_HEARTBEAT_SECONDS": "1", "RUN_HEARTBEAT_TIMEOUT_SECONDS": "3"}
+    lost = workers.start("lost@%h", **quick)
+    version = services.start_retrain(config={"epochs": 1})
+    wait_for(lambda: status_of(version) == "training", 120, "training", lost.log)
+    workers.kill(lost)  # never started again
+    silent = lambda: status_of(version) and version.updated_at < timezone.now() - timedelta(seconds=3)  # noqa: E731
+    wait_for(silent, 30, "the run to go silent")
+    assert version.worker.startswith("lost@") and serves(active)
+
+    other = workers.start("other@%h", **quick)
+    taken_over = lambda: status_of(version) == "training" and version.worker.startswith("other@")  # noqa: E731
+    wait_for(taken_over, 120, "the run taken over", other.log)
+    assert version.attempts == 2 and serves(active)
+    workers.kill(other)  # the test ends here: no need to wait for the training

@@ -384,15 +384,16 @@ def corpus_digest(
 
 
 def build_reader(
-    vocabulary: Vocabulary,
     out_dir: str | Path,
     cache_root: str | Path,
     fashion_iq_dir: str | Path | None = None,
     config: PolarityConfig | None = None,
 ) -> dict:
     """Train the polarity reader (or take the one cached for the same digest) into `out_dir`;
-    returns its metrics (the held-out families' scores included)."""
+    returns its metrics (the held-out families' scores included). Its corpus is written in the
+    lexicon's words (polarity_corpus.reader_vocabulary), so one reader serves every catalog."""
     config = config or PolarityConfig()
+    vocabulary = polarity_corpus.reader_vocabulary()
     digest = corpus_digest(vocabulary, config, get_text_encoder("cpu").version, fashion_iq_dir is not None)
     cached = Path(cache_root) / "polarity" / digest
     if not (cached / GRAPH_FILE).is_file():

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from language import Vocabulary, read_mentions
+from language import Vocabulary, lexicon, read_mentions
 
 WANT, AVOID, OTHER = "want", "avoid", "other"
 LABELS = (WANT, AVOID, OTHER)
@@ -617,6 +617,48 @@ EVERYDAY_COLOUR_SHARE = 0.75
 # negation ("no design" is a wish for plain): never a slot's word.
 ODD_ENDINGS = ("eds", "ys", "ings", "ers", "ss")
 NEGATING_WORDS = frozenset({"no", "not", "non", "without", "less"})
+
+
+# The corpus is written in the lexicon's words, not one catalog's: the reader learns how shoppers
+# say yes and no, which no catalog changes, so one trained reader serves every catalog (and is
+# cached once per machine). These stand in for a catalog's colour names and brands.
+READER_COLOURS = (
+    "Black", "White", "Grey", "Navy Blue", "Blue", "Red", "Maroon", "Pink", "Purple", "Brown", "Beige",
+    "Yellow", "Orange", "Green", "Olive", "Teal", "Cream", "Off White", "Charcoal", "Silver", "Gold", "Multi",
+    "Mustard", "Peach", "Lavender", "Magenta", "Khaki", "Tan", "Rust", "Turquoise Blue", "Burgundy",
+    "Coffee Brown", "Grey Melange", "Sea Green", "Mauve", "Skin", "Nude", "Taupe", "Copper", "Bronze",
+    "Metallic", "Steel",
+)
+READER_BRANDS = ("Nike", "Puma", "Adidas", "Reebok", "Levis", "Fila", "Wrangler", "Titan", "Fastrack",
+                 "Catwalk", "Arrow", "Van Heusen", "Peter England", "Allen Solly", "Louis Philippe", "Mango")
+_ATTRIBUTE_TABLES = (("Pattern", "PATTERNS"), ("Sleeve Length", "SLEEVES"), ("Neck", "NECKS"),
+                     ("Fit", "FITS"), ("Fabric", "FABRICS"), ("Length", "LENGTHS"), ("Type", "TYPE_VALUES"))
+
+
+def reader_vocabulary() -> Vocabulary:
+    """A vocabulary of every value the lexicon names (its types, attribute values, occasions and
+    seasons, READER_COLOURS and READER_BRANDS), built from records that hold each of them once."""
+    types = sorted({t for values in lexicon.TYPE_WORDS.values() for t in values})
+    attributes: dict[str, list[str]] = {}
+    for default_key, table in _ATTRIBUTE_TABLES:
+        for values in getattr(lexicon, table).values():
+            for value in values:
+                key, _, name = value.rpartition("=")
+                attributes.setdefault(key or default_key, [])
+                if name not in attributes[key or default_key]:
+                    attributes[key or default_key].append(name)
+    usages = ("Casual", "Formal", "Sports", "Ethnic", "Smart Casual", "Travel", "Party")
+    audiences = (("Men", "Adults-Men"), ("Women", "Adults-Women"), ("Unisex", "Adults-Unisex"),
+                 ("Men", "Kids-Boys"), ("Women", "Kids-Girls"), ("Unisex", "Kids-Unisex"))
+    count = max(len(types), len(READER_COLOURS), *(len(v) for v in attributes.values())) * 2
+    records = [{
+        "id": i, "article_type": types[i % len(types)],
+        "base_colour": READER_COLOURS[i % len(READER_COLOURS)],
+        "brand": READER_BRANDS[i % len(READER_BRANDS)], "usage": usages[i % len(usages)],
+        "season": ("Summer", "Winter", "Fall", "Spring")[i % 4], "gender": audiences[i % 6][0],
+        "age_group": audiences[i % 6][1], "attributes": {k: v[i % len(v)] for k, v in attributes.items()},
+    } for i in range(count)]  # fmt: skip
+    return Vocabulary.from_records(records)
 
 
 @dataclass(frozen=True)

@@ -106,19 +106,19 @@ def train_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
 
 def train_reader(out_dir: Path) -> dict:
     """The version's learned reading beside its checkpoint: the polarity reader (ml.polarity), from
-    the store's vocabulary and Fashion IQ's training captions, trained once per corpus and encoder
-    (cached by their digest in ML_CACHE_DIR, so a retrain of the same catalog costs a copy), and
-    the word guesser (ml.word_guess). Returns their scores: the polarity reader's on the phrasing
-    families held out from its training, the guesser's calibration."""
+    its generated corpus and Fashion IQ's training captions, trained once per corpus, encoder and
+    configuration (cached by their digest in ML_CACHE_DIR, so a retrain costs a copy), and the
+    word guesser (ml.word_guess), whose prototypes are the store's own vocabulary. Returns their
+    scores: the polarity reader's on the phrasing families held out from its training, the
+    guesser's calibration."""
     from ml.polarity import PolarityConfig, build_reader
     from ml.word_guess import build_guesser
     from recommender.understanding import catalog_vocabulary
 
     fashion_iq = store_paths()["fashion_iq_dir"]
     config = PolarityConfig(**settings.READER_TRAINING)
-    vocabulary = catalog_vocabulary()
-    metrics = build_reader(vocabulary, out_dir, settings.ML_CACHE_DIR, fashion_iq, config)
-    guesses = build_guesser(vocabulary, out_dir, runtime.encode_texts)
+    metrics = build_reader(out_dir, settings.ML_CACHE_DIR, fashion_iq, config)
+    guesses = build_guesser(catalog_vocabulary(), out_dir, runtime.encode_texts)
     return {"held_out_families": metrics["held_out_families"], "digest": metrics["digest"],
             "word_guess": guesses}
 

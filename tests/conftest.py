@@ -131,7 +131,7 @@ def build_learned_reader(catalog_dir: Path, out: Path) -> None:
 
     vocabulary = Vocabulary.from_jsonl(catalog_dir / "products.jsonl")
     config = PolarityConfig(**settings.READER_TRAINING)
-    build_reader(vocabulary, out, settings.ML_CACHE_DIR, settings.FASHION_IQ_DIR, config)
+    build_reader(out, settings.ML_CACHE_DIR, settings.FASHION_IQ_DIR, config)
     build_guesser(vocabulary, out, encode_texts)
 
 

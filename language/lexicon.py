@@ -48,9 +48,9 @@ busier muted subtle subdued dull duller earthy neon shiny shinier shimmery spark
 sparkle glitter glittery satin satiny sheer sheerer see-through transparent lace lacy laced
 lacier ruffle ruffles ruffled frill frills frilly frillier fringe fringed pleat pleats pleated
 sequin sequins sequined sequinned beaded rhinestones studs studded embroidery embroidered applique
-logo logos emblem badge branded text lettering letters writing words wording slogan quote
-font typography message image images picture pictures photo art artwork
-cartoon cartoons character characters superhero animal animals skull skulls
+logo logos emblem badge branded      wording  
+font  message     photo art 
+    superhero animal animals  
 sexy sexier revealing skimpy modest conservative covered coverage cute cuter pretty girly feminine
 masculine manly boyish youthful mature sporty athletic casual-looking simple simpler minimal
 minimalist basic plainer clean comfortable comfy cozy cosy soft softer stretchy structured tailored
@@ -171,6 +171,13 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     "tiger print": ("Printed",), "camo": ("Printed",), "camouflage": ("Printed",), "paisley": ("Printed",),
     "tropical": ("Printed",), "hawaiian": ("Printed",), "aloha": ("Printed",), "abstract": ("Printed",),
     "geometric": ("Printed",), "aztec": ("Printed",), "tribal": ("Printed",), "argyle": ("Printed",),
+    # words on a garment: in this catalog a garment with lettering, words, text or a cartoon is
+    # Printed (measured on its names and descriptions); a logo is as often on a plain one
+    "text": ("Printed",), "writing": ("Printed",), "words": ("Printed",), "letters": ("Printed",),
+    "lettering": ("Printed",), "slogan": ("Printed",), "typography": ("Printed",), "quote": ("Printed",),
+    "cartoon": ("Printed",), "cartoons": ("Printed",), "skull": ("Printed",), "skulls": ("Printed",),
+    "picture": ("Printed",), "pictures": ("Printed",), "image": ("Printed",), "images": ("Printed",),
+    "artwork": ("Printed",), "character": ("Printed",), "characters": ("Printed",),
     "tie dye": ("Printed", "Dyed"), "tie dyed": ("Printed", "Dyed"), "ombre": ("Dyed",),
     "self design": ("Self Design",), "jacquard": ("Self Design",), "textured": ("Textured", "Self Design"),
     "embossed": ("Self Design",), "colour block": ("Colourblocked",), "colourblock": ("Colourblocked",),

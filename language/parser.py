@@ -25,19 +25,20 @@ from language.vocabulary import Vocabulary
 MAX_CHARS = 1000  # longer requests are cut (a request is a sentence or two)
 
 # Kinds of value whose polarity a judge decides: wanted, avoided, or only mentioned ("red" in "a
-# red-carpet look"). For prices and audiences the rules keep the direction ("too expensive" is a
-# wish for cheaper) and a judge may only say they are mere mentions ("budget isn't a problem").
+# red-carpet look"). Prices, audiences and discounts are the rules' alone: the dev suites showed a
+# judge dropping real asks ("for my wife") more often than it caught mere mentions, and the
+# rules read "budget isn't a problem" and its kin (lexicon.STYLE_PHRASES).
 JUDGED_KINDS = frozenset({"colour", "attr", "type", "brand", "occasion", "season", "collar"})
-MENTION_ONLY_KINDS = frozenset({"price_rel", "audience", "discount"})
 # A judge's reading replaces the rules' only when it is this sure (its probability). Turning a
 # value the rules read as wanted into a rejection, or a rejection with a cue ("not") into a wish,
 # undoes the rules where they are usually right: the learned reader must be surer there than for
 # a rejection with no cue the rules could see.
-JUDGE_SURE = {("want", "avoid"): 0.85, ("avoid", "want"): 0.9, ("want", "other"): 0.8,
+JUDGE_SURE = {("want", "avoid"): 0.6, ("avoid", "want"): 0.9, ("want", "other"): 0.7,
               ("avoid", "other"): 0.9, ("want", "want"): 0.0, ("avoid", "avoid"): 0.0}
 POLARITIES = ("want", "avoid", "other")
 # A value whose own words carry its negation ("no graphics": plain, "sleeveless") is read by the
 # rules alone: a judge hears the "no" and would reject the very value it names.
+OCCASION_SURE = 0.9  # an occasion read as a mere mention or a rejection
 SELF_NEGATING = frozenset({"no", "not", "non", "without", "w/o", "less"})
 
 
@@ -141,14 +142,16 @@ def read_mentions(text: str, vocabulary: Vocabulary) -> list[Mention]:
     text = text[:MAX_CHARS] if isinstance(text, str) else ""
     raw, _, reader = _read(text, vocabulary)
     return [Mention(it.kind, *_chars(raw, it.core), it.negated) for it in reader.items
-            if it.kind in JUDGED_KINDS | MENTION_ONLY_KINDS and it.core[1] > it.core[0]]
+            if it.kind in JUDGED_KINDS and it.core[1] > it.core[0]]
 
 
-def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge) -> list[str]:
+def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge, reference_type: str | None,
+           ) -> list[str]:
     """Apply the judge's polarities to the items it is asked about; the words of items it reads
-    as mere mentions are returned (and the items dropped)."""
+    as mere mentions are returned (and the items dropped). The reference's own product type
+    ("I love this shirt, but …") is never turned into a rejection of its category."""
     asked = [it for it in reader.items
-             if it.kind in JUDGED_KINDS | MENTION_ONLY_KINDS and it.core[1] > it.core[0]
+             if it.kind in JUDGED_KINDS and it.core[1] > it.core[0]
              and not {t.norm for t in raw[it.core[0]:it.core[1]]} & SELF_NEGATING]
     if not asked:
         return []
@@ -156,12 +159,17 @@ def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge) ->
     mentioned: list[str] = []
     dropped: set[int] = set()
     for item, (polarity, probability) in zip(asked, verdicts, strict=True):
-        if probability < JUDGE_SURE[("avoid" if item.negated else "want", polarity)]:
+        sure = JUDGE_SURE[("avoid" if item.negated else "want", polarity)]
+        if item.kind == "occasion":
+            sure = max(sure, OCCASION_SURE)  # "for the office": usually really asked for
+        if probability < sure:
             continue
         if polarity == "other":
             dropped.add(id(item))
             start, end = _chars(raw, item.core)
             mentioned.append(text[start:end])
+        elif item.kind == "type" and (reference_type in item.values or item.negated):
+            continue  # never a rejection of the reference's own category, nor "not a dress" undone
         elif item.kind in JUDGED_KINDS:
             _set_polarity(item, polarity == "avoid")
     reader.items = [it for it in reader.items if id(it) not in dropped]
@@ -191,8 +199,9 @@ def interpret(text: str, reference: Mapping, vocabulary: Vocabulary, judge: Pola
         phrases = {i: phrase for i, (_, phrase) in guessed.items()}
         segments = segment(tokens, vocabulary, guesses=phrases)
         reader = Reader(segments, tokens, vocabulary, currency_rates).read()
-    mentioned = _judge(reader, text, raw, judge) if judge is not None else []
-    resolver = Resolver(reader.items, Ref.of(reference), vocabulary)
+    ref = Ref.of(reference)
+    mentioned = _judge(reader, text, raw, judge, ref.article_type) if judge is not None else []
+    resolver = Resolver(reader.items, ref, vocabulary)
     outs = resolver.resolve()
     constraints = _constraints(text, raw, tokens, outs, guessed)
     settled = _constraints(text, raw, tokens, resolver.settled, guessed)

@@ -567,11 +567,32 @@ FAMILIES: tuple[Family, ...] = (
             "{X} is way too loud", "{X} looks too boring", "{X} feels dated"),
     _family("avoid_anything", "X:any:avoid", "anything without {X}", "avoid anything {X}",
             "anything that isn't {X}", "no {X} at all please", "absolutely no {X}", "zero {X}"),
+
+    # idioms whose colour or garment word is no wish, then the real ask
+    _family("mention_idiom_colour", "X:any:want", "feeling blue today, cheer me up with {X}",
+            "i'm green with envy of my sister's one, {X} please",
+            "the company is in the red so something {X} and cheap",
+            "a white lie: i said i'd wear {X}", "black sheep of the family here, {X} for me",
+            "red flag: it has to be {X}",
+            "blue monday mood, {X} helps", "going to the silver screen premiere, in {X}",
+            "golden opportunity to try {X}",
+            "white christmas party coming, {X} ideas?", "purple patch at work, treating myself to {X}"),
+    _family("mention_people", "X:any:want W:who:other", "{W} says i look good in {X}",
+            "{W} has one in {X} too",
+            "{W} thinks {X} suits me", "{W} bought me one, now i want {X}", "like the one {W} wears but {X}"),
+    _family("avoid_people", "X:any:avoid W:who:other", "{W} says i look like a waiter in {X}",
+            "{W} hates me in {X}", "{W} says {X} washes me out", "{W} thinks {X} is awful on me"),
+    _family("avoid_fan", "X:any:avoid", "not a fan of {X}", "i'm not a fan of {X} at all",
+            "never been a fan of {X}",
+            "big no to {X}", "{X} is not really me", "i'm not into {X} these days"),
+    _family("avoid_season_gone", "X:any:avoid", "{X} is so last season", "{X} feels old",
+            "{X} is out of fashion",
+            "{X} has had its day", "nobody wears {X} anymore"),
 )
 HELD_OUT_FAMILIES = frozenset({
     "want_craving", "want_yes", "want_gift", "want_hope", "avoid_wrong", "avoid_last", "avoid_over",
     "avoid_allergic", "swap_hedge", "mixed_tired", "swap_love_hate", "mention_question", "mention_who",
-    "mention_idiom_more", "mention_budget",
+    "mention_idiom_more", "mention_budget", "avoid_season_gone",
 })
 
 # Words filling the `price` and `who` slots (the rules read them as price words and audiences).
@@ -608,6 +629,16 @@ WHO_WORDS = (
 )
 FEATURE_ATTRIBUTES = ("Sleeve Length", "Neck", "Fit", "Fabric", "Collar", "Material", "Sleeve Styling")
 PREFIXES = ("", "", "", "hi, ", "hmm ", "ok so ", "nice, but ", "love this but ", "same vibe, ", "honestly ")
+# Chatter around a request, with no value in it: long requests bury their asks in it.
+CHATTER = (
+    "i bought this last month and loved it.", "it fits really well.", "my friend recommended your store.",
+    "thanks in advance!", "hope you can help.", "quick question.", "not sure if this is possible but",
+    "the quality is great.", "i've been looking everywhere.", "sorry for the long message.",
+    "it arrived on time and looks lovely.", "i need it by next week.", "my size is usually medium.",
+    "love your stuff.", "this is my third order.", "any help appreciated", "cheers", "thank you so much",
+    "been browsing for ages", "so this one is almost perfect.", "what do you think?", "just wondering,",
+)
+CHATTER_SHARE = 0.35  # of sentences get chatter before or after them
 
 
 # Most colours a slot takes are everyday ones (the catalog's own names and the basic hues); the
@@ -735,6 +766,14 @@ def _fill(form: str, family: Family, pools: Pools, rng: random.Random) -> tuple[
         spans[slot].append((len(text), len(text) + len(words[slot])))
         text += words[slot]
     text += rest
+    if rng.random() < CHATTER_SHARE:  # chatter before (spans shift) or after
+        chatter = rng.choice(CHATTER)
+        if rng.random() < 0.5:
+            shift = len(chatter) + 1
+            text = f"{chatter} {text}"
+            spans = {slot: [(a + shift, b + shift) for a, b in ranges] for slot, ranges in spans.items()}
+        else:
+            text = f"{text}. {chatter}"
     if rng.random() < 0.3:
         text = text[:1].upper() + text[1:]
     return text, spans

@@ -176,6 +176,8 @@ def chips(request: PageRequest, recommendation: services.Recommendation) -> list
             label = f"to go with it: {label}"
         if constraint.guessed:  # read by meaning, not from the lexicon: the shopper may disagree
             label, kind = f"reading ‘{constraint.guessed}’ as {label}", "guess"
+        if any(chip.label == label for chip in result):
+            continue  # "not pink" and "less pink" read the same to a shopper: one chip
         result.append(Chip(label, kind, remove, constraint.hard))
     for name in FILTER_LABELS:
         value = getattr(request.filters, name)

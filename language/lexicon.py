@@ -48,9 +48,9 @@ busier muted subtle subdued dull duller earthy neon shiny shinier shimmery spark
 sparkle glitter glittery satin satiny sheer sheerer see-through transparent lace lacy laced
 lacier ruffle ruffles ruffled frill frills frilly frillier fringe fringed pleat pleats pleated
 sequin sequins sequined sequinned beaded rhinestones studs studded embroidery embroidered applique
-logo logos emblem badge branded      wording  
-font  message     photo art 
-    superhero animal animals  
+logo logos emblem badge branded wording
+font message photo art
+superhero animal animals
 sexy sexier revealing skimpy modest conservative covered coverage cute cuter pretty girly feminine
 masculine manly boyish youthful mature sporty athletic casual-looking simple simpler minimal
 minimalist basic plainer clean comfortable comfy cozy cosy soft softer stretchy structured tailored
@@ -415,6 +415,11 @@ LOOSE_TYPE_GROUPS: tuple[frozenset[str], ...] = (
     frozenset({"Tshirts", "Shirts", "Tops", "Tunics"}),
     frozenset({"Trousers", "Track Pants", "Lounge Pants", "Jeans", "Capris"}),
 )
+# The words shoppers use loosely for anything of a loose group ("a darker shirt" on a t-shirt, "these
+# pants but cheaper" on jeans): bare, they keep the reference's type. A specific word ("joggers",
+# "hoodie", "chinos", "tee") is a change.
+LOOSE_TYPE_WORDS = frozenset({"shirt", "shirts", "top", "tops", "pants", "pant", "trousers", "trouser",
+                              "bottoms", "tshirt", "t shirt", "tshirts", "t shirts"})
 # Type words that also say something about the garment: "hoodie" is a hooded sweatshirt.
 TYPE_IMPLIES: dict[str, tuple[str, ...]] = {
     "hoodie": ("Hooded", "Hood"), "hoody": ("Hooded", "Hood"), "polo shirt": ("Polo Collar",),

@@ -25,10 +25,11 @@ from language.vocabulary import Vocabulary
 MAX_CHARS = 1000  # longer requests are cut (a request is a sentence or two)
 
 # Kinds of value whose polarity a judge decides: wanted, avoided, or only mentioned ("red" in "a
-# red-carpet look"). Prices, audiences and discounts are the rules' alone: the dev suites showed a
-# judge dropping real asks ("for my wife") more often than it caught mere mentions, and the
-# rules read "budget isn't a problem" and its kin (lexicon.STYLE_PHRASES).
-JUDGED_KINDS = frozenset({"colour", "attr", "type", "brand", "occasion", "season", "collar"})
+# red-carpet look"). Product types, prices, audiences and discounts are the rules' alone: on the
+# dev suites a judge dropped real asks ("got any flip flops?", "for my wife") more often than it
+# caught mere mentions, and the rules read "not a dress", type changes by their cues, and "budget
+# isn't a problem" and its kin (lexicon.STYLE_PHRASES).
+JUDGED_KINDS = frozenset({"colour", "attr", "brand", "occasion", "season", "collar"})
 # A judge's reading replaces the rules' only when it is this sure (its probability). Turning a
 # value the rules read as wanted into a rejection, or a rejection with a cue ("not") into a wish,
 # undoes the rules where they are usually right: the learned reader must be surer there than for
@@ -145,11 +146,9 @@ def read_mentions(text: str, vocabulary: Vocabulary) -> list[Mention]:
             if it.kind in JUDGED_KINDS and it.core[1] > it.core[0]]
 
 
-def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge, reference_type: str | None,
-           ) -> list[str]:
+def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge) -> list[str]:
     """Apply the judge's polarities to the items it is asked about; the words of items it reads
-    as mere mentions are returned (and the items dropped). The reference's own product type
-    ("I love this shirt, but …") is never turned into a rejection of its category."""
+    as mere mentions are returned (and the items dropped)."""
     asked = [it for it in reader.items
              if it.kind in JUDGED_KINDS and it.core[1] > it.core[0]
              and not {t.norm for t in raw[it.core[0]:it.core[1]]} & SELF_NEGATING]
@@ -168,8 +167,6 @@ def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge, re
             dropped.add(id(item))
             start, end = _chars(raw, item.core)
             mentioned.append(text[start:end])
-        elif item.kind == "type" and (reference_type in item.values or item.negated):
-            continue  # never a rejection of the reference's own category, nor "not a dress" undone
         elif item.kind in JUDGED_KINDS:
             _set_polarity(item, polarity == "avoid")
     reader.items = [it for it in reader.items if id(it) not in dropped]
@@ -200,7 +197,7 @@ def interpret(text: str, reference: Mapping, vocabulary: Vocabulary, judge: Pola
         segments = segment(tokens, vocabulary, guesses=phrases)
         reader = Reader(segments, tokens, vocabulary, currency_rates).read()
     ref = Ref.of(reference)
-    mentioned = _judge(reader, text, raw, judge, ref.article_type) if judge is not None else []
+    mentioned = _judge(reader, text, raw, judge) if judge is not None else []
     resolver = Resolver(reader.items, ref, vocabulary)
     outs = resolver.resolve()
     constraints = _constraints(text, raw, tokens, outs, guessed)

@@ -397,6 +397,8 @@ class Reader:
             cue, start = "explicit", before.start
         elif before is not None and before.has("non_change"):
             cue = "non_change"
+        elif before is not None and before.words in (("is",), ("it's",), ("its",), ("be",)):
+            cue = "describes"  # "is a tank top with stripes": a caption describing the garment
         if after is not None and (after.has("change_after") or after.words in (("instead", "of"),
                                                                                ("rather", "than"))):
             cue, end = "explicit", after.end if after.has("change_after") else end
@@ -404,7 +406,7 @@ class Reader:
             cue = "companion"
         if negated:
             start = neg_start
-        self.add("type", sense.values, (cue, sense.extra), (start, end), negated)
+        self.add("type", sense.values, (cue, sense.extra, " ".join(seg.words)), (start, end), negated)
 
     def _companion_after(self, idx: int) -> bool:
         """"a belt to go with it", "what bag goes with this": the type is wanted beside the reference."""

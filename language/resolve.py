@@ -120,7 +120,7 @@ class Resolver:
         ref_type = self.ref.article_type
         changed: list[str] = []
         for it in self.of_kind("type"):
-            cue, implies = it.extra
+            cue, implies, words = it.extra
             if it.negated:
                 if ref_type is None or ref_type in it.values or self._same_sub(it.values):
                     self.emit("article_type", "not_in", it.values, [it.span], True)
@@ -128,7 +128,7 @@ class Resolver:
                 continue
             if cue == "companion" and ref_type not in it.values:
                 self.companion += tuple(t for t in it.values if t not in self.companion)
-            if cue == "companion" or self._changes_type(it.values, cue):
+            if cue == "companion" or self._changes_type(it.values, cue, words):
                 changed += [t for t in it.values if t not in changed]
                 self.change_spans.append(it.span)
             elif cue != "non_change" and ref_type not in it.values:
@@ -142,14 +142,17 @@ class Resolver:
         understood rather than dropped silently."""
         return [" ".join(t.norm for t in tokens[a:b]) for a, b in self.unused]
 
-    def _changes_type(self, types: tuple[str, ...], cue: str) -> bool:
+    def _changes_type(self, types: tuple[str, ...], cue: str, words: str = "") -> bool:
         ref_type = self.ref.article_type
         if cue == "non_change" or (ref_type is not None and ref_type in types):
             return False
         if cue == "explicit" or ref_type is None:
             return True
-        if any(ref_type in g and all(t in g for t in types) for g in lx.LOOSE_TYPE_GROUPS):
-            return False  # "a darker shirt" on a t-shirt
+        # "a darker shirt" on a t-shirt, "is a tank top with stripes" on a top: the same item, said
+        # loosely; "joggers" on jeans is a change
+        loose = words in lx.LOOSE_TYPE_WORDS or cue == "describes"
+        if loose and any(ref_type in g and all(t in g for t in types) for g in lx.LOOSE_TYPE_GROUPS):
+            return False
         masters = {self.v.master_of_type.get(t) for t in types}
         return masters == {self.v.master_of_type.get(ref_type)}  # "sandals" on a shirt needs a cue
 

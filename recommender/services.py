@@ -408,10 +408,17 @@ class Search:
 
 def relaxable(constraints: Sequence[Constraint]) -> list[Constraint]:
     """The request's own hard conditions in the order they are relaxed (RELAX_FIRST, then the
-    other fields; rejections last)."""
+    other fields; rejections last). When the words change the product type ("a backpack" on a
+    handbag), the reference's gender and age group kept with it go before the new type: a unisex
+    backpack answers better than another handbag."""
     own = [c for c in constraints if c.hard and c.from_text]
     order = {name: i for i, name in enumerate(RELAX_FIRST)}
-    return sorted(own, key=lambda c: (c.op == "not_in", order.get(c.field, len(order))))
+    own.sort(key=lambda c: (c.op == "not_in", order.get(c.field, len(order))))
+    new_type = next((i for i, c in enumerate(own) if c.field == "article_type" and c.op == "in"), None)
+    if new_type is None:
+        return own
+    kept = [c for c in constraints if c.hard and not c.from_text and c.field in ("gender", "age_group")]
+    return own[:new_type] + kept + own[new_type:]
 
 
 def relaxed_reason(constraint: Constraint, matching: int, shown: list[tuple[Product, float]]) -> str:

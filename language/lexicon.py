@@ -451,7 +451,9 @@ COMPANION_BEFORE = ("matching", "a matching", "coordinating", "complementing", "
                     "to go with it a", "to go with this a", "to match")
 COMPANION_AFTER = ("to go with", "that goes with", "that go with", "goes with", "go with", "to match",
                    "that matches", "that match", "to wear with", "to pair with", "to team with",
-                   "to complete", "for this", "for it", "to go along with", "matching")
+                   "to complete", "for this", "for it", "to go along with", "matching", "go well with",
+                   "goes well with", "would go with", "would go well with", "to complete the look",
+                   "complete the look", "complete the outfit", "to match it", "to wear it with")
 COMPANION_OBJECTS = frozenset({"it", "this", "these", "that", "them", "this one", "the outfit", "my outfit",
                                "the look", "this look", "my", "mine"})
 

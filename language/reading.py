@@ -174,8 +174,26 @@ class Reader:
                     self.unknown_at.append(seg.start)
                 self._negated(idx, f"unknown:{idx}")
         self.corrected = self._apply_corrections()
+        self._companions_in_context()
         return self
 
+    def _companions_in_context(self) -> None:
+        """"what would go well with this? maybe a belt", "a watch to complete the look": once the
+        request speaks of something to go with the reference, a product type it names without a
+        cue of its own is that companion."""
+        speaks = any(seg.has("companion_before") or (seg.has("companion_after") and self._refers_back(i))
+                     for i, seg in enumerate(self.segs))
+        if not speaks:
+            return
+        for item in self.items:
+            if item.kind == "type" and not item.negated and item.extra[0] == "":
+                item.extra = ("companion", *item.extra[1:])
+
+    def _refers_back(self, idx: int) -> bool:
+        """The words after a companion cue name the reference ("it", "this", "the look") or end."""
+        words = [w for seg in self.segs[idx + 1:idx + 3] for w in seg.words]
+        return not words or words[0] in {",", "?", "!", "."} or words[0] in lx.COMPANION_OBJECTS \
+            or " ".join(words[:2]) in lx.COMPANION_OBJECTS
     def _apply_corrections(self) -> list[Item]:
         """"blue, no wait, green", "smarter, actually no, casual": a correction drops the values of
         the kind named right after it that came before it (the shopper changed their mind); the
@@ -416,9 +434,7 @@ class Reader:
         cue = self.seg_at(j)
         if cue is None or not cue.has("companion_after"):
             return False
-        obj = self.seg_at(j + 1)
-        return obj is None or obj.has("boundary") or obj.words[0] in {",", "?", "!", "."} \
-            or " ".join(obj.words) in lx.COMPANION_OBJECTS
+        return self._refers_back(j)
 
     def _read_audience(self, idx: int, seg: Segment, sense: Sense) -> None:
         cue = next((j for j in range(idx - 1, max(-1, idx - 5), -1)

@@ -126,7 +126,9 @@ class Resolver:
                     self.emit("article_type", "not_in", it.values, [it.span], True)
                     self.drop_ref_type |= ref_type in it.values
                 continue
-            if cue == "companion" and ref_type not in it.values:
+            if cue == "companion" and ref_type in it.values:
+                continue  # "a shirt that goes with these jeans" on jeans: the jeans are the reference
+            if cue == "companion":
                 self.companion += tuple(t for t in it.values if t not in self.companion)
             if cue == "companion" or self._changes_type(it.values, cue, words):
                 changed += [t for t in it.values if t not in changed]

@@ -30,7 +30,8 @@ DOCS = (
     REPO / "docs" / "SCALING.md",
 )
 METHOD_NAMES = {
-    "composed": "**production** (reading + learned vector)",
+    "composed": "**production** (rules + learned reader + learned vector)",
+    "rule_reader": "rules only (no learned reader)",
     "vector_only": "learned vector only (no reading)",
     "metadata_rule": "metadata rule (no learning)",
     "image_only": "reference's nearest neighbours (text ignored)",
@@ -48,24 +49,32 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def requests_table(name: str, methods: dict) -> str:
-    header = ["method", "Sat@10", "category kept", "real requests flagged", "nonsense flagged"]
+    header = ["method", "Sat@10", "opposite rate", "category kept", "relaxed", "real requests flagged",
+              "nonsense flagged"]  # fmt: skip
     if "two_or_more_attributes" in methods["composed"]:
         header.insert(2, "Sat@10, 2+ attributes")
     rows = []
     for method, s in methods.items():
-        row = [METHOD_NAMES.get(method, method), _f(s["sat@10"]), _f(s["category_kept"]),
-               str(s["real_requests_flagged"]), _f(s.get("nonsense_flagged"))]  # fmt: skip
+        row = [METHOD_NAMES.get(method, method), _f(s["sat@10"]), _f(s.get("opposite_rate")),
+               _f(s["category_kept"]), str(s.get("answers_relaxed", "–")), str(s["real_requests_flagged"]),
+               _f(s.get("nonsense_flagged"))]  # fmt: skip
         if "two_or_more_attributes" in s:
             row.insert(2, _f(s["two_or_more_attributes"]["sat@10"]))
         rows.append(row)
     kinds = sorted(k for k in methods["composed"]["by_kind"] if not k.startswith("names "))
     named = sorted(k for k in methods["composed"]["by_kind"] if k.startswith("names "))
+    named += [f"phrasing {k}" for k in methods["composed"].get("by_phrasing", {})]
+    for s in methods.values():  # the phrasing kinds read like the others
+        s["by_kind"].update({f"phrasing {k}": v for k, v in s.get("by_phrasing", {}).items()})
     per_kind = [
         [f"{k} ({methods['composed']['by_kind'][k]['rows']})"]
         + [_f(methods[m]["by_kind"][k]["sat@10"]) for m in methods]
         for k in named + kinds
     ]
-    title = f"**{name}** ({methods['composed']['rows']} rows)"
+    rejecting = methods["composed"].get("rows_with_rejection")
+    title = f"**{name}** ({methods['composed']['rows']} rows" + (
+        f"; {rejecting} with a rejection, the opposite rate's rows)" if rejecting else ")"
+    )
     kind_header = ["kind (rows)", *(METHOD_NAMES.get(m, m).replace("**", "") for m in methods)]
     return f"{title}\n\n{_table(header, rows)}\n\nSat@10 per kind:\n\n{_table(kind_header, per_kind)}"
 
@@ -99,9 +108,19 @@ def language_section(result: dict) -> str:
 def language_summary(result: dict) -> str:
     rows = []
     for name, methods in result["requests"].items():
-        rows.append([name, "Sat@10", *(_f(methods[m]["sat@10"]) for m in METHOD_NAMES)])
+        rows.append(
+            [name, "Sat@10", *(_f(methods[m]["sat@10"]) if m in methods else "–" for m in METHOD_NAMES)]
+        )
+        if methods["composed"].get("opposite_rate") is not None:
+            rows.append(
+                [
+                    name,
+                    "opposite rate",
+                    *(_f(methods[m].get("opposite_rate")) if m in methods else "–" for m in METHOD_NAMES),
+                ]
+            )
     for name, methods in result["triplets"].items():
-        rows.append([name, "R@10", *(_f(methods[m]["R@10"]) for m in METHOD_NAMES)])
+        rows.append([name, "R@10", *(_f(methods[m]["R@10"]) if m in methods else "–" for m in METHOD_NAMES)])
     return _table(["set", "score", *(METHOD_NAMES[m] for m in METHOD_NAMES)], rows)
 
 
@@ -122,6 +141,41 @@ def query_encoder_section(float_run: dict) -> str:
 
 
 CHANGES = ("colour", "pattern", "sleeve", "neck", "fit", "two_changes")
+
+
+def reader_section(result: dict) -> str:
+    """bench.reader: the learned polarity reader against the rules on the held-out families, the
+    word guesser's calibration, and their time per request."""
+    labels = ("want", "avoid", "other")
+    rows = [[name, str(s["values"]), _f(s["accuracy"]), *(_f(s["recall"][k]) for k in labels)]
+            for name, s in result["held_out_families"].items()]  # fmt: skip
+    guess, time = result["word_guess"], result["time"]
+    return "\n\n".join(
+        [
+            f"Version `{result['model_version']}`, reader `{result['reader_digest']}` (trained on "
+            f"{result['trained_on']['sentences']} sentences); held-out families: "
+            + ", ".join(f"`{n}`" for n in result["held_out_family_names"])
+            + ".",
+            _table(
+                [
+                    "reading",
+                    "values",
+                    "accuracy",
+                    "want (recall)",
+                    "avoid (recall)",
+                    "only mentioned (recall)",
+                ],
+                rows,
+            ),
+            f"Word guesser: threshold {guess['threshold']:.3f} over {guess['prototypes']} lexicon phrases; "
+            f"{guess['negatives_read']:.1%} of common non-fashion words read as something; of hidden lexicon "
+            f"phrases, {guess['held_out_read']:.0%} read, {guess['held_out_read_right']:.0%} of those "
+            "read right.",
+            f"Time per request text, one thread: polarity p50 {time['polarity']['ms_p50']:.1f} ms "
+            f"(p99 {time['polarity']['ms_p99']:.1f}); one unknown word guessed p50 "
+            f"{time['guess_one_word']['ms_p50']:.1f} ms (p99 {time['guess_one_word']['ms_p99']:.1f}).",
+        ]
+    )
 
 
 def retrieval_section(result: dict) -> str:
@@ -556,6 +610,7 @@ SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
     "language-test": ("language_test.json", language_section),
     "language-summary": ("language.json", language_summary),
     "language-query-encoder": ("language_float_queries.json", query_encoder_section),
+    "reader": ("reader.json", reader_section),
 }
 
 

@@ -415,6 +415,9 @@ LOOSE_TYPE_GROUPS: tuple[frozenset[str], ...] = (
     frozenset({"Tshirts", "Shirts", "Tops", "Tunics"}),
     frozenset({"Trousers", "Track Pants", "Lounge Pants", "Jeans", "Capris"}),
 )
+# Tops are named loosely whatever the word (Fashion IQ's captions call any top a tee, a shirt, a
+# blouse or a tank); bottoms are not: "joggers" on jeans asks for other trousers.
+LOOSE_WHATEVER_THE_WORD = frozenset({"Tshirts", "Shirts", "Tops", "Tunics"})
 # The words shoppers use loosely for anything of a loose group ("a darker shirt" on a t-shirt, "these
 # pants but cheaper" on jeans): bare, they keep the reference's type. A specific word ("joggers",
 # "hoodie", "chinos", "tee") is a change.

@@ -152,7 +152,7 @@ class Resolver:
             return True
         # "a darker shirt" on a t-shirt, "is a tank top with stripes" on a top: the same item, said
         # loosely; "joggers" on jeans is a change
-        loose = words in lx.LOOSE_TYPE_WORDS or cue == "describes"
+        loose = words in lx.LOOSE_TYPE_WORDS or cue == "describes" or ref_type in lx.LOOSE_WHATEVER_THE_WORD
         if loose and any(ref_type in g and all(t in g for t in types) for g in lx.LOOSE_TYPE_GROUPS):
             return False
         masters = {self.v.master_of_type.get(t) for t in types}

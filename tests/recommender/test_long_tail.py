@@ -158,3 +158,24 @@ def test_under_fifty_rupees_says_what_it_shows_instead(client, navy_shirt):
     assert len(answer["results"]) == LIMIT
     [relaxed] = answer["interpretation"]["relaxed"]
     assert relaxed["label"] == "under ₹50" and "showing from ₹" in relaxed["reason"]
+
+
+def test_build_reader_gives_a_version_its_learned_reader(active_model, tmp_path):
+    """The command an operator runs for a version trained before the reader (here: copied from
+    the cache, as the session's reader is already trained)."""
+    import shutil
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from ml.polarity import GRAPH_FILE
+
+    folder = tmp_path / "older"
+    shutil.copytree(active_model.checkpoint_path, folder)
+    (folder / GRAPH_FILE).unlink()
+    active_model.checkpoint_path = str(folder)
+    active_model.save(update_fields=["checkpoint_path"])
+    call_command("build_reader", active_model.name)
+    assert (folder / GRAPH_FILE).is_file()
+    with pytest.raises(CommandError, match="no such model version"):
+        call_command("build_reader", "v999999")

@@ -5,6 +5,8 @@ understood. Each test picks its reference from the catalog so the catalog can sa
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.db.models import Q
@@ -130,8 +132,10 @@ def test_several_clauses_and_one_the_catalog_cannot_check(active_model):
         (Q(article_type="Shirts"), "without stripes", lambda p, r: p.attributes.get("Pattern") != "Striped"),
         (Q(article_type="Tshirts", attributes__Neck="Polo Collar"), "no collar",
          lambda p, r: p.attributes.get("Neck") not in COLLARS),
-        (Q(article_type="Jeans"), "cheaper", lambda p, r: p.selling_price < r.selling_price),
-        (Q(article_type="Jeans"), "more expensive", lambda p, r: p.selling_price > r.selling_price),
+        # noticeably cheaper / pricier: PRICE_STEP (10%) at least
+        (Q(article_type="Jeans"), "cheaper", lambda p, r: p.selling_price < r.selling_price * Decimal("0.9")),
+        (Q(article_type="Jeans"), "more expensive",
+         lambda p, r: p.selling_price > r.selling_price * Decimal("1.1")),
         (Q(article_type="Shirts"), "under 800", lambda p, r: p.selling_price < 800),
         (Q(article_type="Shirts"), "on sale", lambda p, r: p.discounted_price < p.price),
         (Q(article_type="Tshirts", gender="Women"), "from Nike", lambda p, r: p.brand == "Nike"),
@@ -149,7 +153,14 @@ def test_conditions_hold_in_every_result(active_model, base, text, holds):
     body = ask(reference, text, limit=20)
     found = results(body)
     assert found and any(c["hard"] and c["from_text"] for c in body["interpretation"]["constraints"]), body
-    assert all(holds(p, reference) for p in found), [str(p) for p in found]
+    meeting = [holds(p, reference) for p in found]
+    if all(meeting):
+        return
+    # The small catalog has fewer than 20: those come first, then the nearest others, and the
+    # answer says which condition it relaxed (never a silent dead end, nor a silent mix).
+    first_other = meeting.index(False)
+    assert any(meeting) and not any(meeting[first_other:]), [str(p) for p in found]
+    assert body["interpretation"]["relaxed"], body["interpretation"]
 
 
 def test_the_category_is_kept_unless_the_request_changes_it(active_model):

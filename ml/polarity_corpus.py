@@ -800,7 +800,12 @@ def generate(
     yield from singles
     for group in split(singles):
         for _ in range(int(len(group) * composed_share)):
-            yield _joined(*rng.sample(group, 2), rng) if len(group) > 1 else group[0]
+            if len(group) > 1:
+                joined = _joined(*rng.sample(group, 2), rng)
+                # the rules read the joined sentence afresh: its values must still be where the parts put them
+                found = {(m.start, m.end) for m in read_mentions(joined.text, vocabulary)}
+                if set(joined.spans) <= found:
+                    yield joined
 
 
 JOINERS = (", ", " and ", ". ", " but ", " - ", "; also ", ", oh and ", " ", "! ")

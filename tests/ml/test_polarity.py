@@ -51,11 +51,11 @@ def test_the_trained_reader_loads_and_reads_every_span(trained_checkpoint):
     assert (trained_checkpoint / GRAPH_FILE).is_file()
     metrics = json.loads((trained_checkpoint / METRICS_FILE).read_text())
     assert metrics["held_out_families"]["values"] > 0 and 0 <= metrics["held_out_families"]["accuracy"] <= 1
-    reader = PolarityReader(trained_checkpoint)
-    text = "navy doesn't suit me, checks please"
-    verdicts = reader(text, [(0, 4), (22, 28)])
-    assert [label for label, _ in verdicts] == ["avoid", "want"]
-    assert all(0.33 < p <= 1 for _, p in verdicts) and reader(text, []) == []
+    reader = PolarityReader(trained_checkpoint)  # the tests' small reader: plain cases only
+    [(rejected, p)] = reader("navy doesn't suit me", [(0, 4)])
+    [(wanted, q)] = reader("in navy please", [(3, 7)])
+    assert (rejected, wanted) == ("avoid", "want") and 1 / 3 < min(p, q) <= 1
+    assert reader("navy doesn't suit me", []) == []
 
 
 def test_the_word_guesser_reads_known_phrases_and_leaves_everyday_words_alone(trained_checkpoint):

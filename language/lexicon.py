@@ -407,6 +407,24 @@ TYPE_WORDS: dict[str, tuple[str, ...]] = {
     "satchel": ("Messenger Bag", "Handbags"), "cross body": ("Handbags",), "crossbody": ("Handbags",),
     "bucket hat": ("Hat",), "snapback": ("Caps",), "trilby": ("Hat",), "fedora": ("Hat",),
     "bow tie": ("Ties",), "kurta pyjama": ("Kurta Sets",), "salwar": ("Churidar",), "lehenga": ("Skirts",),
+    # slang and regional names (British, Australian, Indian English)
+    "banian": ("Innerwear Vests",), "banians": ("Innerwear Vests",), "baniyan": ("Innerwear Vests",),
+    "banyan": ("Innerwear Vests",), "ganji": ("Innerwear Vests",), "sando": ("Innerwear Vests",),
+    "wifebeater": ("Innerwear Vests",), "vests": ("Innerwear Vests",), "tank": ("Tops", "Innerwear Vests"),
+    "kecks": ("Trousers",), "trews": ("Trousers",), "strides": ("Trousers",), "daks": ("Trousers",),
+    "cargos": ("Trousers", "Shorts"), "cargo pants": ("Trousers",), "combats": ("Trousers",),
+    "skinnies": ("Jeans",), "flares": ("Jeans", "Trousers"), "jorts": ("Shorts",), "boardies": ("Shorts",),
+    "board shorts": ("Shorts",), "trackydacks": ("Track Pants",), "trackpant": ("Track Pants",),
+    "jandals": ("Flip Flops",), "flippers": ("Flip Flops",), "hawai chappals": ("Flip Flops",),
+    "creps": ("Casual Shoes", "Sports Shoes"), "sneaks": ("Casual Shoes", "Sports Shoes"),
+    "tennis shoes": ("Sports Shoes", "Casual Shoes"), "gym shoes": ("Sports Shoes",),
+    "joggers shoes": ("Sports Shoes",), "kolhapuris": ("Sandals", "Flats"), "juttis": ("Flats",),
+    "mojaris": ("Flats", "Casual Shoes"), "flannel": ("Shirts",), "crewneck": ("Sweatshirts", "Sweaters"),
+    "zip up": ("Sweatshirts", "Jackets"), "fleece": ("Sweatshirts", "Jackets"), "jammies": ("Lounge Pants",),
+    "lid": ("Caps", "Hat"), "toque": ("Caps",), "tuque": ("Caps",), "ticker": ("Watches",),
+    "timepiece": ("Watches",), "manbag": ("Messenger Bag",), "murse": ("Messenger Bag",),
+    "daypack": ("Backpacks",), "bumbag": ("Waist Pouch",), "money clip": ("Wallets",),
+    "cardholder": ("Wallets",), "card holder": ("Wallets",),
 }
 # Types shoppers use loosely for one another (Fashion IQ's "shirt" is any top): a bare mention of
 # one of these on a reference of the same group keeps the reference's type; only an explicit cue
@@ -505,6 +523,52 @@ AUDIENCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "adults": ((), ("Adults-Men", "Adults-Women", "Adults-Unisex")),
 }
 
+# Set phrases whose colour or garment word names nothing to buy ("feeling blue", "a red flag", "keep
+# your shirt on"). They are read as a whole, so their words neither become conditions nor reach the
+# text encoder; a few carry a meaning of their own (value: an occasion usage, or "cheaper" /
+# "pricier"). Phrases no list holds are the polarity judge's ("other": only mentioned).
+IDIOMS: dict[str, str | None] = {
+    **dict.fromkeys((
+        "feeling blue", "feel blue", "feeling a bit blue", "feeling a little blue", "feeling kinda blue",
+        "out of the blue", "once in a blue moon", "blue moon", "true blue", "blue blood", "blue blooded",
+        "blue sky thinking", "talk a blue streak", "black and blue", "red flag", "red flags", "red tape",
+        "red handed", "caught red handed", "see red", "seeing red", "red letter day", "paint the town red",
+        "painting the town red", "red eye", "red eye flight", "red herring", "red carpet", "red carpet look",
+        "out of the red", "green with envy", "green light", "greenlight", "green thumb", "green fingers",
+        "greenhorn", "grass is greener", "the grass is always greener", "black sheep", "black mark",
+        "black market", "blackout", "black out", "in black and white", "white lie", "white lies",
+        "white elephant", "white knuckle", "white knuckled", "whitewash", "white as a sheet",
+        "white noise", "grey area", "gray area", "grey matter", "gray matter", "golden opportunity",
+        "golden hour", "golden years", "golden boy", "golden girl", "heart of gold", "silver lining",
+        "silver spoon", "silver screen", "golden ticket", "tickled pink", "in the pink", "pink slip",
+        "yellow bellied", "purple patch", "purple prose", "brown nose", "brownie points",
+        "rose tinted", "rose tinted glasses", "rose coloured glasses", "rose colored glasses",
+        "with flying colours", "with flying colors", "true colours", "true colors", "off colour",
+        "hot under the collar", "wear the trousers", "wears the trousers", "wear the pants",
+        "wears the pants", "below the belt", "under my belt", "under your belt", "if the shoe fits",
+        "in my shoes", "in your shoes", "in his shoes", "in her shoes", "shoo in", "shoe in",
+        "keep your shirt on", "lose my shirt", "off the cuff", "cap in hand", "hats off", "hat trick",
+        "at the drop of a hat", "old hat", "fits like a glove", "the gloves are off", "hand in glove",
+        "pull your socks up", "knock your socks off", "knock my socks off", "smarty pants",
+        "ants in my pants", "by the seat of my pants", "too big for his boots", "too big for her boots",
+        "tie the knot", "tying the knot", "bag of nerves", "in the bag", "let the cat out of the bag",
+        "mixed bag", "goody bag", "give me the boot", "got the boot", "old school tie",
+    ), None),
+    "white collar": "Formal", "white collar job": "Formal", "blue collar": "Casual",
+    "dressed to the nines": "Party", "dressed to kill": "Party", "glad rags": "Party",
+    "sunday best": "Formal", "suited and booted": "Formal",
+    "in the red": "cheaper", "a bit in the red": "cheaper", "on a shoestring": "cheaper",
+    "tighten my belt": "cheaper", "tightening my belt": "cheaper", "belt tightening": "cheaper",
+    "strapped for cash": "cheaper", "broke this month": "cheaper", "skint": "cheaper",
+    "won't break the bank": "cheaper", "wont break the bank": "cheaper", "not break the bank": "cheaper",
+    "without breaking the bank": "cheaper", "doesn't break the bank": "cheaper",
+    "doesnt break the bank": "cheaper", "break the bank": "cheaper", "cost an arm and a leg": "cheaper",
+    "costs an arm and a leg": "cheaper", "doesn't cost an arm and a leg": "cheaper",
+    "doesnt cost an arm and a leg": "cheaper", "won't cost an arm and a leg": "cheaper",
+    "splash out": "pricier", "splashing out": "pricier", "push the boat out": "pricier",
+    "pushing the boat out": "pricier", "spend more": "pricier", "spend a bit more": "pricier",
+}
+
 # Occasions -> catalog usage values. A reference whose sub-category has a type named after the usage
 # ("Formal Shoes") switches to that type instead.
 OCCASIONS: dict[str, str] = {
@@ -515,20 +579,25 @@ OCCASIONS: dict[str, str] = {
     "smart casual": "Smart Casual", "business casual": "Smart Casual",
     "casual": "Casual", "casuals": "Casual", "everyday": "Casual", "daily": "Casual",
     "daily wear": "Casual", "weekend": "Casual", "weekends": "Casual", "college": "Casual",
-    "laid back": "Casual", "lounging": "Casual", "hanging out": "Casual", "beach": "Casual",
-    "vacation": "Casual", "holiday": "Casual",
+    "laid back": "Casual", "lounging": "Casual", "hanging out": "Casual", "beach": "Beach",
+    "vacation": "Casual", "holiday": "Casual", "beach holiday": "Beach", "seaside": "Beach",
+    "by the sea": "Beach", "the sea": "Beach", "shower": "Beach", "showers": "Beach",
     "sports": "Sports", "sport": "Sports", "sporty": "Sports", "sportier": "Sports", "athletic": "Sports",
     "gym": "Sports", "workout": "Sports", "workouts": "Sports", "work out": "Sports",
     "exercise": "Sports", "running": "Sports", "jogging": "Sports", "training": "Sports",
     "fitness": "Sports", "yoga": "Sports", "football": "Sports", "cricket": "Sports", "tennis": "Sports",
     "basketball": "Sports", "hiking": "Sports", "trekking": "Sports", "cycling": "Sports",
+    "hike": "Sports", "hikes": "Sports", "trek": "Sports", "treks": "Sports", "trail": "Sports",
+    "trails": "Sports", "marathon": "Sports", "5k": "Sports", "10k": "Sports", "badminton": "Sports",
+    "squash": "Sports", "pilates": "Sports", "zumba": "Sports", "crossfit": "Sports", "climbing": "Sports",
+    "camping": "Sports", "mountains": "Sports", "sprint": "Sports", "athletics": "Sports",
     "sportswear": "Sports", "activewear": "Sports", "active": "Sports",
     "ethnic": "Ethnic", "traditional": "Ethnic", "festive": "Ethnic", "festival": "Ethnic",
     "wedding": "Wedding", "weddings": "Wedding", "reception": "Wedding", "engagement": "Wedding",
     "shaadi": "Wedding", "sangeet": "Ethnic", "mehendi": "Ethnic", "mehndi": "Ethnic", "haldi": "Ethnic",
     "funeral": "Formal", "memorial": "Formal", "church": "Formal", "graduation": "Formal",
     "convocation": "Formal", "black tie": "Formal", "gala": "Formal", "conference": "Formal",
-    "swimming": "Casual", "swimming pool": "Casual", "pool": "Casual", "poolside": "Casual",
+    "swimming": "Beach", "swimming pool": "Beach", "pool": "Beach", "poolside": "Beach",
     "brunch": "Casual", "picnic": "Casual", "festival season": "Ethnic", "indian": "Ethnic",
     "diwali": "Ethnic", "puja": "Ethnic", "pooja": "Ethnic",
     "eid": "Ethnic", "navratri": "Ethnic", "desi": "Ethnic", "travel": "Travel", "travelling": "Travel",
@@ -536,11 +605,13 @@ OCCASIONS: dict[str, str] = {
     "clubbing": "Party", "evening": "Party", "date": "Party", "date night": "Party",
 }
 # Occasions that several of the catalog's usages dress for (a wedding: traditional or formal).
-OCCASION_GROUPS: dict[str, tuple[str, ...]] = {"Wedding": ("Ethnic", "Formal")}
+OCCASION_GROUPS: dict[str, tuple[str, ...]] = {"Wedding": ("Ethnic", "Formal"), "Beach": ("Casual",)}
+# Occasions that choose the footwear itself: by the pool a shoe reference becomes open footwear.
+OCCASION_FOOTWEAR: dict[str, tuple[str, ...]] = {"Beach": ("Flip Flops", "Sandals", "Sports Sandals")}
 # "less formal" reads as the opposite occasion.
 OCCASION_OPPOSITES: dict[str, str] = {
     "Formal": "Casual", "Casual": "Formal", "Sports": "Casual", "Ethnic": "Casual", "Party": "Casual",
-    "Smart Casual": "Casual", "Wedding": "Casual",
+    "Smart Casual": "Casual", "Wedding": "Casual", "Beach": "Formal",
 }
 SEASONS: dict[str, tuple[str, ...]] = {
     "summer": ("Summer", "Spring"), "summers": ("Summer", "Spring"), "summery": ("Summer", "Spring"),
@@ -674,6 +745,14 @@ AUDIENCE_NEEDS_CUE = frozenset({
     "bro", "dude", "gentleman", "grandson", "nephew", "lad", "granddaughter", "niece", "one", "newborn",
     "tween", "grandkid", "grandchild", "friend",
 })
+# Kin words and nicknames that name a person to buy for even without "for": "the missus", "your
+# mum", "mum needs a new one". Generic person words ("girl", "man") stay cue-bound: they are often a print.
+KIN_WORDS = AUDIENCE_NEEDS_CUE - frozenset({
+    "woman", "lady", "man", "guy", "kid", "child", "baby", "boy", "girl", "toddler", "infant", "adult",
+    "junior", "female", "male", "law", "one", "friend", "gentleman", "dude", "bride", "groom", "groomsman",
+    "bridesmaid", "lad", "lass", "newborn", "tween",
+})
+KIN_DETERMINERS = frozenset({"the", "your", "his", "her", "their", "our", "my"})
 AUDIENCE_CUES = frozenset({"for", "for a", "for an", "for my", "for the", "for your", "for our", "for his",
                            "for her", "meant for", "made for", "suitable for"})
 

@@ -204,6 +204,7 @@ def interpret(text: str, reference: Mapping, vocabulary: Vocabulary, judge: Pola
     settled = _constraints(text, raw, tokens, resolver.settled, guessed)
     understood = reader.understood or any(c.from_text for c in constraints)
     hard_tokens = {i for o in outs if o.hard for s in o.spans for i in range(*s)}
+    hard_tokens |= {i for start, end in reader.idioms for i in range(start, end)}  # no wish either
     return Interpretation(
         understood=understood,
         constraints=constraints,

@@ -20,7 +20,7 @@ from language.vocabulary import Sense, Vocabulary
 
 CONTENT_KINDS = frozenset({"colour", "colour_mod", "lightness", "attr", "relative", "length", "collar",
                            "type", "audience", "occasion", "season", "brand", "price_rel", "discount",
-                           "style", "field"})
+                           "style", "field", "idiom"})
 ARTICLES = frozenset({"a", "an", "the", "some", "pair", "of", "one", "these", "those", "my", "pair of",
                       "it", "them", "this"})
 SLEEVE_WORDS = frozenset({"sleeve", "sleeves", "sleeved", "arms"})
@@ -148,6 +148,7 @@ class Reader:
         self._reading: tuple[int, int] | None = None  # the segment being read: an item's core
         self.unknown_at: list[int] = []  # token positions of the words in `ignored`
         self.corrections: list[int] = []  # token positions of "actually", "no wait", "i mean"
+        self.idioms: list[tuple[int, int]] = []  # token spans of set phrases that name nothing
 
     def read(self) -> Reader:
         SizeReader(self).read()  # first: "size 10" is no price
@@ -441,7 +442,12 @@ class Reader:
                     if self.segs[j].has("audience_cue")), None)
         if cue is not None and not self._in_clause(cue, idx):
             cue = None  # "for my 10 year old son", not across a comma
-        mine = idx > 0 and self.segs[idx - 1].words[-1] in ("my", "our")  # "my missus would love it"
+        # "my missus would love it", "the hubby", "mum needs a new one": a kin word with a possessive,
+        # "the", or opening the request names who it is for
+        before = self.segs[idx - 1].words[-1] if idx > 0 else None
+        mine = before in ("my", "our") or (
+            seg.words[-1] in lx.KIN_WORDS and (before is None or before in lx.KIN_DETERMINERS)
+        )
         if seg.words[-1] in lx.AUDIENCE_NEEDS_CUE and cue is None and not mine \
                 and not self.tokens[seg.end - 1].possessive:
             self.understood = True
@@ -502,6 +508,11 @@ class Reader:
     def _read_discount(self, idx: int, seg: Segment, sense: Sense) -> None:
         if not self._negated(idx, "discount"):
             self.add("discount", (), ("gt", 0.0), (seg.start, seg.end))
+
+    def _read_idiom(self, idx: int, seg: Segment, sense: Sense) -> None:
+        """"feeling blue", "a red flag": understood, and nothing to look for."""
+        self.idioms.append((seg.start, seg.end))
+        self.understood = True
 
     def _read_style(self, idx: int, seg: Segment, sense: Sense) -> None:
         self._negated(idx, f"style:{idx}")

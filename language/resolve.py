@@ -119,6 +119,9 @@ class Resolver:
     def _types(self) -> None:
         ref_type = self.ref.article_type
         changed: list[str] = []
+        # "a tee like this, not a shirt" on a shirt: once the reference's own type is rejected, a
+        # loose word for a top is a change, not the same item said loosely
+        self.ref_type_rejected = any(it.negated and ref_type in it.values for it in self.of_kind("type"))
         for it in self.of_kind("type"):
             cue, implies, words = it.extra
             if it.negated:
@@ -153,7 +156,8 @@ class Resolver:
         # "a darker shirt" on a t-shirt, "is a tank top with stripes" on a top: the same item, said
         # loosely; "joggers" on jeans is a change
         loose = words in lx.LOOSE_TYPE_WORDS or cue == "describes" or ref_type in lx.LOOSE_WHATEVER_THE_WORD
-        if loose and any(ref_type in g and all(t in g for t in types) for g in lx.LOOSE_TYPE_GROUPS):
+        same_group = any(ref_type in g and all(t in g for t in types) for g in lx.LOOSE_TYPE_GROUPS)
+        if loose and same_group and not self.ref_type_rejected:
             return False
         masters = {self.v.master_of_type.get(t) for t in types}
         return masters == {self.v.master_of_type.get(ref_type)}  # "sandals" on a shirt needs a cue
@@ -171,6 +175,8 @@ class Resolver:
                 continue
             group = tuple(u for u in lx.OCCASION_GROUPS.get(usage, ()) if u in usages)
             named = () if self.changed or group else self._types_named_after(usage)
+            if not self.changed and not it.negated:
+                named = self._footwear_for(usage) or named
             if named:
                 self.changed, self.change_spans = named, [it.span]
             elif group:
@@ -179,6 +185,21 @@ class Resolver:
                 self.emit("usage", "in", (usage,), [it.span], False)
             elif usage in occasion_values:
                 self.items.append(Item("attr", (f"Occasion={usage}",), None, it.span))
+
+    def _footwear_for(self, usage: str) -> tuple[str, ...]:
+        """"something for the pool" on shoes: the footwear the occasion calls for, sold to the
+        reference's audience (nothing when the reference is already one of them or is no footwear)."""
+        ref = self.ref
+        wanted = lx.OCCASION_FOOTWEAR.get(usage, ())
+        if ref.article_type is None or ref.article_type in wanted:
+            return ()
+        master = self.v.master_of_type.get(ref.article_type)
+        return tuple(
+            t for t in wanted
+            if self.v.master_of_type.get(t) == master and (
+                ref.gender is None or ref.age_group is None
+                or (ref.gender, ref.age_group) in self.v.audiences_of_type.get(t, frozenset()))
+        )
 
     def _types_named_after(self, usage: str) -> tuple[str, ...]:
         """Types of the reference's sub-category named after the occasion ("Formal Shoes"), sold to the

@@ -394,6 +394,12 @@ class _PhraseBuilder:
             self.add(phrase, Sense("currency", extra=code), fashion=False)
         for phrase, op in lx.PRICE_CUES.items():
             self.add(phrase, Sense("price_cue", extra=op), fashion=False)
+        for phrase, meaning in lx.IDIOMS.items():
+            if meaning in ("cheaper", "pricier"):
+                sense = Sense("price_rel", extra=-1 if meaning == "cheaper" else 1)
+            else:
+                sense = Sense("occasion", extra=meaning) if meaning else Sense("idiom")
+            self.add(phrase, sense, fashion=False)
         for phrase, audience in lx.AUDIENCE_WORDS.items():
             self.add(phrase, Sense("audience", extra=audience))
         usages = set(self.stats.values["usage"])

@@ -146,8 +146,22 @@ def test_a_judge_decides_polarity_where_it_is_sure(vocab, shirt):  # noqa: F811
     assert values(undone, "base_colour") == ("Black",)
     unsure = interpret("in navy", shirt, vocab, judge=judge("avoid", 0.4))
     assert values(unsure, "base_colour") == ("Navy Blue",)
-    mention: Interpretation = interpret("a red-carpet look", shirt, vocab, judge=judge("other", 0.9))
-    assert find(mention, "base_colour") is None and mention.mentioned == ("red",)
+    mention: Interpretation = interpret("for the pink-ribbon walk", shirt, vocab, judge=judge("other", 0.9))
+    assert find(mention, "base_colour") is None and mention.mentioned == ("pink",)
+
+
+def test_set_phrases_name_nothing_or_their_own_meaning(vocab, shirt):  # noqa: F811
+    """Idioms are read whole: their colour words are neither conditions nor encoder text, and the
+    few with a meaning of their own give it."""
+    blue = interpret("feeling a bit blue today, cheer me up with a yellow one", shirt, vocab)
+    assert "Yellow" in values(blue, "base_colour") and "Blue" not in values(blue, "base_colour")
+    assert "blue" not in blue.wish_text
+    flag = interpret("big red flag, way out of my budget", shirt, vocab)
+    assert find(flag, "base_colour") is None
+    office = interpret("just landed a white collar job", shirt, vocab)
+    assert find(office, "base_colour") is None and values(office, "usage") == ("Formal",)
+    broke = interpret("bit in the red this month", shirt, vocab)
+    assert find(broke, "base_colour") is None and find(broke, "price", "lt") is not None
 
 
 def test_a_guessed_word_reads_as_its_phrase_and_says_it_was_a_guess(vocab, shirt):  # noqa: F811
@@ -166,3 +180,27 @@ def test_a_word_run_together_from_two_known_ones_is_read_as_a_guess(vocab, shirt
     gender = find(it, "gender")
     assert gender.value == ("Women",) and gender.guessed == "womenswear" and not it.ignored
     assert gender.label == "Women"  # the page puts "reading ‘womenswear’ as" before it
+
+
+@pytest.mark.parametrize(("text", "gender"), [
+    ("would the missus like one of these?", "Women"), ("mum needs a new one", "Women"),
+    ("your nan would love it", "Women"), ("the hubby could do with one", "Men"),
+])
+def test_a_kin_word_with_the_or_opening_the_request_names_who_it_is_for(vocab, shirt, text, gender):  # noqa: F811
+    assert gender in values(interpret(text, shirt, vocab), "gender"), text
+
+
+def test_a_generic_person_word_without_a_cue_stays_a_print(vocab, shirt):  # noqa: F811
+    assert values(interpret("the girl on the front is cute", shirt, vocab), "gender") == ("Men",)
+
+
+def test_the_pool_and_the_beach_choose_open_footwear_and_a_trek_sports_shoes(vocab, shoes):  # noqa: F811
+    pool = values(interpret("something i can wear by the swimming pool", shoes, vocab), "article_type")
+    assert set(pool) <= {"Flip Flops", "Sandals", "Sports Sandals"} and "Flip Flops" in pool
+    assert "Sports Shoes" in values(interpret("for a trek in the hills", shoes, vocab), "article_type")
+
+
+def test_a_loose_top_word_is_a_change_once_the_references_type_is_rejected(vocab, shirt):  # noqa: F811
+    it = interpret("a tee like this, not a shirt", shirt, vocab)
+    assert values(it, "article_type") == ("Tshirts",)
+    assert values(interpret("need a few banians", shirt, vocab), "article_type") == ("Innerwear Vests",)

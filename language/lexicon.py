@@ -458,7 +458,8 @@ TYPE_IMPLIES: dict[str, tuple[str, ...]] = {
 CHANGE_BEFORE = ("as a", "as an", "as", "but", "make it a", "make it an", "make it", "turn it into",
                  "turn into", "into a", "into", "change to", "change it to", "switch to", "swap for",
                  "but a", "but an", "but as", "in a", "in", "a pair of", "rather a", "but in",
-                 "same but a", "same but as", "in the form of", "version as")
+                 "same but a", "same but as", "in the form of", "version as", "swap", "switch", "replace",
+                 "swap it for", "swap them for", "swap these for", "trade", "exchange")
 CHANGE_AFTER = ("instead", "version", "instead of this", "rather", "one instead")
 # Not a change: "a shirt to go with jeans", "matching shoes".
 NON_CHANGE_BEFORE = ("with", "to go with", "goes with", "go with", "to wear with", "wear with",
@@ -688,7 +689,16 @@ NEGATION_CUES = ("not", "no", "non", "without", "w/o", "anything but", "anything
 # A shopper changing their mind: the values named before it, of the kind named after it, go.
 CORRECTION_CUES = ("actually", "actually no", "no wait", "wait no", "no actually", "i mean", "i meant",
                    "or rather", "scratch that", "on second thought", "on second thoughts", "make that",
-                   "correction", "sorry i meant", "no sorry", "or actually", "hmm no", "nah", "no no")
+                   "correction", "sorry i meant", "no sorry", "or actually", "hmm no", "nah", "no no",
+                   "on reflection", "thinking about it",
+                   "come to think of it", "changed my mind", "i changed my mind", "let me rephrase")
+# "no, green": a "no" and a comma correct what came before, they reject nothing.
+CORRECTING_NO = frozenset({"no", "nope", "nah", "hmm no"})
+# A swap names what goes first: "swap the stripes for checks", "change the black to brown",
+# "replace these heels with flats" (the value between the verb and the joiner is lost).
+SWAP_VERBS = frozenset({"swap", "swapping", "switch", "switching", "change", "changing", "replace",
+                        "replacing", "trade", "exchange", "ditch", "lose"})
+SWAP_JOINERS = frozenset({"for", "to", "with", "into", "→"})
 # Joiners inside a negated list: "not black or navy", "no stripes, checks or prints".
 NEGATION_JOINERS = frozenset({"or", "nor", "and", ",", "/", "&"})
 # Words that end a negation's list: what follows is wanted ("no heels, I want flat ones").
@@ -753,6 +763,11 @@ KIN_WORDS = AUDIENCE_NEEDS_CUE - frozenset({
     "bridesmaid", "lad", "lass", "newborn", "tween",
 })
 KIN_DETERMINERS = frozenset({"the", "your", "his", "her", "their", "our", "my"})
+# Body measures a number is a size of: "a 36 waist", "46 collar", "chest 40".
+SIZE_MEASURES = frozenset({"waist", "collar", "chest", "neck", "bust", "inch waist", "waist size",
+                           "collar size", "chest size"})
+# Words that add nothing to what a request asks ("small please").
+POLITE_WORDS = frozenset({"please", "pls", "plz", "pleease", "thanks", "thank you", "ta", "cheers", "thx"})
 AUDIENCE_CUES = frozenset({"for", "for a", "for an", "for my", "for the", "for your", "for our", "for his",
                            "for her", "meant for", "made for", "suitable for"})
 

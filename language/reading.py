@@ -162,7 +162,7 @@ class Reader:
                 for sense in content:
                     getattr(self, f"_read_{sense.kind}")(idx, seg, sense)
                 self._reading = None
-            elif seg.has("correction"):
+            elif seg.has("correction") or self._correcting_no(seg):
                 self._neg = None
                 self.corrections.append(seg.start)
             elif seg.has("negation"):
@@ -175,8 +175,49 @@ class Reader:
                     self.unknown_at.append(seg.start)
                 self._negated(idx, f"unknown:{idx}")
         self.corrected = self._apply_corrections()
+        self._swaps()
         self._companions_in_context()
         return self
+
+    def _correcting_no(self, seg: Segment) -> bool:
+        """"blue or green, whichever... no, green": "no" and a comma answer what came before."""
+        following = self.tokens[seg.end].norm if seg.end < len(self.tokens) else ""
+        return " ".join(seg.words) in lx.CORRECTING_NO and following == ","
+
+    def _swaps(self) -> None:
+        """"pink → green", "swap the stripes for checks", "round neck over polo any day": the value
+        given up is avoided, where a value of the same kind is named in its place."""
+        norms = [t.norm for t in self.tokens]
+        for at, word in enumerate(norms):
+            if word == "→":
+                self._give_up(at, lo=self._clause_start(at))
+            elif word in lx.SWAP_VERBS:
+                ahead = range(at + 1, min(len(norms), at + 8))
+                joiner = next((k for k in ahead if norms[k] in lx.SWAP_JOINERS), None)
+                if joiner is not None:
+                    self._give_up(joiner, lo=at + 1)
+            elif word == "over":  # "X over Y": Y is given up (colours and attributes only)
+                before = [it for it in self.items if it.core[1] == at and not it.negated]
+                after = [it for it in self.items if it.core[0] == at + 1 and not it.negated]
+                for kept in before:
+                    for lost in after:
+                        if kept.kind == lost.kind and kept.kind in ("colour", "attr"):
+                            lost.negated, lost.modifier = True, 0
+
+    def _clause_start(self, at: int) -> int:
+        for k in range(at - 1, -1, -1):
+            if self.tokens[k].norm in (".", ";", "!", "?", "but"):
+                return k + 1
+        return 0
+
+    def _give_up(self, at: int, lo: int) -> None:
+        """Negate the wanted items in [lo, at) whose kind a wanted item right after ``at`` names."""
+        after = next((it for it in self.items if it.core[0] >= at and not it.negated), None)
+        if after is None:
+            return
+        for item in self.items:
+            if lo <= item.core[0] and item.core[1] <= at and item.kind == after.kind and not item.negated:
+                item.negated, item.modifier = True, 0
 
     def _companions_in_context(self) -> None:
         """"what would go well with this? maybe a belt", "a watch to complete the look": once the
@@ -572,6 +613,8 @@ class PriceReader:
         currency = j < idx - 1 or k > idx + 1
         first = j if cue else j + 1
         hi_idx, hi = self._range_end(k)
+        # "between 20 and 40 euros": a currency after the range is both ends'
+        currency = currency or (hi is not None and self._currency_fwd(hi_idx + 1) > hi_idx + 1)
         if hi is not None and (cue in (None, "between", "approx") and (currency or value >= MIN_PLAIN_PRICE)):
             last = self._currency_fwd(hi_idx + 1) - 1
             self._emit(first, last, ("gte", value), ("lte", hi))
@@ -679,6 +722,11 @@ class SizeReader:
             return None
         return f"{value:g}"
 
+    def _only_words(self, first: int, last: int) -> bool:
+        """"small please", "medium?": the size word is all the request says."""
+        return all(seg.has("stop") or seg.has("symbol") or " ".join(seg.words) in lx.POLITE_WORDS
+                   for j, seg in enumerate(self.segs) if not first <= j <= last)
+
     def _cue(self, i: int) -> int | None:
         """The segment of a cue right before i ("in", "in a", "size"), or None."""
         for j in (i - 1, i - 2):
@@ -700,6 +748,10 @@ class SizeReader:
             return (cue if cue is not None else i), i + 1, lx.SIZE_WORDS[phrase + "xl"], None
         number = self._number(i)
         if number is not None:
+            if self._phrase(i + 1) in lx.SIZE_MEASURES:  # "a 36 waist", "46 collar"
+                return (cue if cue is not None else i), i + 1, number, None
+            if self._phrase(i - 1) in lx.SIZE_MEASURES and i - 1 not in self.r.consumed:  # "waist 36"
+                return i - 1, i, number, None
             return (cue, i, number, None) if cue is not None and cue not in self.r.consumed else None
         for width in (3, 2, 1):
             words = " ".join(self._phrase(j) for j in range(i, i + width))
@@ -708,6 +760,8 @@ class SizeReader:
                 continue
             last = i + width - 1
             alone = width == 1 and len(phrase) >= 2 and phrase[-1] in "sl" and phrase[0] in "x23"
-            if alone or cue is not None or self._phrase(last + 1) == "size":
+            # "small please": a spelled-out size that is all the request says; a lone "m" may be anything
+            by_itself = len(words) > 1 and self._only_words(i, last)
+            if alone or cue is not None or self._phrase(last + 1) == "size" or by_itself:
                 return (cue if cue is not None else i), last, label, None
         return None

@@ -20,10 +20,12 @@ _TOKEN = re.compile(
       | \d/\d(?:th)?
       | \d+(?:[.,]\d+)*(?:\s?k\b)?
       | [^\W\d_]+(?:'[^\W\d_]+)*
+      | ->|=>|[→⇒➡⟶]
       | <=|>=|[<>≤≥%₹$€£~&/,.;:!?+\-–]""",
     re.VERBOSE | re.IGNORECASE,
 )
 _CURRENCY = {"₹", "rs", "$", "€", "£", "inr"}
+ARROWS = frozenset({"->", "=>", "→", "⇒", "➡", "⟶"})
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
 
@@ -58,6 +60,8 @@ def tokenize(text: str) -> list[Token]:
             word, possessive = word[:-1], True
         if word == "rs.":
             word = "rs"
+        elif word in ARROWS:
+            word = "→"  # "pink -> green", "pink ➡️ green": one arrow
         elif word.startswith(tuple("0123456789")) and "/" in word:
             word = word[:3]  # 3/4th -> 3/4
         raw.append(Token(word, m.start(), m.end(), possessive))

@@ -204,3 +204,36 @@ def test_a_loose_top_word_is_a_change_once_the_references_type_is_rejected(vocab
     it = interpret("a tee like this, not a shirt", shirt, vocab)
     assert values(it, "article_type") == ("Tshirts",)
     assert values(interpret("need a few banians", shirt, vocab), "article_type") == ("Innerwear Vests",)
+
+
+@pytest.mark.parametrize("text", ["swap the navy for grey", "navy -> grey", "navy ➡️ grey", "navy → grey",
+                                  "change the navy to grey"])
+def test_a_swap_gives_up_the_first_value_for_the_second(vocab, shirt, text):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert values(it, "base_colour", "not_in") == ("Navy Blue",) and "Grey" in values(it, "base_colour"), text
+
+
+def test_x_over_y_prefers_x_and_gives_up_y(vocab, shirt):  # noqa: F811
+    it = interpret("white over navy any day", shirt, vocab)
+    assert "White" in values(it, "base_colour") and values(it, "base_colour", "not_in") == ("Navy Blue",)
+
+
+def test_no_and_a_comma_corrects_what_came_before(vocab, shirt):  # noqa: F811
+    it = interpret("blue or green, whichever... no, green", shirt, vocab)
+    assert "Green" in values(it, "base_colour") and "Blue" not in values(it, "base_colour")
+    assert not values(it, "base_colour", "not_in")
+    assert values(interpret("no, green", shirt, vocab), "base_colour") and \
+        values(interpret("no navy", shirt, vocab), "base_colour", "not_in") == ("Navy Blue",)
+
+
+def test_a_currency_after_a_range_prices_both_ends(vocab, shirt):  # noqa: F811
+    prices = [c for c in interpret("somewhere between 20 and 40 euros", shirt, vocab).constraints
+              if c.field == "price"]
+    bounds = sorted(c.value[0] if isinstance(c.value, tuple) else c.value for c in prices)
+    assert bounds == [20 * 102.0, 40 * 102.0]
+
+
+@pytest.mark.parametrize(("text", "label"), [("need a 36 waist", "36"), ("in a 46 collar please", "46"),
+                                             ("small please", "S")])
+def test_a_measure_or_a_size_word_alone_is_a_size(vocab, shirt, text, label):  # noqa: F811
+    assert values(interpret(text, shirt, vocab), "size") == (label,), text

@@ -554,6 +554,7 @@ IDIOMS: dict[str, str | None] = {
         "ants in my pants", "by the seat of my pants", "too big for his boots", "too big for her boots",
         "tie the knot", "tying the knot", "bag of nerves", "in the bag", "let the cat out of the bag",
         "mixed bag", "goody bag", "give me the boot", "got the boot", "old school tie",
+        "round it off", "round it out", "round off", "round out", "rounds it off", "round things off",
     ), None),
     "white collar": "Formal", "white collar job": "Formal", "blue collar": "Casual",
     "dressed to the nines": "Party", "dressed to kill": "Party", "glad rags": "Party",

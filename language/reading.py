@@ -495,8 +495,18 @@ class Reader:
             return
         if self._negated(idx, "audience"):
             return
+        if self._company(idx):
+            self.understood = True
+            return
         start = self.segs[cue].start if cue is not None else seg.start
         self.add("audience", (), sense.extra, (start, seg.end))
+
+    def _company(self, idx: int) -> bool:
+        """"brunch with the girls", "out with my mates": the people named are company, not who it
+        is for."""
+        before = self.prev(idx, frozenset({"the", "my", "our", "a", "some"}))
+        seg = self.seg_at(before)
+        return seg is not None and seg.words[-1] in ("with", "alongside")
 
     def _for_start(self, idx: int, seg: Segment) -> int:
         """Span start including a leading "for (the/a)" ("for the gym", "for summer")."""

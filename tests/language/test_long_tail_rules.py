@@ -237,3 +237,9 @@ def test_a_currency_after_a_range_prices_both_ends(vocab, shirt):  # noqa: F811
                                              ("small please", "S")])
 def test_a_measure_or_a_size_word_alone_is_a_size(vocab, shirt, text, label):  # noqa: F811
     assert values(interpret(text, shirt, vocab), "size") == (label,), text
+
+
+def test_people_named_as_company_are_not_who_it_is_for(vocab, shoes):  # noqa: F811
+    it = interpret("for brunch with the girls on sunday, in white", shoes, vocab)
+    assert values(it, "gender") == ("Men",) and "White" in values(it, "base_colour")
+    assert not [c for c in interpret("something to round it off", shoes, vocab).constraints if c.from_text]

@@ -730,6 +730,7 @@ MOTIF_WORDS = frozenset({"print", "prints", "graphic", "graphics", "design", "de
 FIELD_WORDS: dict[str, str] = {
     "colour": "base_colour", "color": "base_colour", "colours": "base_colour", "colors": "base_colour",
     "shade": "base_colour", "brand": "brand", "brands": "brand", "make": "brand", "label": "brand",
+    "makes": "brand", "labels": "brand", "company": "brand", "companies": "brand", "manufacturer": "brand",
     "pattern": "Pattern", "print": "Pattern", "fit": "Fit", "fabric": "Fabric", "material": "Material",
     "sleeves": "Sleeve Length", "sleeve": "Sleeve Length", "neck": "Neck", "neckline": "Neck",
 }

@@ -574,7 +574,11 @@ class Reader:
         before = self.seg_at(self.prev(idx))
         if before is None:
             return
-        if before.has("same"):
+        this = self.seg_at(idx - 1)
+        if self._neg is not None and this is not None and this.words[-1] in ("this", "that", "these", "same"):
+            self.add("different", (), sense.extra, (self._neg.start, seg.end))  # "not this brand"
+            self._neg = None
+        elif before.has("same"):
             self.add("same", (), sense.extra, (before.start, seg.end))
         elif before.has("different") and seg.words[-1] in lx.MOTIF_WORDS:
             self.understood = True  # "a different print": another motif, still a print

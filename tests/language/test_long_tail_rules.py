@@ -243,3 +243,8 @@ def test_people_named_as_company_are_not_who_it_is_for(vocab, shoes):  # noqa: F
     it = interpret("for brunch with the girls on sunday, in white", shoes, vocab)
     assert values(it, "gender") == ("Men",) and "White" in values(it, "base_colour")
     assert not [c for c in interpret("something to round it off", shoes, vocab).constraints if c.from_text]
+
+
+@pytest.mark.parametrize("text", ["not this brand", "show me other makes", "nothing from this company"])
+def test_not_this_brand_and_other_makes_leave_the_references_brand(vocab, shirt, text):  # noqa: F811
+    assert values(interpret(text, shirt, vocab), "brand", "not_in") == (shirt["brand"],), text

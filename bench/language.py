@@ -124,23 +124,9 @@ def score_rows(rows: list[dict], method: str, products: dict[int, dict], passing
                 "opposite": is_opposite(row, [a for a in asked if not a.get("relaxed")], results, n_passing),
                 "relaxed": any(a.get("relaxed") for a in asked),
                 "short": len(results) < 10 and not is_flag_row(row),
-                "text": row["text"],
-                "asked": asked,
-                "checks": row["checks"],
             }
         )
     return scored
-
-
-def show_failures(name: str, method: str, scored: list[dict]) -> None:
-    """The dev rows an answer fails, with what the store read: where to look next (never --final)."""
-    for s in scored:
-        if s["sat"] < 1.0:
-            read = "; ".join(
-                ("relaxed " if a.get("relaxed") else "") + str(a.get("label", a)) for a in s["asked"]
-            )
-            print(f"[{name} / {method}] {s['sat']:.1f} {s['tag']}: {s['text']!r}\n"
-                  f"    checks {s['checks']}\n    read {read or '-'}")
 
 
 def category_kept(row: dict, reference: dict, results: list[dict]) -> float | None:
@@ -237,10 +223,7 @@ def run_request_sets(args: argparse.Namespace, products: dict[int, dict]) -> dic
         out[name] = {}
         for method in args.methods or METHODS:
             with timed() as clock:
-                scored = score_rows(rows, method, products, passing)
-                out[name][method] = summarise(scored, is_real)
-            if args.show_failures and not args.final:
-                show_failures(name, method, scored)
+                out[name][method] = summarise(score_rows(rows, method, products, passing), is_real)
             log(f"{name} / {method}: Sat@10 {out[name][method]['sat@10']:.3f} ({clock.seconds:.0f} s)")
     return out
 
@@ -344,9 +327,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sets", nargs="*", default=None, help="only these request sets (by name)")
     parser.add_argument("--methods", nargs="*", default=None, help="only these methods")
     parser.add_argument("--no-triplets", action="store_true", help="skip the generated triplet sets")
-    parser.add_argument(
-        "--show-failures", action="store_true", help="print each failed dev row and what was read"
-    )
     parser.add_argument(
         "--query-encoder",
         choices=["int8", "float"],

@@ -25,11 +25,15 @@ from language.vocabulary import Vocabulary
 MAX_CHARS = 1000  # longer requests are cut (a request is a sentence or two)
 
 # Kinds of value whose polarity a judge decides: wanted, avoided, or only mentioned ("red" in "a
-# red-carpet look"). Product types, prices, audiences and discounts are the rules' alone: on the
-# dev suites a judge dropped real asks ("got any flip flops?", "for my wife") more often than it
-# caught mere mentions, and the rules read "not a dress", type changes by their cues, and "budget
-# isn't a problem" and its kin (lexicon.STYLE_PHRASES).
+# red-carpet look"). Prices, audiences and discounts are the rules' alone, and of a product type
+# the judge may only say it is rejected: on the dev suites a judge dropped real asks ("got any flip
+# flops?", "for my wife") more often than it caught mere mentions, and the rules read "not a
+# dress", type changes by their cues, and "budget isn't a problem" and its kin (STYLE_PHRASES).
 JUDGED_KINDS = frozenset({"colour", "attr", "brand", "occasion", "season", "collar"})
+# Product types are asked about too, but only a sure rejection is taken from the judge ("heels kill
+# my feet", "aviators make my face look long"): the rules' cues decide whether a type is a change.
+TYPE_AVOID_SURE = 0.8
+ASKED_KINDS = JUDGED_KINDS | {"type"}
 # A judge's reading replaces the rules' only when it is this sure (its probability). Turning a
 # value the rules read as wanted into a rejection, or a rejection with a cue ("not") into a wish,
 # undoes the rules where they are usually right: the learned reader must be surer there than for
@@ -143,14 +147,14 @@ def read_mentions(text: str, vocabulary: Vocabulary) -> list[Mention]:
     text = text[:MAX_CHARS] if isinstance(text, str) else ""
     raw, _, reader = _read(text, vocabulary)
     return [Mention(it.kind, *_chars(raw, it.core), it.negated) for it in reader.items
-            if it.kind in JUDGED_KINDS and it.core[1] > it.core[0]]
+            if it.kind in ASKED_KINDS and it.core[1] > it.core[0]]
 
 
 def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge) -> list[str]:
     """Apply the judge's polarities to the items it is asked about; the words of items it reads
     as mere mentions are returned (and the items dropped)."""
     asked = [it for it in reader.items
-             if it.kind in JUDGED_KINDS and it.core[1] > it.core[0]
+             if it.kind in ASKED_KINDS and it.core[1] > it.core[0]
              and not {t.norm for t in raw[it.core[0]:it.core[1]]} & SELF_NEGATING]
     if not asked:
         return []
@@ -159,6 +163,10 @@ def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge) ->
     dropped: set[int] = set()
     for item, (polarity, probability) in zip(asked, verdicts, strict=True):
         sure = JUDGE_SURE[("avoid" if item.negated else "want", polarity)]
+        if item.kind == "type":
+            if not item.negated and polarity == "avoid" and probability >= TYPE_AVOID_SURE:
+                _set_polarity(item, True)
+            continue
         if item.kind == "occasion":
             sure = max(sure, OCCASION_SURE)  # "for the office": usually really asked for
         if probability < sure:

@@ -248,3 +248,17 @@ def test_people_named_as_company_are_not_who_it_is_for(vocab, shoes):  # noqa: F
 @pytest.mark.parametrize("text", ["not this brand", "show me other makes", "nothing from this company"])
 def test_not_this_brand_and_other_makes_leave_the_references_brand(vocab, shirt, text):  # noqa: F811
     assert values(interpret(text, shirt, vocab), "brand", "not_in") == (shirt["brand"],), text
+
+
+def test_a_judge_may_reject_a_product_type_but_never_drop_one(vocab, records, shoes):  # noqa: F811
+    """Of a type the judge may only say it is rejected ("sandals give me blisters"), when sure."""
+    def judge(verdict: str, probability: float):
+        return lambda text, spans: [(verdict, probability)] * len(spans)
+
+    sandals = pick(records, article_type="Sandals", age_group="Adults-Men")
+    rejected = interpret("sandals keep giving me blisters", sandals, vocab, judge=judge("avoid", 0.95))
+    assert "Sandals" in values(rejected, "article_type", "not_in")
+    unsure = interpret("sandals keep giving me blisters", sandals, vocab, judge=judge("avoid", 0.5))
+    assert not values(unsure, "article_type", "not_in")
+    kept = interpret("got any flip flops?", shoes, vocab, judge=judge("other", 0.99))
+    assert "Flip Flops" in values(kept, "article_type")

@@ -237,7 +237,7 @@ def train_model(examples: Sequence[Example], config: PolarityConfig) -> Polarity
             torch.nn.utils.clip_grad_norm_(tuned, 1.0)
             optimiser.step()
             schedule.step()
-            losses.append(float(loss))
+            losses.append(loss.item())
         logger.info("polarity reader: epoch %d, loss %.4f", epoch + 1, sum(losses) / max(1, len(losses)))
     return model.eval()
 

@@ -64,4 +64,5 @@ def test_the_word_guesser_reads_known_phrases_and_leaves_everyday_words_alone(tr
     metrics = json.loads((trained_checkpoint / GUESS_METRICS_FILE).read_text())
     assert metrics["negatives_read"] <= 0.03 + 1e-9 and 0.5 < metrics["threshold"] < 1
     guesser = WordGuesser(trained_checkpoint, encode_texts)
-    assert guesser(["trousers", "tomorrow", "computer"]) == ["trousers", None, None]
+    # the session model's tiny catalog sells shirts and t-shirts: "shirts" is one of its phrases
+    assert guesser(["shirts", "tomorrow", "computer"]) == ["shirts", None, None]

@@ -6,7 +6,9 @@ the rules, and what it costs a request.
 - Polarity on the held-out paraphrase families (ml.polarity_corpus.HELD_OUT_FAMILIES, never in
   its training): accuracy and recall per label of the learned reader, beside the rules' reading
   of the same values (the rules say "avoid" where they see a negation cue, else "want"; they have
-  no "only mentioned").
+  no "only mentioned"), and the store's reading, rules and judge combined
+  (language.parser.decide), with a sweep of the threshold at which a judge turns a wanted value
+  into a rejection: how often a rejection is still read as wanted, and a wish as a rejection.
 - The word guesser's calibration (threshold, share of common non-fashion words it would read,
   how often a hidden lexicon phrase is read, and read right), as measured when it was built.
 - Time: the polarity reader and the guesser per request text (the shopper suite's texts), medians
@@ -44,6 +46,44 @@ def rules_reading(vocabulary):
         return [("avoid" if negated.get(tuple(span)) else "want", 1.0) for span in spans]
 
     return read
+
+
+# want -> avoid thresholds tried (the others as in language.parser.JUDGE_SURE)
+SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def store_reading(judge, vocabulary, examples: list, want_to_avoid: float | None = None) -> dict:
+    """How the store reads each held-out value once rules and judge are combined
+    (language.parser.decide), as a confusion against the truth; with `want_to_avoid`, at that
+    threshold for turning a value the rules read as wanted into a rejection. `rejection_read_as_want`
+    is where an answer asks for what the shopper rejected; `want_read_as_rejection` where it
+    excludes what they asked for."""
+    from language import read_mentions
+    from language.parser import JUDGE_SURE, decide
+    from ml.polarity_corpus import LABELS
+
+    thresholds = dict(JUDGE_SURE)
+    if want_to_avoid is not None:
+        thresholds[("want", "avoid")] = want_to_avoid
+    confusion = [[0] * len(LABELS) for _ in LABELS]
+    for example in examples:
+        rules = {(m.start, m.end): m for m in read_mentions(example.text, vocabulary)}
+        verdicts = judge(example.text, example.spans)
+        for span, (polarity, probability), truth in zip(example.spans, verdicts, example.labels, strict=True):
+            mention = rules.get(tuple(span))
+            if mention is None:
+                continue
+            read = decide(mention.kind, mention.negated, polarity, probability, thresholds)
+            confusion[LABELS.index(truth)][LABELS.index(read)] += 1
+    avoid, want = LABELS.index("avoid"), LABELS.index("want")
+    right = sum(confusion[i][i] for i in range(len(LABELS)))
+    return {
+        "want_to_avoid": thresholds[("want", "avoid")],
+        "accuracy": round(right / max(1, sum(map(sum, confusion))), 4),
+        "rejection_read_as_want": round(confusion[avoid][want] / max(1, sum(confusion[avoid])), 4),
+        "want_read_as_rejection": round(confusion[want][avoid] / max(1, sum(confusion[want])), 4),
+        "confusion": confusion,
+    }
 
 
 def timings(read, texts: list[str], vocabulary) -> dict:
@@ -94,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         "held_out_families": {
             "learned": scores(judge, examples), "rules": scores(rules_reading(vocabulary), examples),
         },
+        "store_reading": store_reading(judge, vocabulary, examples),
+        "want_to_avoid_sweep": [store_reading(judge, vocabulary, examples, t) for t in SWEEP],
         "held_out_family_names": judge.metrics["held_out_family_names"],
         "trained_on": {
             "sentences": judge.metrics["train_sentences"], "values": judge.metrics["train_values"],
@@ -106,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = [{"reader": name, "values": s["values"], "accuracy": s["accuracy"], **s["recall"]}
             for name, s in result["held_out_families"].items()]  # fmt: skip
     print_table(rows, list(rows[0]), "polarity on the held-out families (recall per label)")
+    sweep = [{k: v for k, v in r.items() if k != "confusion"} for r in result["want_to_avoid_sweep"]]
+    print_table(sweep, list(sweep[0]), "rules and judge combined, by the want -> avoid threshold")
     print(f"word guesser: {result['word_guess']}")
     print(f"time: {result['time']}")
     log(f"wrote {write_results('reader', result)}")

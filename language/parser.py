@@ -162,23 +162,30 @@ def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge) ->
     mentioned: list[str] = []
     dropped: set[int] = set()
     for item, (polarity, probability) in zip(asked, verdicts, strict=True):
-        sure = JUDGE_SURE[("avoid" if item.negated else "want", polarity)]
-        if item.kind == "type":
-            if not item.negated and polarity == "avoid" and probability >= TYPE_AVOID_SURE:
-                _set_polarity(item, True)
-            continue
-        if item.kind == "occasion":
-            sure = max(sure, OCCASION_SURE)  # "for the office": usually really asked for
-        if probability < sure:
-            continue
-        if polarity == "other":
+        reading = decide(item.kind, item.negated, polarity, probability)
+        if reading == "other":
             dropped.add(id(item))
             start, end = _chars(raw, item.core)
             mentioned.append(text[start:end])
-        elif item.kind in JUDGED_KINDS:
-            _set_polarity(item, polarity == "avoid")
+        else:
+            _set_polarity(item, reading == "avoid")
     reader.items = [it for it in reader.items if id(it) not in dropped]
     return mentioned
+
+
+def decide(kind: str, negated: bool, polarity: str, probability: float,
+           thresholds: Mapping[tuple[str, str], float] | None = None) -> str:
+    """The store's reading of one value ("want", "avoid" or "other") from the rules' (``negated``)
+    and a judge's verdict with its probability (``thresholds``: JUDGE_SURE when None; then
+    OCCASION_SURE and TYPE_AVOID_SURE)."""
+    rules = "avoid" if negated else "want"
+    if kind == "type":
+        sure_rejection = not negated and polarity == "avoid" and probability >= TYPE_AVOID_SURE
+        return "avoid" if sure_rejection else rules
+    sure = (JUDGE_SURE if thresholds is None else thresholds)[(rules, polarity)]
+    if kind == "occasion":
+        sure = max(sure, OCCASION_SURE)  # "for the office": usually really asked for
+    return polarity if probability >= sure and kind in JUDGED_KINDS else rules
 
 
 def _set_polarity(item: Item, negated: bool) -> None:

@@ -40,8 +40,6 @@ METHODS = ("composed", "rule_reader", "vector_only", "metadata_rule", "image_onl
 # The store's own path, through the REST API: with its learned reader, and with the rules alone.
 API_METHODS = {"composed": "learned", "rule_reader": "rules"}
 TRIPLET_METHODS = ("composed", "rule_reader", "vector_only", "metadata_rule", "image_only")
-# The store's own path, through the REST API: with its learned reader, and with the rules alone.
-API_METHODS = {"composed": "learned", "rule_reader": "rules"}
 
 
 def load_rows(path: Path) -> list[dict]:

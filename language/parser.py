@@ -25,15 +25,14 @@ from language.vocabulary import Vocabulary
 MAX_CHARS = 1000  # longer requests are cut (a request is a sentence or two)
 
 # Kinds of value whose polarity a judge decides: wanted, avoided, or only mentioned ("red" in "a
-# red-carpet look"). Prices, audiences and discounts are the rules' alone, and of a product type
-# the judge may only say it is rejected: on the dev suites a judge dropped real asks ("got any flip
-# flops?", "for my wife") more often than it caught mere mentions, and the rules read "not a
-# dress", type changes by their cues, and "budget isn't a problem" and its kin (STYLE_PHRASES).
+# red-carpet look"). Prices, audiences, discounts and product types are the rules' alone: on the
+# dev suites a judge dropped real asks ("got any flip flops?", "for my wife") more often than it
+# caught mere mentions, and its rejections of a type ("sick of black tees": the tees) moved whole
+# answers out of the reference's category; the rules read "not a dress", type changes by their
+# cues, and "budget isn't a problem" and its kin (STYLE_PHRASES).
 JUDGED_KINDS = frozenset({"colour", "attr", "brand", "occasion", "season", "collar"})
-# Product types are asked about too, but only a sure rejection is taken from the judge ("heels kill
-# my feet", "aviators make my face look long"): the rules' cues decide whether a type is a change.
-TYPE_AVOID_SURE = 0.8
-ASKED_KINDS = JUDGED_KINDS | {"type"}
+# The kinds the training corpus labels (ml.polarity_corpus): the judged ones and product types.
+MENTION_KINDS = JUDGED_KINDS | {"type"}
 # A judge's reading replaces the rules' only when it is this sure (its probability). Turning a
 # value the rules read as wanted into a rejection, or a rejection with a cue ("not") into a wish,
 # undoes the rules where they are usually right: the learned reader must be surer there than for
@@ -43,7 +42,7 @@ JUDGE_SURE = {("want", "avoid"): 0.6, ("avoid", "want"): 0.9, ("want", "other"):
 POLARITIES = ("want", "avoid", "other")
 # A value whose own words carry its negation ("no graphics": plain, "sleeveless") is read by the
 # rules alone: a judge hears the "no" and would reject the very value it names.
-OCCASION_SURE = 0.9  # an occasion read as a mere mention or a rejection
+OCCASION_SURE = 0.9  # an occasion read as a rejection
 SELF_NEGATING = frozenset({"no", "not", "non", "without", "w/o", "less"})
 
 
@@ -147,14 +146,14 @@ def read_mentions(text: str, vocabulary: Vocabulary) -> list[Mention]:
     text = text[:MAX_CHARS] if isinstance(text, str) else ""
     raw, _, reader = _read(text, vocabulary)
     return [Mention(it.kind, *_chars(raw, it.core), it.negated) for it in reader.items
-            if it.kind in ASKED_KINDS and it.core[1] > it.core[0]]
+            if it.kind in MENTION_KINDS and it.core[1] > it.core[0]]
 
 
 def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge) -> list[str]:
     """Apply the judge's polarities to the items it is asked about; the words of items it reads
     as mere mentions are returned (and the items dropped)."""
     asked = [it for it in reader.items
-             if it.kind in ASKED_KINDS and it.core[1] > it.core[0]
+             if it.kind in JUDGED_KINDS and it.core[1] > it.core[0] and not it.settled
              and not {t.norm for t in raw[it.core[0]:it.core[1]]} & SELF_NEGATING]
     if not asked:
         return []
@@ -177,15 +176,14 @@ def decide(kind: str, negated: bool, polarity: str, probability: float,
            thresholds: Mapping[tuple[str, str], float] | None = None) -> str:
     """The store's reading of one value ("want", "avoid" or "other") from the rules' (``negated``)
     and a judge's verdict with its probability (``thresholds``: JUDGE_SURE when None; then
-    OCCASION_SURE and TYPE_AVOID_SURE)."""
+    OCCASION_SURE)."""
     rules = "avoid" if negated else "want"
-    if kind == "type":
-        sure_rejection = not negated and polarity == "avoid" and probability >= TYPE_AVOID_SURE
-        return "avoid" if sure_rejection else rules
+    if kind not in JUDGED_KINDS or (kind == "occasion" and polarity == "other"):
+        return rules  # "shoes to wear with these to work": an occasion named is an occasion asked
     sure = (JUDGE_SURE if thresholds is None else thresholds)[(rules, polarity)]
     if kind == "occasion":
         sure = max(sure, OCCASION_SURE)  # "for the office": usually really asked for
-    return polarity if probability >= sure and kind in JUDGED_KINDS else rules
+    return polarity if probability >= sure else rules
 
 
 def _set_polarity(item: Item, negated: bool) -> None:

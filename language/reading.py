@@ -62,6 +62,8 @@ class Item:
     negated: bool = False
     modifier: int = 0  # colours: -1 darker / +1 lighter than the reference; attributes: -1 "less"
     core: tuple[int, int] = (0, 0)  # the tokens naming the value itself, cue words left out
+    # polarity fixed by the request's structure (a correction, a swap): no judge overrides it
+    settled: bool = False
 
 
 @dataclass
@@ -203,6 +205,7 @@ class Reader:
                     for lost in after:
                         if kept.kind == lost.kind and kept.kind in ("colour", "attr"):
                             lost.negated, lost.modifier = True, 0
+                            kept.settled = lost.settled = True
 
     def _clause_start(self, at: int) -> int:
         for k in range(at - 1, -1, -1):
@@ -217,7 +220,8 @@ class Reader:
             return
         for item in self.items:
             if lo <= item.core[0] and item.core[1] <= at and item.kind == after.kind and not item.negated:
-                item.negated, item.modifier = True, 0
+                item.negated, item.modifier, item.settled = True, 0, True
+                after.settled = True
 
     def _companions_in_context(self) -> None:
         """"what would go well with this? maybe a belt", "a watch to complete the look": once the
@@ -245,6 +249,7 @@ class Reader:
             after = next((it for it in self.items if it.core[0] >= at), None)
             if after is None:
                 continue
+            after.settled = True  # "no wait, green": what the shopper settled on
             for item in [it for it in self.items if it.core[1] <= at and it.kind == after.kind]:
                 self.items.remove(item)
                 dropped.append(item)

@@ -37,8 +37,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+import language
 from language import Vocabulary
-from ml import polarity_corpus
+from ml import polarity_corpus, polarity_phrasings
 from ml.encoders import TEXT_FEATURE_DIM, get_text_encoder
 from ml.polarity_corpus import LABELS, Example
 
@@ -369,11 +370,15 @@ class OnnxPolarity:
 def corpus_digest(
     vocabulary: Vocabulary, config: PolarityConfig, encoder_version: str, with_fashion_iq: bool
 ) -> str:
-    """What a trained reader depends on: the corpus code, the words it fills slots with, the
-    encoder, the model code and the configuration."""
+    """What a trained reader depends on: the corpus code and its phrasings, the rule reader that
+    labels it (the language package), the words it fills slots with, the encoder, the model code
+    and the configuration."""
     pools = polarity_corpus.Pools.of(vocabulary)
+    rules = sorted(Path(language.__file__).parent.glob("*.py"))
     parts = [
         inspect.getsource(polarity_corpus),
+        inspect.getsource(polarity_phrasings),
+        *(path.read_text(encoding="utf-8") for path in rules),
         inspect.getsource(PolarityModel),
         encoder_version,
         json.dumps(pools.words, sort_keys=True),

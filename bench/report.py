@@ -167,6 +167,7 @@ def reader_section(result: dict) -> str:
                 ],
                 rows,
             ),
+            *_store_reading_parts(result),
             f"Word guesser: threshold {guess['threshold']:.3f} over {guess['prototypes']} lexicon phrases; "
             f"{guess['negatives_read']:.1%} of common non-fashion words read as something; of hidden lexicon "
             f"phrases, {guess['held_out_read']:.0%} read, {guess['held_out_read_right']:.0%} of those "
@@ -176,6 +177,23 @@ def reader_section(result: dict) -> str:
             f"{time['guess_one_word']['ms_p50']:.1f} ms (p99 {time['guess_one_word']['ms_p99']:.1f}).",
         ]
     )
+
+
+def _store_reading_parts(result: dict) -> list[str]:
+    """The store's reading of the held-out values (rules and judge combined), by the threshold at
+    which a judge turns a wanted value into a rejection (results written before it: nothing)."""
+    if "want_to_avoid_sweep" not in result:
+        return []
+    chosen = result["store_reading"]["want_to_avoid"]
+    rows = [[("**" + _f(r["want_to_avoid"]) + "** (the store's)") if r["want_to_avoid"] == chosen
+             else _f(r["want_to_avoid"]), _f(r["accuracy"]), _f(r["rejection_read_as_want"]),
+             _f(r["want_read_as_rejection"])] for r in result["want_to_avoid_sweep"]]  # fmt: skip
+    return [
+        "The store's reading of the same values, rules and judge combined (`language.parser.decide`; "
+        "product types are never the judge's, so their rejections without a cue stay wanted), by the "
+        "threshold at which a judge turns a value the rules read as wanted into a rejection:",
+        _table(["want → avoid at", "accuracy", "rejection read as wanted", "wish read as rejection"], rows),
+    ]
 
 
 def retrieval_section(result: dict) -> str:

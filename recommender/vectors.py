@@ -68,7 +68,12 @@ HNSW_BUILD_LARGE = (24, 128)
 # search under its filter walks it: indexed as plain vectors, pgvector prices a denser graph
 # higher and PostgreSQL walked the version's graph instead (docs/SCALING.md).
 PARTIAL_HNSW_BUILD = (32, 256)
-# Nearest products re-ranked by a score (a shopper's wishes met) when a search asks for it.
+# Nearest products re-ranked by a score (a shopper's wishes met) when a search asks for it (at
+# least 4 x the limit asked for). 200 is ten times the API's default limit (20): a wish that one
+# product in ten of the nearest meets still fills the answer with products that meet it; and
+# twice the candidates one graph walk keeps in a catalog up to 20k products (EF_SEARCH_BY_SIZE),
+# so the pool reaches past the first walk. Products meeting every wish are added beyond the pool
+# anyway (look_first), so a larger pool only costs time.
 RERANK_POOL = 200
 # A gender's or a type's partial graph is walked from queries far outside its vectors too
 # (women's products asked for on a man's shirt), where one walk of ef_search candidates ends

@@ -32,7 +32,10 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 # A retrain request fails a run silent this long (no worker came back for it).
 STALE_AFTER = timedelta(minutes=30)
-_RETRAIN_LOCK_KEY = 74_210_001  # pg advisory lock id serialising retrain requests
+# The pg_advisory_xact_lock id that serialises retrain requests. Any bigint will do as long as no
+# other advisory lock in the database uses it (this is the store's only one); the digits are
+# arbitrary, chosen unlikely to collide with another application sharing the database.
+_RETRAIN_LOCK_KEY = 74_210_001
 
 
 class PipelineError(RuntimeError):
@@ -59,7 +62,7 @@ def fail_stale_versions(now=None) -> int:
 
 
 # TrainConfig fields the store decides, not the staff: where features are cached, threads.
-STORE_CONFIG_FIELDS = ("cache_dir", "fashion_iq_dir", "num_threads", "extra")
+STORE_CONFIG_FIELDS = ("cache_dir", "fashion_iq_dir", "num_threads")
 
 
 def check_train_config(config: dict) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -40,7 +41,6 @@ from shop.selectors import (
 )
 from shop.services import OrderError, Shipping, place_order, send_order_confirmation
 
-PAGE_SIZE = 24
 GRID_FIELDS = (
     "id", "name", "brand", "gender", "age_group", "article_type", "price", "discounted_price", "image",
 )  # fmt: skip
@@ -88,7 +88,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     products, filters, corrected = keyword_results(asked)
     sort = parse_sort(request.GET.get("sort"))
     products = sort_products(products.only(*GRID_FIELDS).prefetch_related("sizes"), sort)
-    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(products, settings.PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
     query = {**filters.as_query_params(), **({"sort": sort.value} if sort != Sort.RELEVANCE else {})}
     return render(
         request,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -48,9 +49,7 @@ ERROR_429 = OpenApiResponse(
     ErrorSerializer, description="Too many requests; retry after `Retry-After` seconds."
 )
 
-# A product of the demo catalog (a white striped men's shirt, sizes 39, 40, 42): the examples
-# of the API docs use it, so "Try it out" answers with real data.
-EXAMPLE_PRODUCT = 10184
+EXAMPLE_PRODUCT = settings.API_EXAMPLE_PRODUCT  # the API docs' examples name it (settings)
 
 PRODUCT_FILTER_PARAMETERS = [
     OpenApiParameter("q", str, description="Keywords matched against name, brand, type and colour."),

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from django.contrib.auth.models import User
 
-from recommender import evaluation, services, vectors
+from recommender import evaluation, runtime, services, vectors
 from recommender.models import EMBEDDING_DIM, ModelVersion, ProductEmbedding
 from shop.models import Product, ProductSize
 from shop.selectors import ProductFilters
@@ -185,9 +185,30 @@ def test_hnsw_matches_exact_search(catalog):
 
 
 def test_seed_scoring_runs_in_sql(active_model):
+    """The seed's score (cosine of the caption with target - reference), ranked in one SQL query
+    that returns only the top 50, in the order the score computed here gives."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ml.inference import caption_vector
+
     shirt = _a_shirt()
-    ids = evaluation.ranked_ids(_evaluation("seed"), active_model, shirt, "in black")
+    with CaptureQueriesContext(connection) as queries:
+        ids = evaluation.ranked_ids(_evaluation("seed"), active_model, shirt, "in black")
     assert len(ids) == 50 and shirt.pk not in ids
+    ranking = [q["sql"] for q in queries.captured_queries if "<=>" in q["sql"]]
+    assert len(ranking) == 1 and " - " in ranking[0] and ranking[0].rstrip().endswith("LIMIT 50")
+
+    embeddings = ProductEmbedding.objects.filter(model_version=active_model)
+    stored = dict(embeddings.values_list("product_id", "embedding"))
+    reference = np.asarray(stored.pop(shirt.pk))
+    caption = caption_vector(runtime.load_model(active_model.checkpoint_path), "in black")
+    others = list(stored)
+    differences = np.asarray([stored[pk] for pk in others]) - reference
+    scores = differences @ caption / (np.linalg.norm(differences, axis=1) * np.linalg.norm(caption))
+    score = dict(zip(others, scores, strict=True))
+    expected = sorted(others, key=lambda pk: -score[pk])[:50]
+    assert [round(float(score[pk]), 4) for pk in ids] == [round(float(score[pk]), 4) for pk in expected]
 
 
 def test_the_query_uses_the_version_index(active_model):

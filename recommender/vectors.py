@@ -24,6 +24,7 @@ from django.db.models.functions import Cast
 from django.db.models.sql import query as sql_query
 from pgvector.django import CosineDistance, HalfVectorField, VectorField
 
+from config.caches import CACHES
 from recommender.models import EMBEDDING_DIM, ModelVersion, ProductEmbedding
 from shop.models import Product
 
@@ -247,7 +248,7 @@ def drop_index(version: ModelVersion) -> None:
 
 
 # (database, index name) of indexes seen: an index, once there, stays while it serves.
-_indexes_seen: set[tuple[str, str]] = set()
+_indexes_seen: set[tuple[str, str]] = CACHES.store("vectors.indexes_seen", set)
 
 
 def index_exists(
@@ -279,7 +280,7 @@ def ef_search_for(vectors: int) -> int:
 
 # (database, index name) -> number of vectors in that graph: a version's vectors never change once
 # its indexes are built, so it is read once per process.
-_index_rows: dict[tuple[str, str], int] = {}
+_index_rows: dict[tuple[str, str], int] = CACHES.store("vectors.index_rows")
 
 
 def index_rows(
@@ -315,7 +316,7 @@ def _is_large(rows: int) -> bool:
 
 # (database, version id, gender, article type) -> the version's vectors under that filter, up to
 # EXACT_BELOW: a version's vectors never change once its index is built, so asked once a process.
-_filtered_rows: dict[tuple[str, int, str | None, str | None], int] = {}
+_filtered_rows: dict[tuple[str, int, str | None, str | None], int] = CACHES.store("vectors.filtered_rows")
 
 
 def filtered_rows(version: ModelVersion, using: str, gender: str | None, article_type: str | None) -> int:

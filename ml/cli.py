@@ -82,7 +82,7 @@ def cmd_train(args) -> int:
     products = _catalog(args)
     t = time.time()
     m = train(products, config, args.out,
-              progress=(lambda msg, frac: None))
+              progress=(lambda msg, frac, **counts: None))
     val = m["val"]
     summary = {k: {kk: round(vv, 4) for kk, vv in v.items() if kk.startswith("R@")}
                for k, v in val.items()}

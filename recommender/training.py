@@ -17,7 +17,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
-from django.utils import timezone
 
 from ml.data import CatalogProduct
 from recommender import chunks, runtime, vectors, versions
@@ -89,19 +88,13 @@ def train_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
             metrics = train(products, config, out_dir, progress=versions.progress_reporter(version))
             # The web's query encoder, ready before it serves.
             ensure_graph(settings.ML_CACHE_DIR, quantized=QUANTIZE_QUERIES)
-            versions.set_progress(version, 1.0, "training the request reader")
+            versions.record_progress(version, versions.Progress("reader", 0.0, "training the request reader"))
             metrics["reader"] = train_reader(out_dir)
     except Exception as exc:  # any failure ends this version, never the active one
         logger.exception("training %s failed", version.name)
         versions.mark_failed(version, f"Training failed: {exc}")
         raise
-    version.checkpoint_path = str(out_dir)
-    version.metrics = metrics
-    version.status = ModelVersion.Status.EMBEDDING
-    version.worker, version.attempts = "", 0  # embedding is a step of its own, for any worker
-    version.progress, version.progress_message = 0.0, "queued for embedding"
-    version.save()
-    return version
+    return versions.trained(version, str(out_dir), metrics)
 
 
 def train_reader(out_dir: Path) -> dict:
@@ -216,23 +209,17 @@ def finish_embedding(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersio
     try:
         with versions.heartbeat(version):
             added, added_skipped = _embed_missing(version, skipped)
-            versions.set_progress(version, 1.0, "building the vector index")
+            versions.record_progress(version, versions.Progress("indexing", 0.0, "building the vector index"))
             vectors.build_index(version)
     except Exception as exc:
         logger.exception("embedding %s failed", version.name)
         versions.mark_failed(version, f"Embedding failed: {exc}")
         raise
     total, skipped = sum(chunk.products for chunk in planned) + added, skipped + added_skipped
-    version.metrics = {
+    metrics = {
         **version.metrics, "embedding": {"products": total, "skipped_images": skipped, "chunks": len(planned)}
     }  # fmt: skip
-    version.status, version.worker = ModelVersion.Status.READY, ""
-    version.finished_at = timezone.now()
-    version.progress_message = f"{total - len(skipped)} products embedded"
-    version.save()
-    if version.activate_when_ready:
-        version = versions.activate(version)
-    return version
+    return versions.ready(version, metrics, f"{total - len(skipped)} products embedded")
 
 
 def _embed_missing(version: ModelVersion, skipped: list[int]) -> tuple[int, list[int]]:

@@ -200,8 +200,8 @@ def progress_reporter(version: ModelVersion, every_seconds: float = 1.0) -> Call
     return report
 
 
-def _clear_progress(version: ModelVersion, message: str) -> None:
-    version.progress, version.progress_message, version.stage = 0.0, message[:200], ""
+def _clear_progress(version: ModelVersion, message: str, fraction: float) -> None:
+    version.progress, version.progress_message, version.stage = fraction, message[:200], ""
     version.epoch = version.epochs = version.step = version.total = None
     version.stage_started_at = version.eta = None
 
@@ -211,7 +211,7 @@ def trained(version: ModelVersion, checkpoint_path: str, metrics: dict) -> Model
     version.checkpoint_path, version.metrics = checkpoint_path, metrics
     _move(version, S.EMBEDDING)
     version.worker, version.attempts = "", 0
-    _clear_progress(version, "queued for embedding")
+    _clear_progress(version, "queued for embedding", 0.0)
     version.save()
     return version
 
@@ -221,7 +221,7 @@ def ready(version: ModelVersion, metrics: dict, message: str) -> ModelVersion:
     version.metrics = metrics
     _move(version, S.READY)
     version.worker, version.finished_at = "", timezone.now()
-    _clear_progress(version, message)
+    _clear_progress(version, message, 1.0)
     version.save()
     if version.activate_when_ready:
         version = activate(version)

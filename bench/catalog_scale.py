@@ -851,7 +851,7 @@ def load_seed(args) -> catalog_gen.Seed:
 def run(args: argparse.Namespace) -> dict:
     """Each size in its own scratch database; the report (params, seed, machine, sizes)."""
 
-    from recommender import vectors
+    from config.caches import CACHES
 
     seed = load_seed(args)  # before the store database is left behind
     log(f"seed: {len(seed.records):,} real products, vectors from {seed.source}")
@@ -866,9 +866,7 @@ def run(args: argparse.Namespace) -> dict:
         with database as (url, kept):
             report["machine"] = machine_info_of(url)
             use_database(name)
-            vectors._index_rows.clear()  # every scratch database has its own version 1
-            vectors._indexes_seen.clear()
-            vectors._filtered_rows.clear()
+            CACHES.clear("vectors.")  # every scratch database has its own version 1
             try:
                 report["sizes"].append(bench_size(url, seed, n, args, kept))
             finally:

@@ -28,6 +28,8 @@ from django.conf import settings
 from django.core.signals import request_started
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
+from config.caches import CACHES
+
 # Models whose reads a replica may serve: the catalog and the product vectors.
 REPLICA_MODELS = frozenset({"shop.product", "shop.productsize", "recommender.productembedding"})
 
@@ -36,7 +38,8 @@ DOWN_FOR_SECONDS = 30.0
 logger = logging.getLogger(__name__)
 _state = threading.local()
 _primary_only = False
-_down_until: dict[str, float] = {}  # replica alias -> monotonic time it may be tried again
+# replica alias -> monotonic time it may be tried again
+_down_until: dict[str, float] = CACHES.store("db_router.down_until")
 
 
 def replicas() -> list[str]:

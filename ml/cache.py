@@ -18,7 +18,9 @@ import torch
 
 from ml.encoders import IMAGE_FEATURE_DIM, TEXT_FEATURE_DIM, load_image_tensor
 
-Progress = Callable[[str, float], None]
+# progress(message, fraction, stage=..., epoch=..., epochs=..., step=..., total=...): the message is
+# for people; the keywords say the same as numbers (recommender.versions stores them as fields).
+Progress = Callable[..., None]
 def safe_name(version: str) -> str:
     """An encoder version as a file or folder name."""
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in version)
@@ -146,7 +148,8 @@ def image_features(
         encode_images(encoder, tensors, ok, out, cache)
         done += len(chunk)
         if progress:
-            progress(f"image features {done}/{len(todo)}", done / max(1, len(todo)))
+            progress(f"image features {done}/{len(todo)}", done / max(1, len(todo)),
+                     stage="features", step=done, total=len(todo))
     return out, sorted(failed)
 
 
@@ -181,5 +184,6 @@ def text_features(
                 cache.put("text", encoder.version, text_sha1(t), f)
         if progress:
             done = min(start + batch_size, len(todo))
-            progress(f"text features {done}/{len(todo)}", done / max(1, len(todo)))
+            progress(f"text features {done}/{len(todo)}", done / max(1, len(todo)),
+                     stage="features", step=done, total=len(todo))
     return out

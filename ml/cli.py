@@ -41,8 +41,6 @@ FIELD_HELP = {
 def _add_config_args(p: argparse.ArgumentParser) -> None:
     """One --flag per TrainConfig field (bools get --x/--no-x)."""
     for f in dataclasses.fields(TrainConfig):
-        if f.name in ("extra",):
-            continue
         flag = "--" + f.name.replace("_", "-")
         default = f.default
         if isinstance(default, bool):
@@ -69,7 +67,7 @@ def cmd_train(args) -> int:
     from ml.train import finetune_device, train
 
     overrides = {f.name: getattr(args, f.name) for f in dataclasses.fields(TrainConfig)
-                 if f.name != "extra" and getattr(args, f.name, None) is not None}
+                 if getattr(args, f.name, None) is not None}
     overrides.setdefault("cache_dir", str(DEFAULT_CACHE_DIR))
     if DEFAULT_FASHION_IQ_DIR.is_dir():
         overrides.setdefault("fashion_iq_dir", str(DEFAULT_FASHION_IQ_DIR))
@@ -84,7 +82,7 @@ def cmd_train(args) -> int:
     products = _catalog(args)
     t = time.time()
     m = train(products, config, args.out,
-              progress=(lambda msg, frac: None))
+              progress=(lambda msg, frac, **counts: None))
     val = m["val"]
     summary = {k: {kk: round(vv, 4) for kk, vv in v.items() if kk.startswith("R@")}
                for k, v in val.items()}

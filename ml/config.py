@@ -8,10 +8,14 @@ from __future__ import annotations
 import dataclasses
 import re
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 # Ranges of the numeric hyper-parameters: (low, high), inclusive; None = unbounded.
+# Fields older checkpoints and stored retrain configs still carry but nothing reads any more
+# (`extra`, an always-empty dict): from_dict drops them rather than refusing the file.
+RETIRED_FIELDS = frozenset({"extra"})
+
 RANGES: dict[str, tuple[float | None, float | None]] = {
     "batch_size": (2, 65536), "epochs": (1, 1000), "projection_dim": (8, 4096), "projection_layers": (1, 16),
     "dropout": (0.0, 0.99), "lr": (1e-8, 10.0), "weight_decay": (0.0, 10.0), "temperature": (1e-4, 1e4),
@@ -88,7 +92,6 @@ class TrainConfig:
     finetune_lr: float = 1e-4  # learning rate of those backbone blocks (heads use lr)
     cache_dir: str | None = None
     num_threads: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name, (low, high) in RANGES.items():
@@ -116,6 +119,7 @@ class TrainConfig:
         """A config from JSON-ish values: unknown fields, wrong types and out-of-range values are
         refused with a ValueError naming the field."""
         hints = typing.get_type_hints(cls)
+        d = {k: v for k, v in d.items() if k not in RETIRED_FIELDS}
         unknown = set(d) - set(hints)
         if unknown:
             raise ValueError(f"unknown TrainConfig fields: {sorted(unknown)}")

@@ -21,7 +21,9 @@ import torch.nn.functional as F
 from ml.config import TrainConfig
 from ml.encoders import IMAGE_FEATURE_DIM, TEXT_FEATURE_DIM
 
-Progress = Callable[[str, float], None]
+# progress(message, fraction, stage=..., epoch=..., epochs=..., step=..., total=...): the message is
+# for people; the keywords say the same as numbers (recommender.versions stores them as fields).
+Progress = Callable[..., None]
 
 
 class ProjectionHead(nn.Module):

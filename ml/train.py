@@ -48,7 +48,9 @@ from ml.losses import composed_contrastive_loss, seed_difference_loss
 from ml.mining import Triplet, mine_triplets
 from ml.model import RetrievalModel
 
-Progress = Callable[[str, float], None]
+# progress(message, fraction, stage=..., epoch=..., epochs=..., step=..., total=...): the message is
+# for people; the keywords say the same as numbers (recommender.versions stores them as fields).
+Progress = Callable[..., None]
 VAL_MINING_SEED = 0  # fixed, so every run is selected/compared on the same val triplets
 
 
@@ -264,7 +266,8 @@ def run_epoch(model: RetrievalModel, config: TrainConfig, source: TripletBatchSo
         if step % 50 == 0:
             bar.set_postfix(loss=f"{loss.item():.3f}")
             say(f"epoch {epoch} of {config.epochs}, step {step} of {steps}",
-                (epoch - 1 + step / steps) / config.epochs)
+                (epoch - 1 + step / steps) / config.epochs,
+                stage="training", epoch=epoch, epochs=config.epochs, step=step, total=steps)
     return total / n
 
 
@@ -339,12 +342,12 @@ def train(
     started = time.time()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    say = progress or (lambda msg, frac: None)
+    say = progress or (lambda msg, frac, **counts: None)
     seed_everything(config.seed)
     if config.num_threads:
         torch.set_num_threads(config.num_threads)
     device = training_device(config)
-    say("features", 0.0)
+    say("features", 0.0, stage="features")
     data = prepare_data(products, config, device, progress)
     model = RetrievalModel(config).to(device)
     optimizer = build_optimizer(model, config)
@@ -363,7 +366,8 @@ def train(
         score = -val_loss if config.select_by == "val_loss" else val["R@10"]
         if score > best_score:  # the seed keeps a checkpoint only when val loss improves
             best_score, best_epoch, best_state = score, epoch, copy.deepcopy(model.state_dict())
-        say(f"epoch {epoch} of {config.epochs} done: val R@10 {val['R@10']:.3f}", epoch / config.epochs)
+        say(f"epoch {epoch} of {config.epochs} done: val R@10 {val['R@10']:.3f}", epoch / config.epochs,
+            stage="training", epoch=epoch, epochs=config.epochs)
         tqdm.write(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}))
     train_seconds = time.time() - train_started
     if tuned is not None:
@@ -384,7 +388,7 @@ def train(
     }
     save_checkpoint(model, out, metrics, versions)
     plot_history(history, out / "curves.png")
-    say("done", 1.0)
+    say("done", 1.0, stage="training")
     return metrics
 
 

@@ -124,13 +124,12 @@ def report_progress(version_id: int) -> None:
         done=Count("id", filter=Q(done=True)),
     )  # fmt: skip
     embedded, products = totals["embedded"] or 0, totals["products"] or 0
-    ModelVersion.objects.filter(pk=version_id, status=ModelVersion.Status.EMBEDDING).update(
-        progress=min(1.0, embedded / max(products, 1)),
-        progress_message=(
-            f"embedded {embedded} of {products} products ({totals['done']} of {totals['chunks']} chunks)"
-        ),
-        updated_at=timezone.now(),
-    )
+    version = ModelVersion.objects.filter(pk=version_id, status=ModelVersion.Status.EMBEDDING).first()
+    if version is None:
+        return
+    message = f"embedded {embedded} of {products} products ({totals['done']} of {totals['chunks']} chunks)"
+    done = versions.Progress("embedding", embedded / max(products, 1), message, step=embedded, total=products)
+    versions.record_progress(version, done)
 
 
 def orphaned(worker: str) -> QuerySet[EmbeddingChunk]:

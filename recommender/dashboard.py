@@ -1,15 +1,14 @@
 """What the staff's Model versions pages show of a run: progress, metrics in numbers and in
 words, a recall plot with labelled axes, and how long a retraining takes on this machine.
 
-Plain functions of a ModelVersion (its progress message and metrics JSON, as ``ml.train`` and
-``recommender.training`` write them), so the admin's templates only lay them out.
+Plain functions of a ModelVersion (its progress fields and metrics JSON, as
+``recommender.versions`` and ``ml.train`` write them), so the admin's templates only lay them out.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from recommender.models import ModelVersion
 
@@ -26,12 +25,6 @@ RUNS_FOR_ESTIMATE = 5
 BASELINES_PLOTTED = ("image_only", "seed")
 KS = ("R@1", "R@10", "R@50")
 
-_EPOCH = re.compile(r"epoch (\d+) of (\d+), step (\d+) of (\d+)")
-_EPOCH_DONE = re.compile(r"epoch (\d+) of (\d+) done")
-_EMBEDDED = re.compile(r"embedded (\d+) of (\d+) products")
-_FEATURES = re.compile(r"(image|text) features (\d+)/(\d+)")
-
-
 def recall(value: float | None) -> str:
     """A recall as every page shows it: three decimals (— when unknown)."""
     return "—" if value is None else f"{float(value):.3f}"
@@ -39,7 +32,7 @@ def recall(value: float | None) -> str:
 
 @dataclass(frozen=True)
 class RunProgress:
-    stage: str  # features, training, embedding, indexing, queued, or the raw message
+    stage: str  # features, training, reader, embedding, indexing, queued (or the status)
     percent: int  # of the stage
     detail: str  # "epoch 3 of 5 · step 100 of 1625"
     seconds_left: float | None
@@ -53,44 +46,27 @@ class RunProgress:
         return f"about {round(self.seconds_left / 60)} min left"
 
 
-def _stage(message: str) -> tuple[str, float | None, str]:
-    """(stage, fraction of the stage, detail) read from a progress message."""
-    if match := _EPOCH.search(message):
-        epoch, epochs, step, steps = (int(g) for g in match.groups())
-        fraction = (epoch - 1 + step / max(steps, 1)) / max(epochs, 1)
-        return "training", fraction, f"epoch {epoch} of {epochs} · step {step} of {steps}"
-    if match := _EPOCH_DONE.search(message):
-        epoch, epochs = int(match.group(1)), int(match.group(2))
-        return "training", epoch / max(epochs, 1), f"epoch {epoch} of {epochs} done"
-    if match := _EMBEDDED.search(message):
-        done, total = int(match.group(1)), int(match.group(2))
-        return "embedding", done / max(total, 1), f"{done:,} of {total:,} products"
-    if match := _FEATURES.search(message):
-        done, total = int(match.group(2)), int(match.group(3))
-        return "features", done / max(total, 1), f"{match.group(1)} features {done:,} of {total:,}"
-    if "index" in message:
-        return "indexing", None, message
-    return "", None, message
+def _detail(version: ModelVersion) -> str:
+    """What the stage counts, from the version's progress fields (the message when it counts nothing)."""
+    if version.stage == "training" and version.epoch and version.epochs:
+        if version.step is not None and version.total:
+            return f"epoch {version.epoch} of {version.epochs} · step {version.step} of {version.total}"
+        return f"epoch {version.epoch} of {version.epochs} done"
+    if version.stage == "embedding" and version.total:
+        return f"{version.step or 0:,} of {version.total:,} products"
+    if version.stage == "features" and version.total:
+        return f"features {version.step or 0:,} of {version.total:,}"
+    return version.progress_message
 
 
 def run_progress(version: ModelVersion, now: datetime) -> RunProgress:
-    """Where a running version is, and an estimate of the time its current stage still needs
-    (from how long the stage has run: training counts from the start of the run, embedding
-    from the end of training)."""
+    """Where a running version is, and the time its current stage still needs (its ETA, from the
+    stage's pace so far: recommender.versions.record_progress)."""
     if version.status == ModelVersion.Status.QUEUED:
         return RunProgress("queued", 0, "waiting for a worker", None)
-    stage, fraction, detail = _stage(version.progress_message or "")
-    if fraction is None:
-        return RunProgress(stage or version.status, round(100 * version.progress), detail, None)
-    seconds_left = None
-    started = version.started_at
-    if stage == "embedding" and started is not None:
-        trained = (version.metrics or {}).get("seconds", {}).get("total")
-        started = started + timedelta(seconds=float(trained)) if trained else None
-    if started is not None and fraction > 0.02:
-        elapsed = (now - started).total_seconds()
-        seconds_left = max(0.0, elapsed * (1 - fraction) / fraction)
-    return RunProgress(stage, round(100 * fraction), detail, seconds_left)
+    seconds_left = max(0.0, (version.eta - now).total_seconds()) if version.eta is not None else None
+    stage = version.stage or version.status
+    return RunProgress(stage, round(100 * version.progress), _detail(version), seconds_left)
 
 
 def per_hundred(value: float) -> int:

@@ -32,8 +32,19 @@ class ModelVersion(models.Model):
     config = models.JSONField(default=dict, blank=True, help_text="ml TrainConfig overrides")
     checkpoint_path = models.CharField(max_length=500, blank=True)
     metrics = models.JSONField(default=dict, blank=True)
-    progress = models.FloatField(default=0.0, help_text="0..1 within the current step")
+    # Progress, written by recommender.versions.record_progress and read as fields (never parsed
+    # back from the message, which is only shown).
+    progress = models.FloatField(default=0.0, help_text="0..1 within the current stage")
     progress_message = models.CharField(max_length=200, blank=True)
+    stage = models.CharField(
+        max_length=20, blank=True, help_text="features, training, reader, embedding or indexing"
+    )
+    epoch = models.PositiveIntegerField(null=True, blank=True, help_text="the training epoch (from 1)")
+    epochs = models.PositiveIntegerField(null=True, blank=True)
+    step = models.PositiveIntegerField(null=True, blank=True, help_text="steps (or items) of the stage done")
+    total = models.PositiveIntegerField(null=True, blank=True, help_text="steps (or items) the stage has")
+    stage_started_at = models.DateTimeField(null=True, blank=True)
+    eta = models.DateTimeField(null=True, blank=True, help_text="when the stage should end, at its pace")
     error = models.TextField(blank=True)
     activate_when_ready = models.BooleanField(default=True)
     task_id = models.CharField(max_length=64, blank=True)

@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import torch
 from django.conf import settings
 
+from config.caches import CACHES
 from ml.cache import FeatureCache
 from ml.checkpoint import load_model as load_checkpoint
 from ml.encoders import default_device
@@ -25,7 +26,7 @@ from ml.model import RetrievalModel
 from ml.text_onnx import get_query_text_encoder
 
 logger = logging.getLogger(__name__)
-_models: OrderedDict[str, RetrievalModel] = OrderedDict()
+_models: OrderedDict[str, RetrievalModel] = CACHES.store("runtime.models", OrderedDict)
 _models_lock = threading.Lock()
 KEEP_MODELS = 2
 
@@ -48,7 +49,7 @@ def load_model(checkpoint_path: str) -> RetrievalModel:
         return model
 
 
-_readers: OrderedDict[str, tuple] = OrderedDict()
+_readers: OrderedDict[str, tuple] = CACHES.store("runtime.readers", OrderedDict)
 
 
 def load_reader(checkpoint_path: str) -> tuple:
@@ -93,7 +94,7 @@ def encode_texts(texts: list[str]):
 
 # One thread per process encodes texts while the request goes on (created after a fork: threads
 # do not survive one).
-_encoder_thread: dict[int, ThreadPoolExecutor] = {}
+_encoder_thread: dict[int, ThreadPoolExecutor] = CACHES.store("runtime.encoder_thread")
 
 
 def encode_soon(text: str) -> Future | None:

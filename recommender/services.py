@@ -170,7 +170,9 @@ def active_version(using: str = DEFAULT_DB_ALIAS, vector_of: Product | None = No
     return version
 
 
-def serving_version(version: ModelVersion | None = None) -> tuple[ModelVersion, str]:
+def serving_version_and_vector(
+    version: ModelVersion | None = None, reference: Product | None = None
+) -> tuple[ModelVersion, str, np.ndarray | None]:
     """The version a request is answered with and the database that answers it.
 
     Shoppers read where the router sends vector reads (a replica when there are some), and the
@@ -179,16 +181,10 @@ def serving_version(version: ModelVersion | None = None) -> tuple[ModelVersion, 
     answering with the previous one. Should that database lack the version's index all the same,
     the request falls back to the primary. A version given explicitly (staff reviewing a
     candidate) is read on the primary, where it was just written.
+
+    With a `reference`, its stored vector under that version is read in the same round trip
+    (None without a reference).
     """
-    version, using, _ = serving_version_and_vector(version)
-    return version, using
-
-
-def serving_version_and_vector(
-    version: ModelVersion | None = None, reference: Product | None = None
-) -> tuple[ModelVersion, str, np.ndarray | None]:
-    """serving_version(), and `reference`'s stored vector under that version read with it (one
-    round trip for shoppers; None without a reference)."""
     if version is not None:
         vector = reference_vector(version, reference) if reference is not None else None
         return version, DEFAULT_DB_ALIAS, vector

@@ -53,20 +53,23 @@ def enqueue(task, *args) -> str:
         return task.apply_async(args, retry=True, retry_policy=QUICK_PUBLISH).id or ""
 
 
-def embed_later(version_id: int) -> bool:
+def train_then_embed(version_id: int, worker: str) -> ModelVersion:
+    """Train the version when it needs it, then queue its embedding (a task of its own, resumable),
+    or embed it here when the broker cannot take the task."""
+    version = training.train_if_needed(version_id, worker)
     try:
-        enqueue(embed_catalog, version_id)
+        enqueue(embed_catalog, version.pk)
     except BROKER_ERRORS:
-        logger.warning("could not queue the embedding of v%s; embedding it in this task", version_id)
-        return False
-    return True
+        logger.warning("could not queue the embedding of %s; embedding it in this task", version.name)
+        return training.embed_version(version.pk, worker)
+    return version
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
 def train_model_version(self, version_id: int) -> int | None:
     """Train a queued version, then hand it to embed_catalog (same gpu queue)."""
     try:
-        return training.run_pipeline(version_id, self.request.hostname, embed_later=embed_later).pk
+        return train_then_embed(version_id, self.request.hostname).pk
     except versions.NotClaimed as exc:
         logger.info("%s", exc)
         return None
@@ -95,7 +98,11 @@ def embed_in_chunks(version_id: int, numbers: list[int]) -> bool:
 def embed_catalog(self, version_id: int) -> int | None:
     """Plan the version's embedding in chunks and queue them for every gpu worker."""
     try:
-        return training.embed_version(version_id, self.request.hostname, dispatch=embed_in_chunks).pk
+        version, pending = training.plan_embedding(version_id, self.request.hostname)
+        if pending and embed_in_chunks(version.pk, pending):
+            chunks.report_progress(version.pk)
+            return version.pk
+        return (training.embed_chunks(version.pk, self.request.hostname) or version).pk
     except versions.NotClaimed as exc:
         logger.info("%s", exc)
         return None

@@ -12,12 +12,11 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
-from django.utils import timezone
 
 from ml.data import CatalogProduct
 from recommender import chunks, runtime, vectors, versions
@@ -89,19 +88,13 @@ def train_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
             metrics = train(products, config, out_dir, progress=versions.progress_reporter(version))
             # The web's query encoder, ready before it serves.
             ensure_graph(settings.ML_CACHE_DIR, quantized=QUANTIZE_QUERIES)
-            versions.set_progress(version, 1.0, "training the request reader")
+            versions.record_progress(version, versions.Progress("reader", 1.0, "training the request reader"))
             metrics["reader"] = train_reader(out_dir)
     except Exception as exc:  # any failure ends this version, never the active one
         logger.exception("training %s failed", version.name)
         versions.mark_failed(version, f"Training failed: {exc}")
         raise
-    version.checkpoint_path = str(out_dir)
-    version.metrics = metrics
-    version.status = ModelVersion.Status.EMBEDDING
-    version.worker, version.attempts = "", 0  # embedding is a step of its own, for any worker
-    version.progress, version.progress_message = 0.0, "queued for embedding"
-    version.save()
-    return version
+    return versions.trained(version, str(out_dir), metrics)
 
 
 def train_reader(out_dir: Path) -> dict:
@@ -133,14 +126,11 @@ def embed_products(version: ModelVersion, products: list[Product], *, replace: b
     return failed
 
 
-def embed_version(
-    version_id: int, worker: str = LOCAL_WORKER, dispatch: Callable[[int, list[int]], bool] | None = None
-) -> ModelVersion:
-    """Plan the version's embedding as chunks (recommender.chunks) and hand them to `dispatch`
-    (the Celery chunk tasks, any number of workers), or embed them here when there is none or it
-    could not hand them over (False: the broker is down). Whoever lands the last chunk indexes the
-    version and activates it when asked. A failure marks it failed; the active version serves on.
-    Raises versions.NotClaimed when another live worker plans it or it is past embedding."""
+def plan_embedding(version_id: int, worker: str = LOCAL_WORKER) -> tuple[ModelVersion, list[int]]:
+    """Plan the version's embedding as chunks (recommender.chunks) that any number of workers take;
+    returns the version and the numbers of the chunks still to embed. A failure marks it failed;
+    the active version serves on. Raises versions.NotClaimed when another live worker plans it or
+    it is past embedding."""
     version = versions.claim(
         version_id, ModelVersion.Status.EMBEDDING, (ModelVersion.Status.EMBEDDING,), worker
     )
@@ -151,10 +141,14 @@ def embed_version(
         versions.mark_failed(version, f"Embedding failed: {exc}")
         raise
     versions.hand_over(version)
-    pending = [chunk.number for chunk in planned if not chunk.done]
-    if pending and dispatch is not None and dispatch(version.pk, pending):
-        chunks.report_progress(version.pk)
-        return ModelVersion.objects.get(pk=version.pk)
+    return version, [chunk.number for chunk in planned if not chunk.done]
+
+
+def embed_version(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
+    """Plan the version's embedding and embed every chunk here (no broker: manage.py commands,
+    or a task whose chunk tasks could not be queued). Whoever lands the last chunk indexes the
+    version and activates it when asked."""
+    version, _ = plan_embedding(version_id, worker)
     return embed_chunks(version.pk, worker) or ModelVersion.objects.get(pk=version.pk)
 
 
@@ -216,23 +210,17 @@ def finish_embedding(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersio
     try:
         with versions.heartbeat(version):
             added, added_skipped = _embed_missing(version, skipped)
-            versions.set_progress(version, 1.0, "building the vector index")
+            versions.record_progress(version, versions.Progress("indexing", 1.0, "building the vector index"))
             vectors.build_index(version)
     except Exception as exc:
         logger.exception("embedding %s failed", version.name)
         versions.mark_failed(version, f"Embedding failed: {exc}")
         raise
     total, skipped = sum(chunk.products for chunk in planned) + added, skipped + added_skipped
-    version.metrics = {
+    metrics = {
         **version.metrics, "embedding": {"products": total, "skipped_images": skipped, "chunks": len(planned)}
     }  # fmt: skip
-    version.status, version.worker = ModelVersion.Status.READY, ""
-    version.finished_at = timezone.now()
-    version.progress_message = f"{total - len(skipped)} products embedded"
-    version.save()
-    if version.activate_when_ready:
-        version = versions.activate(version)
-    return version
+    return versions.ready(version, metrics, f"{total - len(skipped)} products embedded")
 
 
 def _embed_missing(version: ModelVersion, skipped: list[int]) -> tuple[int, list[int]]:
@@ -249,15 +237,16 @@ def _embed_missing(version: ModelVersion, skipped: list[int]) -> tuple[int, list
     return len(ids), failed
 
 
-def run_pipeline(
-    version_id: int, worker: str = LOCAL_WORKER, embed_later: Callable[[int], bool] | None = None
-) -> ModelVersion:
-    """Train the version when it still needs it, then hand the embedding to `embed_later` (the
-    Celery task, its own resumable job), or embed here when there is none or it could not be
-    handed over (False: the broker is down)."""
+def run_pipeline(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
+    """Train the version when it still needs it, then embed it here (manage.py ensure_model
+    without a worker; the Celery tasks queue the embedding as a task of its own instead)."""
+    version = train_if_needed(version_id, worker)
+    return embed_version(version.pk, worker)
+
+
+def train_if_needed(version_id: int, worker: str = LOCAL_WORKER) -> ModelVersion:
+    """The version, trained first when it is queued or its training was interrupted."""
     version = ModelVersion.objects.get(pk=version_id)
     if version.status in (ModelVersion.Status.QUEUED, ModelVersion.Status.TRAINING):
         version = train_version(version.pk, worker)
-    if embed_later is not None and embed_later(version.pk):
-        return version
-    return embed_version(version.pk, worker)
+    return version

@@ -24,6 +24,7 @@ from django.db.models.functions import Cast
 from django.db.models.sql import query as sql_query
 from pgvector.django import CosineDistance, HalfVectorField, VectorField
 
+from config.caches import CACHES
 from recommender.models import EMBEDDING_DIM, ModelVersion, ProductEmbedding
 from shop.models import Product
 
@@ -68,7 +69,12 @@ HNSW_BUILD_LARGE = (24, 128)
 # search under its filter walks it: indexed as plain vectors, pgvector prices a denser graph
 # higher and PostgreSQL walked the version's graph instead (docs/SCALING.md).
 PARTIAL_HNSW_BUILD = (32, 256)
-# Nearest products re-ranked by a score (a shopper's wishes met) when a search asks for it.
+# Nearest products re-ranked by a score (a shopper's wishes met) when a search asks for it (at
+# least 4 x the limit asked for). 200 is ten times the API's default limit (20): a wish that one
+# product in ten of the nearest meets still fills the answer with products that meet it; and
+# twice the candidates one graph walk keeps in a catalog up to 20k products (EF_SEARCH_BY_SIZE),
+# so the pool reaches past the first walk. Products meeting every wish are added beyond the pool
+# anyway (look_first), so a larger pool only costs time.
 RERANK_POOL = 200
 # A gender's or a type's partial graph is walked from queries far outside its vectors too
 # (women's products asked for on a man's shirt), where one walk of ef_search candidates ends
@@ -242,7 +248,7 @@ def drop_index(version: ModelVersion) -> None:
 
 
 # (database, index name) of indexes seen: an index, once there, stays while it serves.
-_indexes_seen: set[tuple[str, str]] = set()
+_indexes_seen: set[tuple[str, str]] = CACHES.store("vectors.indexes_seen", set)
 
 
 def index_exists(
@@ -274,7 +280,7 @@ def ef_search_for(vectors: int) -> int:
 
 # (database, index name) -> number of vectors in that graph: a version's vectors never change once
 # its indexes are built, so it is read once per process.
-_index_rows: dict[tuple[str, str], int] = {}
+_index_rows: dict[tuple[str, str], int] = CACHES.store("vectors.index_rows")
 
 
 def index_rows(
@@ -310,7 +316,7 @@ def _is_large(rows: int) -> bool:
 
 # (database, version id, gender, article type) -> the version's vectors under that filter, up to
 # EXACT_BELOW: a version's vectors never change once its index is built, so asked once a process.
-_filtered_rows: dict[tuple[str, int, str | None, str | None], int] = {}
+_filtered_rows: dict[tuple[str, int, str | None, str | None], int] = CACHES.store("vectors.filtered_rows")
 
 
 def filtered_rows(version: ModelVersion, using: str, gender: str | None, article_type: str | None) -> int:

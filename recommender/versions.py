@@ -1,8 +1,14 @@
-"""Model versions' life cycle: request, progress, failure, activation, rollback, deletion.
+"""A model version's life, in one place: the only module that writes a version's status.
 
 queued -> training -> embedding -> ready -> active -> retired (and back to active on rollback);
-any running step may end in failed. Exactly one version is active (a partial unique index
-enforces it) and a failed run never touches the active one.
+any running step may end in failed (TRANSITIONS). Exactly one version is active (a partial unique
+index enforces it) and a failed run never touches the active one.
+
+The moves, in the order a version makes them: ``request_retrain`` (or ``register_checkpoint``,
+a checkpoint trained elsewhere), ``claim`` (a worker takes a step), ``record_progress`` (and
+``progress_reporter`` for ml's callbacks), ``trained``, ``ready``, ``activate`` / ``rollback``,
+``mark_failed``, ``delete_version`` (discard). tests/recommender/test_lifecycle.py checks that no
+other module assigns ``status``.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,11 +39,41 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 # A retrain request fails a run silent this long (no worker came back for it).
 STALE_AFTER = timedelta(minutes=30)
-_RETRAIN_LOCK_KEY = 74_210_001  # pg advisory lock id serialising retrain requests
+# The pg_advisory_xact_lock id that serialises retrain requests. Any bigint will do as long as no
+# other advisory lock in the database uses it (this is the store's only one); the digits are
+# arbitrary, chosen unlikely to collide with another application sharing the database.
+_RETRAIN_LOCK_KEY = 74_210_001
+
+
+S = ModelVersion.Status
+# Which status may follow which (None: the version is being created).
+TRANSITIONS: dict[str | None, frozenset[str]] = {
+    None: frozenset({S.QUEUED, S.EMBEDDING}),  # a retrain request; a checkpoint trained elsewhere
+    S.QUEUED: frozenset({S.TRAINING, S.FAILED}),
+    S.TRAINING: frozenset({S.TRAINING, S.EMBEDDING, S.FAILED}),  # training again: a dead worker's
+    S.EMBEDDING: frozenset({S.EMBEDDING, S.READY, S.FAILED}),
+    S.READY: frozenset({S.ACTIVE}),
+    S.ACTIVE: frozenset({S.RETIRED}),
+    S.RETIRED: frozenset({S.ACTIVE}),  # a rollback
+    S.FAILED: frozenset(),
+}
 
 
 class PipelineError(RuntimeError):
     """A state change that is not allowed; the message is safe to show to staff."""
+
+
+def _move(version: ModelVersion, to: str) -> None:
+    """Set `version`'s status to `to` (the caller saves it), when TRANSITIONS allows it."""
+    if to not in TRANSITIONS[version.status]:
+        raise PipelineError(f"{version.name} is {version.status}; it cannot become {to}.")
+    version.status = to
+
+
+def _create(status: str, **fields) -> ModelVersion:
+    if status not in TRANSITIONS[None]:
+        raise PipelineError(f"a new version cannot start {status}")
+    return ModelVersion.objects.create(status=status, **fields)
 
 
 class NotClaimed(PipelineError):
@@ -59,7 +96,7 @@ def fail_stale_versions(now=None) -> int:
 
 
 # TrainConfig fields the store decides, not the staff: where features are cached, threads.
-STORE_CONFIG_FIELDS = ("cache_dir", "fashion_iq_dir", "num_threads", "extra")
+STORE_CONFIG_FIELDS = ("cache_dir", "fashion_iq_dir", "num_threads")
 
 
 def check_train_config(config: dict) -> dict:
@@ -95,37 +132,107 @@ def request_retrain(
         running = ModelVersion.objects.filter(status__in=ModelVersion.RUNNING).first()
         if running is not None:
             raise AlreadyRunning(running)
-        return ModelVersion.objects.create(
+        return _create(
+            S.QUEUED,
             created_by=user if (user is not None and user.is_authenticated) else None,
             config=config or {},
             activate_when_ready=activate_when_ready,
         )
 
 
-def set_progress(version: ModelVersion, fraction: float, message: str) -> None:
-    """Store progress; also the heartbeat that tells a live run from a dead one."""
-    version.progress = max(0.0, min(1.0, fraction))
-    version.progress_message = message[:200]
-    version.save(update_fields=["progress", "progress_message", "updated_at"])
+def register_checkpoint(
+    checkpoint_path: str, *, config: dict, metrics: dict, activate_when_ready: bool
+) -> ModelVersion:
+    """A version of a checkpoint trained elsewhere (manage.py add_model_version): it starts embedding."""
+    return _create(
+        S.EMBEDDING, checkpoint_path=checkpoint_path, config=config, metrics=metrics,
+        activate_when_ready=activate_when_ready,
+    )  # fmt: skip
 
 
-def progress_reporter(version: ModelVersion, every_seconds: float = 1.0) -> Callable[[str, float], None]:
-    """A progress callback for ml that writes at most once per `every_seconds` (and at the end)."""
+@dataclass(frozen=True)
+class Progress:
+    """Where a running version is: its stage, the fraction of it done, and what it counts."""
+
+    stage: str  # features, training, reader, embedding, indexing
+    fraction: float
+    message: str = ""  # shown to staff as it is, never read back
+    epoch: int | None = None
+    epochs: int | None = None
+    step: int | None = None
+    total: int | None = None
+
+
+PROGRESS_FIELDS = ("progress", "progress_message", "stage", "epoch", "epochs", "step", "total",
+                   "stage_started_at", "eta", "updated_at")  # fmt: skip
+
+
+def record_progress(version: ModelVersion, progress: Progress) -> None:
+    """Store a running version's progress (also the heartbeat that tells a live run from a dead
+    one). A new stage starts its clock; the ETA is the stage's pace so far, once it is 2% done."""
+    now = timezone.now()
+    fraction = max(0.0, min(1.0, progress.fraction))
+    stored = ModelVersion.objects.filter(pk=version.pk).values("stage", "stage_started_at").first() or {}
+    started = stored.get("stage_started_at") if stored.get("stage") == progress.stage else None
+    started = started or now
+    eta = now + (now - started) * ((1 - fraction) / fraction) if fraction > 0.02 else None
+    values = {
+        "progress": fraction, "progress_message": progress.message[:200], "stage": progress.stage,
+        "epoch": progress.epoch, "epochs": progress.epochs, "step": progress.step, "total": progress.total,
+        "stage_started_at": started, "eta": eta, "updated_at": now,
+    }  # fmt: skip
+    ModelVersion.objects.filter(pk=version.pk, status__in=ModelVersion.RUNNING).update(**values)
+    for name, value in values.items():
+        setattr(version, name, value)
+
+
+def progress_reporter(version: ModelVersion, every_seconds: float = 1.0) -> Callable[..., None]:
+    """A progress callback for ml (``progress(message, fraction, stage=..., epoch=..., ...)``) that
+    writes at most once per `every_seconds` (and at the end of a stage)."""
     last_write = [0.0]
 
-    def report(message: str, fraction: float) -> None:
+    def report(message: str, fraction: float, stage: str = "training", **counts) -> None:
         now = timezone.now().timestamp()
-        if now - last_write[0] >= every_seconds or fraction >= 1.0:
+        if now - last_write[0] >= every_seconds or fraction >= 1.0 or stage != version.stage:
             last_write[0] = now
-            set_progress(version, fraction, message)
+            record_progress(version, Progress(stage, fraction, message, **counts))
 
     return report
 
 
+def _clear_progress(version: ModelVersion, message: str, fraction: float) -> None:
+    version.progress, version.progress_message, version.stage = fraction, message[:200], ""
+    version.epoch = version.epochs = version.step = version.total = None
+    version.stage_started_at = version.eta = None
+
+
+def trained(version: ModelVersion, checkpoint_path: str, metrics: dict) -> ModelVersion:
+    """Training is done: the version waits for embedding, a step of its own for any worker."""
+    version.checkpoint_path, version.metrics = checkpoint_path, metrics
+    _move(version, S.EMBEDDING)
+    version.worker, version.attempts = "", 0
+    _clear_progress(version, "queued for embedding", 0.0)
+    version.save()
+    return version
+
+
+def ready(version: ModelVersion, metrics: dict, message: str) -> ModelVersion:
+    """Every product is embedded and indexed: the version may serve (activated when it asked)."""
+    version.metrics = metrics
+    _move(version, S.READY)
+    version.worker, version.finished_at = "", timezone.now()
+    _clear_progress(version, message, 1.0)
+    version.save()
+    if version.activate_when_ready:
+        version = activate(version)
+    return version
+
+
 def mark_failed(version: ModelVersion, error: str) -> None:
-    """End a run as failed; its partial vectors go (a failed version never serves)."""
-    ModelVersion.objects.filter(pk=version.pk).update(
-        status=ModelVersion.Status.FAILED, error=error[:5000], finished_at=timezone.now(), worker=""
+    """End a run as failed (a running one: TRANSITIONS); its partial vectors go (a failed version
+    never serves)."""
+    ModelVersion.objects.filter(pk=version.pk, status__in=ModelVersion.RUNNING).update(
+        status=S.FAILED, error=error[:5000], finished_at=timezone.now(), worker=""
     )
     ProductEmbedding.objects.filter(model_version_id=version.pk).delete()
     EmbeddingChunk.objects.filter(model_version_id=version.pk).delete()  # a chunk still running stops
@@ -160,7 +267,8 @@ def _claim(version_id: int, step: str, allowed: tuple[str, ...], worker: str) ->
     attempts = version.attempts + 1 if version.status == step else 1
     if attempts > MAX_ATTEMPTS:
         return version, True
-    version.status, version.worker, version.attempts, version.error = step, worker, attempts, ""
+    _move(version, step)
+    version.worker, version.attempts, version.error = worker, attempts, ""
     version.started_at = version.started_at or timezone.now()
     version.save(update_fields=["status", "worker", "attempts", "error", "started_at", "updated_at"])
     return version, False
@@ -231,9 +339,9 @@ def activate(version: ModelVersion) -> ModelVersion:
     if not version.embeddings.exists():
         raise PipelineError(f"{version.name} has no product vectors; it cannot serve.")
     for current in locked:
-        current.status = ModelVersion.Status.RETIRED
+        _move(current, S.RETIRED)
         current.save(update_fields=["status", "updated_at"])
-    version.status = ModelVersion.Status.ACTIVE
+    _move(version, S.ACTIVE)
     version.activated_at = timezone.now()
     version.save(update_fields=["status", "activated_at", "updated_at"])
     return version

@@ -60,6 +60,10 @@ LIMIT %(limit)s
 """
 SUGGESTION_MIN_SIMILARITY = 0.3  # "jeens" -> "jeans" scores 0.33
 MIN_SUGGEST_LETTERS = 2
+# did_you_mean looks each word up in the catalog's words (one trigram query a word), so this bounds
+# the extra queries a search costs. A typed search is a few words ("nike runing shoes"); a longer
+# one is a pasted product name (4-9 words in the demo catalog) or a sentence, which is searched as
+# it is rather than corrected word by word.
 MAX_CORRECTED_WORDS = 6
 _WORD = re.compile(r"[a-z]+")
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 
+from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, QuerySet, TextChoices
 from django.db.models.functions import Coalesce
@@ -48,68 +49,84 @@ class ProductFilters:
         return params
 
 
-def _parse(parser, params: Mapping[str, object], name: str, errors: dict[str, str], default=None):
-    raw = params.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        return parser(raw, name)
-    except ParamError as exc:
-        errors[name] = exc.message
-        return default
+class _Text(forms.Field):
+    """Optional text: a string, NUL-free, stripped, at most `max_length` characters (None when blank)."""
+
+    def __init__(self, max_length: int = 60, choices: list[str] | None = None):
+        super().__init__(required=False)
+        self.max_length, self.allowed = max_length, choices
+
+    def to_python(self, raw: object) -> str | None:
+        if raw in (None, ""):
+            return None
+        if not isinstance(raw, str):
+            raise forms.ValidationError("must be a string.")
+        if "\x00" in raw:  # PostgreSQL rejects NUL bytes in text: refuse them here, not with a 500
+            raise forms.ValidationError("contains characters that are not allowed.")
+        value = raw.strip()
+        if len(value) > self.max_length:
+            raise forms.ValidationError(f"must be at most {self.max_length} characters.")
+        if value and self.allowed is not None:  # one of them, matched case-insensitively
+            by_lower = {c.lower(): c for c in self.allowed}
+            if value.lower() not in by_lower:
+                raise forms.ValidationError(f"must be one of {', '.join(self.allowed)}.")
+            return by_lower[value.lower()]
+        return value or None
 
 
-def _choice(value: str | None, choices: list[str], name: str, errors: dict[str, str]) -> str | None:
-    """One of `choices`, matched case-insensitively (an error for `name` otherwise)."""
-    if value is None:
-        return None
-    by_lower = {c.lower(): c for c in choices}
-    if value.lower() not in by_lower:
-        errors[name] = f"must be one of {', '.join(choices)}."
-        return None
-    return by_lower[value.lower()]
+class _Parsed(forms.Field):
+    """An optional value read by one of shop.params' parsers (`default` when blank)."""
+
+    def __init__(self, parser, default=None):
+        super().__init__(required=False)
+        self.parser, self.default = parser, default
+
+    def to_python(self, raw: object):
+        if raw in (None, ""):
+            return self.default
+        try:
+            return self.parser(raw, "value")
+        except ParamError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+
+class ProductFilterForm(forms.Form):
+    """The product filters of a query string or a JSON body. Values arrive as sent (a JSON body's
+    numbers and lists too), so a wrong type is an error, never coerced."""
+
+    q = _Text(MAX_QUERY_LENGTH)
+    gender = _Text(choices=Gender.values)
+    age_group = _Text(choices=AgeGroup.values)
+    article_type = _Text()
+    colour = _Text()
+    min_price = _Parsed(parse_decimal)
+    max_price = _Parsed(parse_decimal)
+    size = _Text(20)
+    in_stock = _Parsed(parse_bool, default=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("min_price"), cleaned.get("max_price")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_price", "must not be below min_price.")
+        return cleaned
+
+    def message_by_field(self) -> dict[str, str]:
+        return {name: str(messages[0]) for name, messages in self.errors.items()}
+
+    def valid_filters(self) -> ProductFilters:
+        """The filters of the fields that are valid (an invalid one is left out)."""
+        self.is_valid()
+        values = {k: v for k, v in self.cleaned_data.items() if v is not None and k not in self.errors}
+        return ProductFilters(**{**values, "q": values.get("q") or ""})
 
 
 def parse_product_filters(params: Mapping[str, object]) -> ProductFilters:
     """Validate raw filter values (query string or JSON); raise FilterError on bad input."""
-    errors: dict[str, str] = {}
-
-    def text(name: str, max_length: int = 60) -> str | None:
-        raw = params.get(name)
-        if raw in (None, ""):
-            return None
-        if not isinstance(raw, str):
-            errors[name] = "must be a string."
-            return None
-        if "\x00" in raw:  # PostgreSQL rejects NUL bytes in text: refuse them here, not with a 500
-            errors[name] = "contains characters that are not allowed."
-            return None
-        value = raw.strip()
-        if len(value) > max_length:
-            errors[name] = f"must be at most {max_length} characters."
-            return None
-        return value or None
-
-    filters = ProductFilters(
-        q=text("q", MAX_QUERY_LENGTH) or "",
-        gender=_choice(text("gender"), Gender.values, "gender", errors),
-        age_group=_choice(text("age_group"), AgeGroup.values, "age_group", errors),
-        article_type=text("article_type"),
-        colour=text("colour"),
-        min_price=_parse(parse_decimal, params, "min_price", errors),
-        max_price=_parse(parse_decimal, params, "max_price", errors),
-        size=text("size", 20),
-        in_stock=_parse(parse_bool, params, "in_stock", errors, default=False),
-    )
-    if (
-        filters.min_price is not None
-        and filters.max_price is not None
-        and filters.min_price > filters.max_price
-    ):
-        errors["max_price"] = "must not be below min_price."
-    if errors:
-        raise FilterError(errors)
-    return filters
+    form = ProductFilterForm(data=params)
+    if not form.is_valid():
+        raise FilterError(form.message_by_field())
+    return form.valid_filters()
 
 
 def active_products() -> QuerySet[Product]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -29,23 +30,18 @@ from shop.models import Order, OrderLine, Product, ProductSize
 from shop.params import is_id
 from shop.security import client_ip
 from shop.selectors import (
-    FilterError,
+    ProductFilterForm,
     ProductFilters,
     Sort,
     filter_choices,
     keyword_results,
-    parse_product_filters,
     parse_sort,
     sort_products,
 )
 from shop.services import OrderError, Shipping, place_order, send_order_confirmation
 
-PAGE_SIZE = 24
 GRID_FIELDS = (
     "id", "name", "brand", "gender", "age_group", "article_type", "price", "discounted_price", "image",
-)  # fmt: skip
-FILTER_PARAMS = (
-    "q", "gender", "age_group", "article_type", "colour", "min_price", "max_price", "size", "in_stock",
 )  # fmt: skip
 ADDRESS_SESSION_KEY = "checkout_address"
 CONTINUE_SESSION_KEY = "continue_shopping"  # the page the shopper last added to the cart from
@@ -62,16 +58,8 @@ def safe_next(request: HttpRequest, url: str | None) -> str | None:
 
 def _parse_filters(params) -> tuple[ProductFilters, dict[str, str]]:
     """The valid filters of a query string, and a message for each invalid one (which is ignored)."""
-    raw = {name: params.get(name, "") for name in FILTER_PARAMS}
-    errors: dict[str, str] = {}
-    for _ in range(len(FILTER_PARAMS)):
-        try:
-            return parse_product_filters(raw), errors
-        except FilterError as exc:
-            errors.update(exc.errors)
-            for name in exc.errors:
-                raw[name] = ""
-    return ProductFilters(), errors
+    form = ProductFilterForm(data=params)
+    return form.valid_filters(), form.message_by_field()
 
 
 def _size_labels() -> list[str]:
@@ -88,7 +76,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     products, filters, corrected = keyword_results(asked)
     sort = parse_sort(request.GET.get("sort"))
     products = sort_products(products.only(*GRID_FIELDS).prefetch_related("sizes"), sort)
-    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(products, settings.PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
     query = {**filters.as_query_params(), **({"sort": sort.value} if sort != Sort.RELEVANCE else {})}
     return render(
         request,

@@ -169,3 +169,17 @@ def broker_at(url: str) -> Iterator[None]:
         app.conf.broker_url = old
         app._pool = None
         app.amqp._producer_pool = None
+
+
+# Shoppers of the order tests (pages and API), logged in with this password.
+SHOPPER_PASSWORD = "a-long-test-password-42"
+
+
+@pytest.fixture
+def alice(django_user_model):
+    return django_user_model.objects.create_user("alice", password=SHOPPER_PASSWORD)
+
+
+@pytest.fixture
+def bob(django_user_model):
+    return django_user_model.objects.create_user("bob", password=SHOPPER_PASSWORD)

@@ -14,7 +14,6 @@ RUN_HEARTBEAT_TIMEOUT_SECONDS, CONN_MAX_AGE, NUM_PROXIES.
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
@@ -103,9 +102,9 @@ CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
 
 def database_settings(services: Services) -> dict:
     """Django's database settings for the configured or the embedded PostgreSQL."""
-    config = dj_database_url.parse(
-        services.effective_database_url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
-    )
+    config = environ.Env.db_url_config(services.effective_database_url)
+    config.update(CONN_MAX_AGE=CONN_MAX_AGE, CONN_HEALTH_CHECKS=True)
+    config.setdefault("OPTIONS", {})
     # A socket URL (postgresql://user@/db?host=/path) arrives as OPTIONS["host"]; HOST is where
     # Django and the tools that read settings (tests, benchmarks) expect it.
     if not config["HOST"] and "host" in config["OPTIONS"]:
@@ -160,13 +159,21 @@ CELERY_TASK_ROUTES = {
 # and fetch one task at a time so a short task never waits behind a prefetched training run.
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_REJECT_ON_WORKER_LOST = False
+# A task whose worker *process* dies (killed, out of memory) is re-queued only where the task says
+# so: the gpu tasks set reject_on_worker_lost=True (recommender/tasks.py), since their claim makes
+# a second delivery safe and a lost training run must not vanish. Every other task keeps Celery's
+# default (acknowledged, not re-run), so a task that kills its worker cannot loop.
 CELERY_TIMEZONE = "UTC"
 # Redis down: a web request that queues a task answers 503 within about a second instead of
 # hanging. The broker connects within 1 s; the result backend (which subscribes to a task's
 # result before the task is sent) gives up after two quick retries, not its default 20 x 1 s.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis re-delivers a task that was taken but not acknowledged after this long. Tasks are
+    # acknowledged late (above), so it must outlast the longest task, or a training run still going
+    # would be delivered to a second worker. The longest task, a first training run on the demo
+    # catalog with two CPU cores, takes 20-30 minutes (README); 6 h leaves room for larger catalogs
+    # and slower machines (a duplicate delivery would only find the run claimed, tasks.py).
     "visibility_timeout": 6 * 3600,
     "socket_connect_timeout": 1,
     "socket_timeout": 5,  # above kombu's 1 s BRPOP, so a worker's idle poll never times out
@@ -285,6 +292,14 @@ RUN_HEARTBEAT_SECONDS = env.float("RUN_HEARTBEAT_SECONDS", default=10.0)
 RUN_HEARTBEAT_TIMEOUT_SECONDS = env.float("RUN_HEARTBEAT_TIMEOUT_SECONDS", default=45.0)
 
 # --- REST API ---------------------------------------------------------------------------------
+# Products a page shows, on the catalog pages and in the API alike. The catalog grid fills its
+# width with as many columns as fit (2 to 8); 24 is a multiple of each of 1, 2, 3, 4, 6 and 8, so
+# a full page ends on a full row at the common widths.
+PRODUCTS_PER_PAGE = 24
+# A product of the demo catalog (a white striped men's shirt, sizes 39, 40, 42) that the API docs'
+# examples name, so "Try it out" answers with real data. Another catalog names one of its own.
+API_EXAMPLE_PRODUCT = env.int("API_EXAMPLE_PRODUCT", default=10184)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -292,7 +307,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "shop.api.pagination.StorePagination",
-    "PAGE_SIZE": 24,
+    "PAGE_SIZE": PRODUCTS_PER_PAGE,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shop.api.errors.json_exception_handler",
     "NUM_PROXIES": NUM_PROXIES,  # DRF's own get_ident (the store's throttles use client_ip)

@@ -153,7 +153,8 @@ class ModelVersionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ModelVersion
         fields = [
-            "id", "name", "status", "progress", "progress_message", "error", "metrics", "config",
+            "id", "name", "status", "progress", "progress_message", "stage", "epoch", "epochs", "step",
+            "total", "eta", "error", "metrics", "config",
             "activate_when_ready", "created_by", "created_at", "started_at", "finished_at", "activated_at",
         ]  # fmt: skip
         read_only_fields = fields

@@ -17,13 +17,11 @@ from recommender.api.serializers import (
     RetrainRequestSerializer,
 )
 from recommender.models import ModelVersion
-from shop.api.serializers import ErrorSerializer, product_cards
+from shop.api.errors import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429, ERROR_503
+from shop.api.serializers import product_cards
 from shop.api.views import EXAMPLE_PRODUCT
 from shop.selectors import ProductFilters
 
-ERROR = OpenApiResponse(ErrorSerializer, description='JSON error: {"error": "...", "detail": {...}}')
-ERROR_401 = OpenApiResponse(ErrorSerializer, description="Not authenticated.")
-ERROR_403 = OpenApiResponse(ErrorSerializer, description="Staff only.")
 CONFLICT = OpenApiResponse(RetrainConflictSerializer, description="A run is already queued or running.")
 
 # Request bodies the API docs offer ("Try it out" sends the first one): real demo products.
@@ -68,7 +66,7 @@ class RecommendationView(APIView):
 
     @extend_schema(
         request=RecommendationRequestSerializer,
-        responses={200: RecommendationResponseSerializer, 400: ERROR, 429: ERROR, 503: ERROR},
+        responses={200: RecommendationResponseSerializer, 400: ERROR_400, 429: ERROR_429, 503: ERROR_503},
         tags=["recommendations"],
         examples=RECOMMENDATION_EXAMPLES,
     )
@@ -138,7 +136,8 @@ class RetrainView(APIView):
     @extend_schema(
         request=RetrainRequestSerializer,
         responses={
-            202: ModelVersionSerializer, 400: ERROR, 401: ERROR_401, 403: ERROR_403, 409: CONFLICT, 503: ERROR
+            202: ModelVersionSerializer, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403, 409: CONFLICT,
+            503: ERROR_503,
         },
         tags=["admin"],
         examples=RETRAIN_EXAMPLES,
@@ -164,7 +163,8 @@ class JobView(APIView):
     permission_classes = [permissions.IsAdminUser]
 
     @extend_schema(
-        responses={200: ModelVersionSerializer, 401: ERROR_401, 403: ERROR_403, 404: ERROR}, tags=["admin"]
+        responses={200: ModelVersionSerializer, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+        tags=["admin"],
     )
     def get(self, request, pk: int):
         return Response(ModelVersionSerializer(get_object_or_404(ModelVersion, pk=pk)).data)

@@ -2,6 +2,9 @@
 
 ``detail`` is present for validation errors only and is always an object (a bare list of
 messages is reported under ``non_field_errors``).
+
+The shop's and the recommender's API document their errors with the responses defined here
+(ERROR_400 ... ERROR_503), and DRF answers them through ``json_exception_handler`` (settings).
 """
 
 import logging
@@ -9,13 +12,36 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 logger = logging.getLogger(__name__)
 
 UNLABELLED_KEYS = ("detail", "non_field_errors")
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The shape of every error answer."""
+
+    error = serializers.CharField(help_text="One line for humans.")
+    detail = serializers.DictField(
+        required=False, help_text="Validation errors by field (validation errors only)."
+    )
+
+
+# The error answers as the API docs show them, one per status, for every view of either app.
+ERROR_400 = OpenApiResponse(ErrorSerializer, description="Invalid input; `detail` maps fields to messages.")
+ERROR_401 = OpenApiResponse(ErrorSerializer, description="Not authenticated.")
+ERROR_403 = OpenApiResponse(ErrorSerializer, description="Staff only.")
+ERROR_404 = OpenApiResponse(ErrorSerializer, description="Not found.")
+ERROR_429 = OpenApiResponse(
+    ErrorSerializer, description="Too many requests; retry after `Retry-After` seconds."
+)
+ERROR_503 = OpenApiResponse(
+    ErrorSerializer, description="A service the answer needs is unavailable; try again in a moment."
+)
 
 
 def _first_message(detail, path: str = "") -> str | None:

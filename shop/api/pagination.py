@@ -1,3 +1,4 @@
+from django.conf import settings
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
@@ -7,7 +8,7 @@ from shop.params import MAX_ID, ParamError, parse_int
 class StorePagination(PageNumberPagination):
     """Page-number pagination reporting `count`; a bad page or page_size is a 400, not a 404."""
 
-    page_size = 24
+    page_size = settings.PRODUCTS_PER_PAGE
     page_size_query_param = "page_size"
     max_page_size = 100
 

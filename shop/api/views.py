@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -17,10 +17,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from shop.api.errors import ERROR_400, ERROR_401, ERROR_404, ERROR_429
 from shop.api.parsers import BoundedJSONParser
 from shop.api.serializers import (
     AuthTokenResponseSerializer,
-    ErrorSerializer,
     OrderCreateSerializer,
     OrderSerializer,
     ProductDetailSerializer,
@@ -41,16 +41,7 @@ from shop.selectors import (
 )
 from shop.services import OrderError, OrderItem, place_order
 
-ERROR_400 = OpenApiResponse(ErrorSerializer, description="Invalid input; `detail` maps fields to messages.")
-ERROR_401 = OpenApiResponse(ErrorSerializer, description="Not authenticated.")
-ERROR_404 = OpenApiResponse(ErrorSerializer, description="Not found.")
-ERROR_429 = OpenApiResponse(
-    ErrorSerializer, description="Too many requests; retry after `Retry-After` seconds."
-)
-
-# A product of the demo catalog (a white striped men's shirt, sizes 39, 40, 42): the examples
-# of the API docs use it, so "Try it out" answers with real data.
-EXAMPLE_PRODUCT = 10184
+EXAMPLE_PRODUCT = settings.API_EXAMPLE_PRODUCT  # the API docs' examples name it (settings)
 
 PRODUCT_FILTER_PARAMETERS = [
     OpenApiParameter("q", str, description="Keywords matched against name, brand, type and colour."),

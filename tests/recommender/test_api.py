@@ -121,6 +121,7 @@ def test_staff_retrain_queues_one_job_and_reports_progress(
 
     progress = client.get(f"/api/v1/admin/jobs/{job['id']}/")
     assert progress.status_code == 200 and progress.json()["status"] == "queued"
+    assert {"stage", "epoch", "epochs", "step", "total", "eta"} <= set(progress.json())  # as fields
     assert client.get("/api/v1/admin/jobs/999999/").status_code == 404
 
 

@@ -427,30 +427,26 @@ def keyboard_adds_to_cart(page) -> str:
     return url
 
 
+def _enter_on(page, target: str, url: str, where: str) -> None:
+    """Tab to `target` (a JS test of element e), press Enter, wait for `url`, check the page."""
+    tab_to(page, target)
+    page.keyboard.press("Enter")
+    page.wait_for_url(url)
+    assert_accessible(page, where)
+
+
 def keyboard_checks_out(page) -> None:
     """Cart -> address -> review -> placed, with the keyboard alone."""
-    tab_to(page, "e.matches('a.message-action')")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/cart/")
-    assert_accessible(page, "the cart")
-    tab_to(page, "e.textContent.trim() === 'Check out'")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/checkout/address/")
-    assert_accessible(page, "checkout: address")
+    _enter_on(page, "e.matches('a.message-action')", "**/cart/", "the cart")
+    _enter_on(page, "e.textContent.trim() === 'Check out'", "**/checkout/address/", "checkout: address")
     fields = {"name": "Kim L", "line1": "7 Lake Road", "city": "Pune", "postcode": "411001",
               "phone": "9820012345", "email": "kim@example.com"}  # fmt: skip
     for name, value in fields.items():
         tab_to(page, f"e.name === '{name}'")
         page.keyboard.press("Control+a")
         page.keyboard.type(value)
-    tab_to(page, "e.textContent.trim() === 'Continue to review'")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/checkout/")
-    assert_accessible(page, "checkout: review")
-    tab_to(page, "e.textContent.trim() === 'Place order'")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/orders/*/placed/")
-    assert_accessible(page, "checkout: placed")
+    _enter_on(page, "e.textContent.trim() === 'Continue to review'", "**/checkout/", "checkout: review")
+    _enter_on(page, "e.textContent.trim() === 'Place order'", "**/orders/*/placed/", "checkout: placed")
 
 
 def keyboard_starts_from_an_older_purchase(page, older: Product) -> None:

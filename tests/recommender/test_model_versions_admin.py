@@ -20,25 +20,30 @@ def _page(version: ModelVersion) -> str:
 
 
 def test_progress_reads_epochs_and_estimates_the_time_left(db):
-    now = timezone.now()
-    version = ModelVersion(
-        status=ModelVersion.Status.TRAINING,
-        progress=0.61,
-        progress_message="epoch 3 of 5, step 100 of 1625",
-        started_at=now - timedelta(minutes=10),
-    )
-    run = dashboard.run_progress(version, now)
+    """Progress is stored as fields (versions.record_progress) and read back as fields: the ETA is
+    the stage's pace so far."""
+    from recommender import versions
+
+    version = ModelVersion.objects.create(status=ModelVersion.Status.TRAINING)
     fraction = (2 + 100 / 1625) / 5
+    versions.record_progress(version, versions.Progress("training", 0.01, "epoch 1", epoch=1, epochs=5))
+    ModelVersion.objects.filter(pk=version.pk).update(stage_started_at=timezone.now() - timedelta(minutes=10))
+    progress = versions.Progress("training", fraction, "", epoch=3, epochs=5, step=100, total=1625)
+    versions.record_progress(version, progress)
+    version.refresh_from_db()
+    now = timezone.now()
+    run = dashboard.run_progress(version, now)
     assert run.stage == "training" and run.percent == round(100 * fraction)
     assert run.detail == "epoch 3 of 5 · step 100 of 1625"
-    assert run.seconds_left == pytest.approx(600 * (1 - fraction) / fraction)
+    assert run.seconds_left == pytest.approx(600 * (1 - fraction) / fraction, abs=5)
     assert run.time_left == f"about {round(600 * (1 - fraction) / fraction / 60)} min left"
-    version.progress_message = "embedded 512 of 9583 products"
-    version.status = ModelVersion.Status.EMBEDDING
-    version.metrics = {"seconds": {"total": 300}}
-    embedding = dashboard.run_progress(version, now)
+    ModelVersion.objects.filter(pk=version.pk).update(status=ModelVersion.Status.EMBEDDING)
+    versions.record_progress(version, versions.Progress("embedding", 512 / 9583, "", step=512, total=9583))
+    version.refresh_from_db()
+    embedding = dashboard.run_progress(version, timezone.now())
     assert embedding.stage == "embedding" and embedding.detail == "512 of 9,583 products"
-    assert embedding.seconds_left is not None  # counted from the end of training (5 min in)
+    assert version.stage_started_at > now - timedelta(seconds=5)  # a new stage starts its clock
+    assert embedding.seconds_left is not None
 
 
 def test_list_shows_a_progress_bar_not_a_float(admin_client, catalog):
@@ -46,6 +51,8 @@ def test_list_shows_a_progress_bar_not_a_float(admin_client, catalog):
         status=ModelVersion.Status.TRAINING,
         progress=0.6081101301810564,
         progress_message="epoch 2 of 4, step 50 of 200",
+        stage="training", epoch=2, epochs=4, step=50, total=200,
+        eta=timezone.now() + timedelta(minutes=3),
         started_at=timezone.now() - timedelta(minutes=3),
     )
     html = admin_client.get(LIST).content.decode()

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-from recommender import services, tasks, training, versions
+from recommender import services, tasks, versions
 from recommender.models import ModelVersion, ProductEmbedding
 from shop.models import Product
 from tests.conftest import broker_at, make_version
@@ -98,7 +98,7 @@ def test_the_embedding_runs_in_the_training_task_when_it_cannot_be_queued(catalo
     settings.MODEL_DIR = settings.MEDIA_ROOT / "models"
     version = versions.request_retrain(config={"epochs": 1})
     with broker_at(DEAD_BROKER):
-        finished = training.run_pipeline(version.pk, "a-worker", embed_later=tasks.embed_later)
+        finished = tasks.train_then_embed(version.pk, "a-worker")
     assert finished.status == "active"
     assert ProductEmbedding.objects.filter(model_version=finished).count() == catalog.count()
 

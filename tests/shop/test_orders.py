@@ -20,16 +20,6 @@ ADDRESS_STEP = reverse("shop:checkout_address")
 PURCHASES = reverse("shop:purchases")
 
 
-@pytest.fixture
-def alice(django_user_model):
-    return django_user_model.objects.create_user("alice-test", password=PASSWORD)
-
-
-@pytest.fixture
-def bob(django_user_model):
-    return django_user_model.objects.create_user("bob-test", password=PASSWORD)
-
-
 def stocked_size(catalog, minimum: int = 3, skip: int = 0) -> ProductSize:
     return (
         ProductSize.objects.filter(product__in=catalog, stock__gte=minimum)

@@ -105,8 +105,18 @@ def test_pagination_keeps_filters(client, catalog):
 
 
 def test_catalog_query_count_is_bounded(client, catalog, django_assert_max_num_queries):
+    """A full page of filtered cards, sizes and all, in a fixed number of queries (not one a card)."""
     with django_assert_max_num_queries(8):
-        client.get(CATALOG, {"in_stock": "1", "min_price": "100"})
+        response = client.get(CATALOG, {"in_stock": "1", "min_price": "100"})
+    assert response.status_code == 200
+    page = response.context["page"]
+    expected = [p for p in catalog.filter(is_active=True).prefetch_related("sizes")
+                if p.selling_price >= 100 and any(s.stock > 0 for s in p.sizes.all())]  # fmt: skip
+    assert page.paginator.count == len(expected) and len(page.object_list) == min(24, len(expected)) == 24
+    assert {p.pk for p in page.object_list} <= {p.pk for p in expected}
+    html = response.content.decode()
+    assert html.count('class="card"') == 24
+    assert html.count('class="card-sizes"') == sum(1 for p in page.object_list if p.sizes.all())
 
 
 def test_product_page_shows_the_product_first_then_like_this(client, catalog):

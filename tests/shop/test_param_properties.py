@@ -50,14 +50,55 @@ DB_SETTINGS = settings(
 )
 
 
+def _whole_number(raw) -> int | None:
+    """What a whole-number parameter means, worked out independently of shop.params: an int (not
+    a bool), or text of ASCII digits (surrounding white space ignored), at most 19 characters (a
+    bigint's digits); None for anything else."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw if len(str(raw)) <= 19 else None
+    if isinstance(raw, str):
+        text = raw.strip()
+        if text and len(text) <= 19 and all(c in "0123456789" for c in text):
+            return int(text)
+    return None
+
+
 @given(raw=raw_values, low=st.integers(-(2**70), 2**70), span=st.integers(0, 2**70))
 def test_parse_int_is_within_bounds_or_a_param_error(raw, low, span):
+    expected = _whole_number(raw)
     try:
         value = parse_int(raw, "n", minimum=low, maximum=low + span)
     except ParamError as exc:
         assert exc.name == "n" and exc.message
+        assert expected is None or not low <= expected <= low + span, f"{raw!r} refused"
         return
     assert type(value) is int and low <= value <= low + span
+    assert value == expected
+
+
+@given(value=st.integers(0, 10**19 - 1), below=st.integers(0, 2**70), above=st.integers(0, 2**70),
+       pad=st.sampled_from(["", " ", "\t", " \n"]), as_text=st.booleans())
+def test_parse_int_accepts_every_whole_number_within_bounds(value, below, above, pad, as_text):
+    raw = f"{pad}{value}{pad}" if as_text else value
+    assert parse_int(raw, "n", minimum=value - below, maximum=value + above) == value
+
+
+@pytest.mark.parametrize(
+    "raw", ["4.2", "1e3", "²", "٣", "0x10", "+5", "-5", "", " ", "1 2", True, 2.0, None, [1]]
+)
+def test_parse_int_refuses_what_is_not_a_plain_whole_number(raw):
+    with pytest.raises(ParamError):
+        parse_int(raw, "n", minimum=-(10**6), maximum=10**6)
+
+
+def test_parse_int_refuses_values_outside_its_bounds():
+    assert parse_int("10", "n", minimum=10, maximum=20) == 10
+    assert parse_int(20, "n", minimum=10, maximum=20) == 20
+    for raw in ("9", 21, -1):
+        with pytest.raises(ParamError, match="between 10 and 20"):
+            parse_int(raw, "n", minimum=10, maximum=20)
 
 
 @given(value=st.integers(1, MAX_ID), pad=st.sampled_from(["", " ", "\t", " \n"]))
@@ -66,14 +107,24 @@ def test_ids_round_trip_through_text(value, pad):
     assert is_id(str(value))
 
 
-@given(raw=raw_values)
+@given(raw=raw_values | st.integers(-(2**64), 2**64) | st.integers(1, MAX_ID).map(str))
 def test_parse_id_accepts_only_bigint_ids(raw):
+    expected = _whole_number(raw)
+    is_bigint_id = expected is not None and 1 <= expected <= MAX_ID
+    if isinstance(raw, str):
+        assert is_id(raw) == is_bigint_id
     try:
         value = parse_id(raw, "id")
     except ParamError:
-        assert not is_id(raw) if isinstance(raw, str) else True
+        assert not is_bigint_id, f"{raw!r} refused"
         return
-    assert 1 <= value <= MAX_ID
+    assert is_bigint_id and value == expected
+
+
+@pytest.mark.parametrize("raw", ["0", 0, -1, str(MAX_ID + 1), MAX_ID + 1, "1.0", "abc"])
+def test_parse_id_refuses_what_no_bigint_id_can_be(raw):
+    with pytest.raises(ParamError):
+        parse_id(raw, "id")
 
 
 @given(raw=raw_values)
@@ -92,13 +143,31 @@ def test_prices_round_trip_through_text(value):
     assert parse_decimal(format(value, "f"), "price") == value
 
 
-@given(raw=raw_values)
+BOOL_SPELLINGS = {"1": True, "true": True, "yes": True, "on": True,
+                  "0": False, "false": False, "no": False, "off": False, "": False}  # fmt: skip
+
+
+@given(raw=raw_values | st.sampled_from(list(BOOL_SPELLINGS)))
 def test_parse_bool_is_a_bool_or_a_param_error(raw):
+    expected = raw if isinstance(raw, bool) else BOOL_SPELLINGS.get(str(raw).strip().lower())
     try:
         value = parse_bool(raw, "flag")
-    except ParamError:
+    except ParamError as exc:
+        assert exc.name == "flag" and expected is None, f"{raw!r} refused"
         return
-    assert value is True or value is False
+    assert value is expected
+
+
+@given(spelling=st.sampled_from(list(BOOL_SPELLINGS)),
+       case=st.sampled_from([str.lower, str.upper, str.title]), pad=st.sampled_from(["", " ", "\t"]))
+def test_parse_bool_reads_every_spelling_in_any_case(spelling, case, pad):
+    assert parse_bool(f"{pad}{case(spelling)}{pad}", "flag") is BOOL_SPELLINGS[spelling]
+
+
+@pytest.mark.parametrize("raw", ["maybe", "2", "tru", "yes please", None, [True]])
+def test_parse_bool_refuses_other_words(raw):
+    with pytest.raises(ParamError, match="not a boolean"):
+        parse_bool(raw, "flag")
 
 
 def _check_bounds(filters) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from ml.checkpoint import IncompatibleCheckpointError, load_model
-from recommender import training
-from recommender.models import EMBEDDING_DIM, ModelVersion
+from recommender import training, versions
+from recommender.models import EMBEDDING_DIM
 
 
 class Command(BaseCommand):
@@ -28,9 +28,8 @@ class Command(BaseCommand):
             message = f"{folder} makes {model.embedding_dim}-d vectors; the store holds {EMBEDDING_DIM}-d"
             raise CommandError(message, returncode=2)
         metrics_file = folder / "metrics.json"
-        version = ModelVersion.objects.create(
-            status=ModelVersion.Status.EMBEDDING,
-            checkpoint_path=str(folder),
+        version = versions.register_checkpoint(
+            str(folder),
             config=model.config.to_dict(),
             metrics=json.loads(metrics_file.read_text()) if metrics_file.is_file() else {},
             activate_when_ready=not review,

@@ -36,5 +36,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Queued model {version.name}: the worker computes the image features (once; cached in "
             "var/cache/ml), trains the model and embeds the catalog. The 'Like this, but …' box answers "
-            "as soon as it is active: about 5 minutes on a 2-core CPU the first time, 1-2 minutes later."
+            "as soon as it is active: 20 to 30 minutes on a 2-core CPU the first time (the image features "
+            "are computed once), about 15 minutes on later retrains (README)."
         )

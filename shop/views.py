@@ -24,7 +24,14 @@ from django.views.decorators.http import require_POST
 from shop import search
 from shop.api.throttles import over_limit
 from shop.cart import Cart
-from shop.forms import AddressForm, AddToCartForm, CartQuantityForm, RemoveFromCartForm, SignupForm
+from shop.forms import (
+    AddressForm,
+    AddToCartForm,
+    CartQuantityForm,
+    LoginForm,
+    RemoveFromCartForm,
+    SignupForm,
+)
 from shop.models import Order, OrderLine, Product, ProductSize
 from shop.params import is_id
 from shop.security import client_ip
@@ -319,6 +326,7 @@ class LoginView(auth_views.LoginView):
     endpoint: one address trying many usernames (which the per-username lockout never sees
     twice) is slowed down either way."""
 
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:

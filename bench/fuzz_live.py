@@ -1,6 +1,6 @@
 """Hostile clients against the live server: schemathesis over HTTP on gunicorn, rate limits on.
 
-    python -m bench.fuzz_live [--requests 5000] [--workers 3] [--port 8125] [--seed 0]
+    python -m bench.fuzz_live [--requests 5000] [--workers 3] [--clients 10] [--port 8125] [--seed 0]
 
 Needs the store's database in its `make demo` state (an active model makes the recommendation
 endpoint do real work; without one it answers 503 "no model", which the results record).
@@ -19,9 +19,12 @@ Two parts, both counted by status code:
    are right for it; anything else (a 5xx above all) fails the run.
 2. Schemathesis (the served OpenAPI schema, /api/schema/): every operation as an anonymous client,
    as a shopper with a token and as staff with a token, with valid (positive) and invalid
-   (negative) inputs, in rounds until at least --requests requests were answered. Three
-   requests in four get real ids (a product, a size in stock, the shopper's order, the
-   shopper's credentials), so the views do real work rather than 404. Every answer is checked
+   (negative) inputs, in rounds until at least --requests requests were answered. Each request
+   of a shopper or staff goes out as one of --clients accounts of that kind (a store has many
+   clients: one client sending all of them would spend the per-user order rate in seconds and
+   the order endpoints would answer nothing but 429). Three requests in four get real ids (a
+   product, a size in stock, the account's own order and credentials), so the views do real
+   work rather than 404. Every answer is checked
    by schemathesis (not a 5xx, a documented status, content type and body); the run fails on any
    5xx or unanswered request. Other conformance findings are reported in the results.
 
@@ -40,7 +43,9 @@ import math
 import os
 import random
 import secrets
+import signal
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,10 +64,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3, as the image)")
     parser.add_argument("--port", type=int, default=8125)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--clients", type=int, default=10, help="shopper and staff accounts (10 each)")
     parser.add_argument("--json", default=None, help="results file (default bench/results/fuzz_live.json)")
     args = parser.parse_args(argv)
-    if args.requests < 1 or args.workers < 1:
-        parser.exit(2, "error: --requests and --workers must be positive\n")
+    if min(args.requests, args.workers, args.clients) < 1:
+        parser.exit(2, "error: --requests, --workers and --clients must be positive\n")
     return args
 
 
@@ -70,22 +76,32 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 @dataclass
+class Account:
+    """One client of the run: its Authorization header, its own orders and its credentials."""
+
+    headers: dict[str, str]
+    order_ids: list[int]
+    credentials: dict[str, str]
+
+
+@dataclass
 class Realistic:
     """Values that exist in the store, swapped into generated requests."""
 
     sizes: list[tuple[int, str]]  # (product id, size label or "" for one-size products)
-    order_ids: list[int]
     job_ids: list[int]
-    credentials: dict[str, str]
-    tokens: dict[str, dict[str, str]]  # identity -> Authorization header
+    accounts: dict[str, list[Account]]  # identity -> its clients (rotated per request)
     product_ids: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
         self.product_ids = sorted({pid for pid, _ in self.sizes})
 
 
-def prepare_store(seed: int) -> Realistic:
-    """A shopper (with one order) and a staff account, both with tokens, and real ids."""
+def prepare_store(seed: int, per_identity: int) -> Realistic:
+    """`per_identity` shoppers and staff accounts, each with a token and an order of its own,
+    and real ids. Several clients per identity, as a store has: each stays within the per-user
+    rates (orders: 60/min) that one client sending every request would spend in seconds, so the
+    order endpoints answer rather than 429 (a single address still meets the login rate)."""
     from django.contrib.auth.models import User
     from rest_framework.authtoken.models import Token
 
@@ -93,28 +109,27 @@ def prepare_store(seed: int) -> Realistic:
     from shop.models import ProductSize
     from shop.services import OrderItem, place_order
 
-    password = secrets.token_urlsafe(16)
-    shopper = User.objects.create_user(f"{ACCOUNT_PREFIX}shopper", password=password)
-    staff = User.objects.create_user(
-        f"{ACCOUNT_PREFIX}staff", password=secrets.token_urlsafe(16), is_staff=True
-    )
     in_stock = list(
         ProductSize.objects.filter(stock__gt=1, product__is_active=True).values_list("product_id", "label")
     )
-    sizes = random.Random(seed).sample(in_stock, min(40, len(in_stock)))
-    order = place_order(shopper, [OrderItem(pid, label, 1) for pid, label in sizes[:2]])
+    sizes = random.Random(seed).sample(in_stock, min(2 * per_identity, len(in_stock)))
+    accounts: dict[str, list[Account]] = {"shopper": [], "staff": []}
+    for n in range(2 * per_identity):
+        identity = "staff" if n % 2 else "shopper"
+        password = secrets.token_urlsafe(16)
+        user = User.objects.create_user(
+            f"{ACCOUNT_PREFIX}{identity}-{n // 2:02d}", password=password, is_staff=identity == "staff"
+        )
+        own = {sizes[n % len(sizes)], sizes[(n + 1) % len(sizes)]}
+        lines = [OrderItem(pid, label, 1) for pid, label in own]
+        order = place_order(user, lines)
+        headers = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+        credentials = {"username": user.username, "password": password}
+        accounts[identity].append(Account(headers, [order.pk], credentials))
+    shopper = accounts["shopper"][0]
+    accounts["anonymous"] = [Account({}, shopper.order_ids, shopper.credentials)]
     jobs = list(ModelVersion.objects.order_by("-pk").values_list("pk", flat=True)[:3])
-    return Realistic(
-        sizes=sizes,
-        order_ids=[order.pk],
-        job_ids=jobs,
-        credentials={"username": shopper.username, "password": password},
-        tokens={
-            "anonymous": {},
-            "shopper": {"Authorization": f"Token {Token.objects.create(user=shopper).key}"},
-            "staff": {"Authorization": f"Token {Token.objects.create(user=staff).key}"},
-        },
-    )
+    return Realistic(sizes=sizes, job_ids=jobs, accounts=accounts)
 
 
 def restore_store(first_version_id: int) -> dict:
@@ -266,7 +281,7 @@ def run_malformed(port: int, data: Realistic) -> list[dict]:
 
     rows = []
     for case in malformed_requests(settings.DATA_UPLOAD_MAX_MEMORY_SIZE):
-        status = send_raw(port, case, data.tokens[case.identity])
+        status = send_raw(port, case, data.accounts[case.identity][0].headers)
         rows.append({"case": case.name, "status": status, "expected": list(case.expected)})
     for name, status, expected in login_form_cases(f"http://127.0.0.1:{port}"):
         rows.append({"case": name, "status": status, "expected": list(expected)})
@@ -278,14 +293,15 @@ def run_malformed(port: int, data: Realistic) -> list[dict]:
 # --- Part 2: schemathesis ----------------------------------------------------------------------------
 
 
-def swap_ids(case, data: Realistic, rng: random.Random) -> None:
+def swap_ids(case, data: Realistic, account: Account, rng: random.Random) -> None:
     """Replace generated ids and credentials by real ones, keeping the rest of the request (the
     generated values are copied first: Hypothesis may reuse the objects in a later example)."""
     case.path_parameters = copy.deepcopy(case.path_parameters)
     case.body = copy.deepcopy(case.body)
     params = case.path_parameters or {}
     if "id" in params:
-        ids = data.job_ids if "/admin/" in case.path else data.order_ids if "/orders/" in case.path else None
+        orders = account.order_ids if "/orders/" in case.path else None
+        ids = data.job_ids if "/admin/" in case.path else orders
         params["id"] = rng.choice(ids or data.product_ids)
     body = case.body
     if not isinstance(body, dict):
@@ -293,7 +309,7 @@ def swap_ids(case, data: Realistic, rng: random.Random) -> None:
     if "reference_product" in body or case.path.endswith("/recommendations/"):
         body["reference_product"] = rng.choice(data.product_ids)
     if case.path.endswith("/auth/token/"):
-        body.update(data.credentials)
+        body.update(account.credentials)
     lines = body.get("lines")
     if isinstance(lines, list):
         for line in lines:
@@ -346,7 +362,7 @@ def fuzz(base: str, data: Realistic, target: int, seed: int) -> Tally:
     session = requests.Session()
     started = time.monotonic()
     def one_run(operation, identity: str, mode, run_seed: int):
-        headers = data.tokens[identity]
+        clients = data.accounts[identity]
 
         @hypothesis_seed(run_seed)
         @settings(
@@ -355,8 +371,10 @@ def fuzz(base: str, data: Realistic, target: int, seed: int) -> Tally:
         )  # fmt: skip
         @given(operation.as_strategy(generation_mode=mode), st.integers(0, 3), st.integers())
         def run(case, realistic: int, pick: int) -> None:
+            account = clients[pick % len(clients)]
+            headers = account.headers
             if realistic:  # three requests in four
-                swap_ids(case, data, random.Random(pick))
+                swap_ids(case, data, account, random.Random(pick))
             tally.requests += 1
             try:
                 response = case.call(base_url=base, session=session, headers=headers, timeout=60)
@@ -379,7 +397,8 @@ def fuzz(base: str, data: Realistic, target: int, seed: int) -> Tally:
         for operation in operations:
             for identity in IDENTITIES:
                 for mode in modes:
-                    one_run(operation, identity, mode, seed * 1000 + round_)()
+                    run_seed = zlib.crc32(f"{seed}/{round_}/{operation.label}/{identity}/{mode}".encode())
+                    one_run(operation, identity, mode, run_seed)()
         log(f"round {round_ + 1}: {tally.requests} requests")
         if tally.requests >= target:
             break
@@ -403,6 +422,19 @@ def status_table(tally: Tally) -> list[dict]:
         }
         for (op, who), c in sorted(rows.items())
     ]
+
+
+def stop_server(server) -> None:
+    """SIGTERM (gunicorn's graceful stop: its workers get 30 s), then SIGKILL."""
+    import subprocess
+
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(45)
+    except subprocess.TimeoutExpired:
+        log("gunicorn did not stop within 45 s of SIGTERM: killed")
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(10)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -430,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
     # recommendation rate off for its single client: here it is the store's own.
     env = {"GUNICORN_CMD_ARGS": "--preload", "SECURE_COOKIES": "0"}
     env["RATE_RECOMMENDATIONS_ANON"] = rates["recommendations.anon"]
-    data = prepare_store(args.seed)
+    data = prepare_store(args.seed, args.clients)
     try:
         server = start_server(args.port, args.workers, env)
         try:
@@ -440,8 +472,7 @@ def main(argv: list[str] | None = None) -> int:
             log(f"schemathesis: at least {args.requests} requests against {base}")
             tally = fuzz(base, data, args.requests, args.seed)
         finally:
-            os.killpg(server.pid, 15)
-            server.wait(20)
+            stop_server(server)
     finally:
         cleanup = restore_store(first_version_id)
     context["loadavg_at_end"] = os.getloadavg()

@@ -32,14 +32,14 @@ from shop.forms import (
     RemoveFromCartForm,
     SignupForm,
 )
-from shop.models import Order, OrderLine, Product, ProductSize
+from shop.models import Order, OrderLine, Product
 from shop.params import is_id
 from shop.security import client_ip
 from shop.selectors import (
     FilterError,
     ProductFilters,
     Sort,
-    filter_choices,
+    catalog_facets,
     keyword_results,
     parse_product_filters,
     parse_sort,
@@ -81,15 +81,6 @@ def _parse_filters(params) -> tuple[ProductFilters, dict[str, str]]:
     return ProductFilters(), errors
 
 
-def _size_labels() -> list[str]:
-    return list(
-        ProductSize.objects.filter(product__is_active=True)
-        .order_by("label")
-        .values_list("label", flat=True)
-        .distinct()
-    )
-
-
 def catalog(request: HttpRequest) -> HttpResponse:
     asked, filter_errors = _parse_filters(request.GET)
     products, filters, corrected = keyword_results(asked)
@@ -97,6 +88,8 @@ def catalog(request: HttpRequest) -> HttpResponse:
     products = sort_products(products.only(*GRID_FIELDS).prefetch_related("sizes"), sort)
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     query = {**filters.as_query_params(), **({"sort": sort.value} if sort != Sort.RELEVANCE else {})}
+    choices = catalog_facets()
+    size_labels = choices.pop("size_labels")
     return render(
         request,
         "shop/catalog.html",
@@ -110,8 +103,8 @@ def catalog(request: HttpRequest) -> HttpResponse:
             "active_filter_count": len(set(filters.as_query_params()) - {"q"}),
             "sort": sort,
             "sorts": Sort.choices,
-            "choices": filter_choices(),
-            "size_labels": _size_labels(),
+            "choices": choices,
+            "size_labels": size_labels,
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         },
     )

@@ -304,7 +304,26 @@ def load_section(result: dict) -> str:
         + f", {stock['sizes_sold_out']} hot sizes sold out, "
         f"oversold: {oversold}; sizes below zero: {stock['sizes_below_zero']}; sizes whose stock did not "
         f"go down by exactly what their order lines took: {len(stock['stock_mismatch'])}."
+        + _load_decisions(result)
     )
+
+
+def _load_decisions(result: dict) -> str:
+    """What the shoppers decided and where the cores went (runs that recorded them)."""
+    text = ""
+    if result.get("shopper_decisions"):
+        decided = ", ".join(f"{what}: {n}" for what, n in result["shopper_decisions"].items())
+        text += f" **Shoppers' decisions** (not requests): {decided}."
+    cores = result.get("cores_used")
+    if cores:
+        store = cores["gunicorn"] + cores.get("database", 0.0)
+        text += (
+            f" **Cores used while the shoppers ran** (of 2): the store {store:.2f} (gunicorn "
+            f"{cores['gunicorn']:.2f}, its database server {cores.get('database', 0.0):.2f}), the load "
+            f"generator {cores['locust']:.2f}, the whole machine {cores['machine']:.2f}: other work had "
+            f"{max(0.0, cores['machine'] - store - cores['locust']):.2f}."
+        )
+    return text
 
 
 def fuzz_live_section(result: dict) -> str:

@@ -133,13 +133,13 @@ def prepare_store(seed: int, per_identity: int) -> Realistic:
 
 
 def restore_store(first_version_id: int) -> dict:
-    """Remove the run's accounts and orders (units back to stock) and any version a staff
-    retrain queued (no worker took it: its task is purged from the queue)."""
+    """Remove the run's accounts and orders (units back to stock) and any version a staff retrain
+    queued; a worker that takes its task later finds no version and drops it
+    (recommender.tasks.train_model_version)."""
     from django.contrib.auth.models import User
     from django.db import transaction
     from django.db.models import F
 
-    from config.celery import app
     from recommender.models import ModelVersion
     from shop.models import Order, OrderLine, ProductSize
 
@@ -150,14 +150,12 @@ def restore_store(first_version_id: int) -> dict:
             sizes.update(stock=F("stock") + line.quantity)
         removed_orders = orders.count()
         orders.delete()
-        queued = ModelVersion.objects.filter(pk__gt=first_version_id).exclude(
-            status=ModelVersion.Status.ACTIVE
-        )
+        created = ModelVersion.objects.filter(pk__gt=first_version_id)
+        queued = created.exclude(status=ModelVersion.Status.ACTIVE)
         removed_versions = [f"{v.name} ({v.status})" for v in queued]
         queued.delete()
         User.objects.filter(username__startswith=ACCOUNT_PREFIX).delete()
-    purged = app.control.purge() if removed_versions else 0
-    return {"orders_removed": removed_orders, "versions_removed": removed_versions, "tasks_purged": purged}
+    return {"orders_removed": removed_orders, "versions_removed": removed_versions}
 
 
 # --- Part 1: malformed requests --------------------------------------------------------------------

@@ -259,6 +259,8 @@ def cpu_seconds(group: int | None = None, parent: int | None = None) -> float:
         pid = int(stat.parent.name)
         if int(fields[2]) == group or parent in (pid, int(fields[1])):
             total += int(fields[11]) + int(fields[12])  # utime, stime
+        if pid == parent:  # and the backends that ended (one per connection), which it waited for
+            total += int(fields[13]) + int(fields[14])  # cutime, cstime
     return total / tick
 
 

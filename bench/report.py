@@ -298,7 +298,8 @@ def load_section(result: dict) -> str:
         + _table(header, rows)
         + f"\n\n**Orders**: {orders.get('orders_placed', stock['orders_placed'])} placed "
         f"({orders.get('orders_per_shopper_minute', '?')} per shopper-minute; the run asks for at least "
-        f"{orders.get('minimum_orders', '?')}), {orders.get('orders_refused', '?')} refused for stock. "
+        f"{orders.get('minimum_orders', '?')}), {orders.get('orders_refused', '?')} Place order requests "
+        "refused for stock. "
         f"**Stock**: {stock['units_sold']} units sold"
         + (f" of the hot sizes' {stock['hot_units_at_start']}" if "hot_units_at_start" in stock else "")
         + f", {stock['sizes_sold_out']} hot sizes sold out, "

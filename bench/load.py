@@ -6,9 +6,11 @@
 Needs the store's database with an active model (`make demo` once). Creates load-test accounts
 (loadtest-NN, a fresh random password each run) and runs bench/load_shoppers.py: each user logs
 in, then browses catalog pages, opens product pages, asks for recommendations with texts never
-sent before (the API and the /recommendations/ fragment), adds sizes to the cart and checks out
-(address, review, Place order, the confirmation page). Carts draw from a few "hot" sizes so
-that shoppers compete for the last units.
+sent before (the API and the /recommendations/ fragment), adds sizes to the cart as a person
+does (on the product page, a size it offers, then back on the page whose message confirms it)
+and checks out (the cart page, address, review, Place order, the confirmation page; an order
+refused for stock is corrected on the cart page and placed again). Carts draw from a few "hot"
+sizes so that shoppers compete for the last units.
 
 Afterwards the stock is checked: no size below zero, no size sold beyond the stock it had when
 the run started, and every hot size went down by exactly what its order lines took. Per request
@@ -26,6 +28,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -139,7 +142,9 @@ def run_locust(args: argparse.Namespace, plan: dict, workdir: Path) -> tuple[lis
     )
     if not samples_path.exists():
         raise SystemExit(f"error: locust wrote no samples (exit {done.returncode}):\n{done.stderr[-3000:]}")
-    return json.loads(samples_path.read_text()), {"locust_exit": done.returncode, "log": done.stderr[-2000:]}
+    written = json.loads(samples_path.read_text())
+    ended = {"locust_exit": done.returncode, "log": done.stderr[-2000:], "decisions": written["decisions"]}
+    return written["samples"], ended
 
 
 def summarize(samples: list, duration: float) -> list[dict]:
@@ -177,7 +182,7 @@ def run_orders(first_order_id: int):
     return Order.objects.filter(pk__gt=first_order_id, user__username__startswith=ACCOUNT_PREFIX)
 
 
-def check_stock(snapshot: dict[SizeKey, int], first_order_id: int) -> dict:
+def check_stock(snapshot: dict[SizeKey, int], first_order_id: int, hot: list | None = None) -> dict:
     """No size below zero; what the run's order lines took never exceeds the stock at the start;
     each hot size went down by exactly what was sold."""
     from django.db.models import Sum
@@ -197,6 +202,7 @@ def check_stock(snapshot: dict[SizeKey, int], first_order_id: int) -> dict:
     }
     return {
         "orders_placed": run_orders(first_order_id).count(),
+        "hot_units_at_start": sum(snapshot.get(tuple(key), 0) for key in hot or []),
         "units_sold": sum(sold.values()),
         "sizes_sold_out": sum(1 for key in snapshot if snapshot[key] > 0 and final.get(key) == 0),
         "sizes_below_zero": ProductSize.objects.filter(stock__lt=0).count(),
@@ -236,6 +242,39 @@ def other_processes() -> list[str]:
     return [f"{cols[11][:150]} ({cols[8]}% CPU)" for cols in rows if len(cols) == 12 and float(cols[8]) > 5]
 
 
+def cpu_seconds(group: int | None = None, parent: int | None = None) -> float:
+    """CPU seconds (user + system) used so far by the processes of one process group (the
+    gunicorn master and its workers), or by one process and its children (the database server
+    and its backends), or by the whole machine when neither is given."""
+    tick = os.sysconf("SC_CLK_TCK")
+    if group is None and parent is None:
+        user, nice, system = (int(v) for v in Path("/proc/stat").read_text().split()[1:4])
+        return (user + nice + system) / tick
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # from the state on: ppid, pgrp, ...
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        if int(fields[2]) == group or parent in (pid, int(fields[1])):
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        if pid == parent:  # and the backends that ended (one per connection), which it waited for
+            total += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return total / tick
+
+
+def database_server() -> int | None:
+    """The pid of the embedded PostgreSQL server the store uses (None: an external one)."""
+    from django.conf import settings
+
+    pidfile = Path(settings.VAR_DIR) / "pg" / "postmaster.pid"
+    try:
+        return int(pidfile.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def warm_up(port: int, workers: int, products: list[int]) -> None:
     """Every gunicorn worker loads the model and the text encoder before the measured run (a
     worker's first recommendation takes seconds), and renders the pages once."""
@@ -263,7 +302,8 @@ def report_and_verdict(args, plan: dict, rows: list[dict], stock: dict, ended: d
     print_table(rows, [*columns, "after_logins_p50_ms", "after_logins_p99_ms"], "load")
     print(f"statuses: { {r['request']: r['statuses'] for r in rows} }")
     orders = count_orders(args, rows, stock)
-    print(f"stock: {stock}\norders: {orders}")
+    print(f"stock: {stock}\norders: {orders}\nshopper decisions: {dict(ended['decisions'])}")
+    print(f"cores used while the shoppers ran: {context.get('cores_used')}")
     report = {
         "benchmark": "load",
         "users": args.users,
@@ -275,6 +315,7 @@ def report_and_verdict(args, plan: dict, rows: list[dict], stock: dict, ended: d
         "stock": stock,
         "orders": orders,
         "locust_exit": ended["locust_exit"],
+        "shopper_decisions": dict(sorted(ended["decisions"].items())),
         **context,
     }
     log(f"results: {write_results('load', report, args.json)}")
@@ -309,13 +350,29 @@ def main(argv: list[str] | None = None) -> int:
     try:
         warm_up(args.port, args.workers, plan["products"])
         log(f"{args.users} shoppers for {args.duration} s against {args.workers} gunicorn workers")
+        database = database_server()
+        before = {"machine": cpu_seconds(), "gunicorn": cpu_seconds(group=server.pid)}
+        before["wall"] = time.monotonic()
+        before["database"] = cpu_seconds(parent=database) if database else 0.0
+        locust_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         with tempfile.TemporaryDirectory() as workdir:
             samples, ended = run_locust(args, plan, Path(workdir))
+        locust = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.monotonic() - before["wall"]
+        # Where the two cores went while the shoppers ran, in cores: the store (gunicorn and
+        # its database server), the load generator, and the whole machine (the rest is other work).
+        used = {
+            "gunicorn": cpu_seconds(group=server.pid) - before["gunicorn"],
+            "database": (cpu_seconds(parent=database) - before["database"]) if database else 0.0,
+            "locust": (locust.ru_utime + locust.ru_stime) - (locust_before.ru_utime + locust_before.ru_stime),
+            "machine": cpu_seconds() - before["machine"],
+        }
+        context["cores_used"] = {name: round(seconds / wall, 2) for name, seconds in used.items()}
     finally:
         os.killpg(server.pid, 15)
         server.wait(20)
     context["loadavg_at_end"] = os.getloadavg()
-    stock = check_stock(snapshot, first_order_id)
+    stock = check_stock(snapshot, first_order_id, plan["hot_sizes"])
     if not args.keep:
         restore_store(first_order_id)
     return report_and_verdict(args, plan, summarize(samples, args.duration), stock, ended, context)

@@ -14,12 +14,14 @@ failure; a sold-out size (add-to-cart back to the product page) or an order refu
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import os
 import random
 import re
 import time
+from collections import Counter
 from pathlib import Path
 
 from locust import HttpUser, between, events, task
@@ -27,6 +29,9 @@ from locust import HttpUser, between, events, task
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 # (request name, milliseconds, status or 0 for no answer, seconds since the start when it ended)
 SAMPLES: list[tuple[str, float, int, float]] = []
+# What shoppers decided, not requests: a checkout skipped with an empty cart, a size the page
+# showed sold out (not added), an add the store refused, a checkout abandoned after a refusal.
+DECISIONS: Counter = Counter()
 STARTED = time.monotonic()
 NEXT_ACCOUNT = itertools.count()
 NEW_TEXT = itertools.count()
@@ -42,7 +47,7 @@ def _record(name: str, response_time: float, response=None, **_kwargs) -> None:
 
 @events.quitting.add_listener
 def _write_samples(**_kwargs) -> None:
-    Path(os.environ["LOAD_SAMPLES"]).write_text(json.dumps(SAMPLES))
+    Path(os.environ["LOAD_SAMPLES"]).write_text(json.dumps({"samples": SAMPLES, "decisions": DECISIONS}))
 
 
 # A delivery address the address form accepts (a 6-digit PIN code, a phone of 10+ digits).
@@ -113,30 +118,84 @@ class Shopper(HttpUser):
 
     @task(2)
     def add_to_cart(self) -> None:
+        """As a person adds: on the product page, a size the page offers (a sold-out size cannot
+        be chosen), at most as many as it says are left; then back on the page, whose message
+        says whether it went into the cart."""
         product, size = self.rng.choice(PLAN["hot_sizes"])
-        form = {"size": size, "quantity": self.rng.choice([1, 1, 2]), "csrfmiddlewaretoken": self.csrf()}
+        with self.client.get(f"/products/{product}/", name="product page", catch_response=True) as page:
+            expect(page, {200})
+        left = sizes_left(page.text).get(size, 0) if page.status_code == 200 else 0
+        if left < 1:  # sold out meanwhile: the page does not let anyone choose it
+            DECISIONS["size sold out on the product page"] += 1
+            return
+        quantity = min(self.rng.choice([1, 1, 2]), left)
+        form = {"size": size, "quantity": quantity, "csrfmiddlewaretoken": self.csrf()}
         with self.client.post(
             f"/cart/add/{product}/", data=form, name="add to cart", allow_redirects=False, catch_response=True
         ) as response:
             expect(response, {302})
-            # Added: on to the cart. Refused (that size sold out meanwhile): back to the product
-            # page, whose message says so; the cart is unchanged.
-            if response.headers.get("Location", "").endswith("/cart/"):
-                self.cart.add((product, size))
+        if response.status_code != 302:
+            return
+        # Back where the shopper was (the product page), with the confirmation or the reason
+        # it was refused (the last units taken meanwhile, or the cart already holds them all).
+        back = response.headers.get("Location", "")
+        with self.client.get(back, name="product page", catch_response=True) as page:
+            expect(page, {200})
+        if ADDED in page.text:
+            self.cart.add((product, size))
+        else:
+            DECISIONS["add to cart refused"] += 1
 
     @task(1)
     def checkout(self) -> None:
+        """The cart page, then the store's checkout: the address form, the review, Place order
+        and the confirmation page. An order refused for stock goes back to the cart, whose
+        message names the size: the shopper lowers that line to what is left (or removes it) as
+        the cart page allows, and places the rest, as a person would (at most three tries)."""
         if not self.cart:
+            DECISIONS["checkout with an empty cart: skipped"] += 1
             return
-        if not self.give_address() or self.step("GET", "/checkout/", "checkout review", {200}) is None:
+        DECISIONS["checkouts started"] += 1
+        if self.step("GET", "/cart/", "cart page", {200}) is None:
             return
-        placed = self.step("POST", "/checkout/", "place order", {302}, {"csrfmiddlewaretoken": self.csrf()})
-        order = PLACED.search(placed.headers.get("Location", "")) if placed is not None else None
-        if order is None:  # refused for stock (back to the cart): start over, as a shopper would
-            self.empty_cart()
-        else:
-            self.confirmation(order.group(1))
-        self.cart.clear()
+        if not self.give_address():
+            return
+        for _attempt in range(3):
+            if self.step("GET", "/checkout/", "checkout review", {200}) is None:
+                return
+            form = {"csrfmiddlewaretoken": self.csrf()}
+            placed = self.step("POST", "/checkout/", "place order", {302}, form)
+            if placed is None:
+                return
+            order = PLACED.search(placed.headers.get("Location", ""))
+            if order is not None:
+                self.confirmation(order.group(1))
+                self.cart.clear()
+                return
+            if not self.fix_cart():  # refused for stock: back on the cart page
+                DECISIONS["checkout abandoned: nothing left in the cart"] += 1
+                self.cart.clear()
+                return
+
+    def fix_cart(self) -> bool:
+        """On the cart page after a refusal: every line holding more than its size has left
+        (the quantity field's maximum) is lowered to that, or removed when none is left.
+        Whether anything is left to order."""
+        page = self.step("GET", "/cart/", "cart page", {200})
+        if page is None:
+            return False
+        lines = cart_lines(page.text)
+        for product, size, quantity, most in lines:
+            if quantity <= most:
+                continue
+            form = {"product_id": product, "size": size, "csrfmiddlewaretoken": self.csrf()}
+            if most < 1:
+                self.step("POST", "/cart/remove/", "cart remove", {302}, form)
+                self.cart.discard((product, size))
+            else:
+                # 400: fewer left again since the page was shown (the page says so; next try)
+                self.step("POST", "/cart/update/", "cart update", {302, 400}, {**form, "quantity": most})
+        return any(most >= 1 for _, _, _, most in lines)
 
     def confirmation(self, order: str) -> None:
         """Checkout, done: the confirmation page names the order just placed."""
@@ -162,13 +221,30 @@ class Shopper(HttpUser):
             expect(response, statuses)
         return response if response.status_code in statuses else None
 
-    def empty_cart(self) -> None:
-        for product, size in sorted(self.cart):
-            form = {"product_id": product, "size": size, "csrfmiddlewaretoken": self.csrf()}
-            with self.client.post(
-                "/cart/remove/", data=form, name="cart remove", allow_redirects=False, catch_response=True
-            ) as response:
-                expect(response, {302})
+
+SIZE_INPUT = re.compile(
+    r'<input type="radio" name="size" value="([^"]*)"\s*([^>]*)>\s*'
+    r"<span>[^<]*</span>\s*<small>([^<]*)</small>"
+)
+CART_LINE = re.compile(
+    r'name="product_id" value="([0-9]+)">\s*<input type="hidden" name="size" value="([^"]*)">\s*'
+    r'<input type="number" name="quantity" id="qty-[0-9]+" value="([0-9]+)" min="1" max="([0-9]+)"'
+)
+ADDED = 'class="message success">Added '
+
+
+def sizes_left(page: str) -> dict[str, int]:
+    """What the product page offers: each size and how many are left (0: sold out, disabled)."""
+    left = {}
+    for label, attributes, note in SIZE_INPUT.findall(page):
+        count = re.search(r"[0-9]+", note)
+        left[html.unescape(label)] = 0 if "disabled" in attributes or count is None else int(count.group())
+    return left
+
+
+def cart_lines(page: str) -> list[tuple[int, str, int, int]]:
+    """The cart page's lines: (product, size, quantity, the most its size allows now)."""
+    return [(int(p), html.unescape(s), int(q), int(m)) for p, s, q, m in CART_LINE.findall(page)]
 
 
 def expect(response, statuses: set[int]) -> None:

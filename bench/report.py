@@ -9,7 +9,7 @@ file; everything between the two markers is replaced. Sections: `retrieval` (ben
 `language-summary` (the README's short table), `selection` (one bench.language run per
 candidate in bench/results/selection/), `embedding` (bench.embedding, docs/SCALING.md),
 `catalog-scale` (bench.catalog_scale), `demo-connections` (bench.demo_connections), `load`
-(bench.load).
+(bench.load), `fuzz-live` (bench.fuzz_live).
 """
 
 from __future__ import annotations
@@ -279,9 +279,11 @@ LOAD_REQUESTS = {
     "login page": "login page", "login": "login (POST)", "catalog page": "catalog page",
     "product page": "product page", "api recommendations": "recommendations, API (new text)",
     "recommendations fragment": "recommendations, page fragment (new text)", "add to cart": "add to cart",
-    "checkout address page": "checkout: address form", "checkout address": "checkout: address (POST)",
+    "cart page": "cart page", "checkout address page": "checkout: address form",
+    "checkout address": "checkout: address (POST)",
     "checkout review": "checkout: review", "place order": "checkout: Place order",
-    "order placed page": "checkout: confirmation page", "cart remove": "cart remove",
+    "order placed page": "checkout: confirmation page", "cart update": "cart: lower a line to what is left",
+    "cart remove": "cart: remove a sold-out line",
 }  # fmt: skip
 
 
@@ -314,10 +316,55 @@ def load_section(result: dict) -> str:
         + _table(header, rows)
         + f"\n\n**Orders**: {orders.get('orders_placed', stock['orders_placed'])} placed "
         f"({orders.get('orders_per_shopper_minute', '?')} per shopper-minute; the run asks for at least "
-        f"{orders.get('minimum_orders', '?')}), {orders.get('orders_refused', '?')} refused for stock. "
-        f"**Stock**: {stock['units_sold']} units sold, {stock['sizes_sold_out']} hot sizes sold out, "
+        f"{orders.get('minimum_orders', '?')}), {orders.get('orders_refused', '?')} Place order requests "
+        "refused for stock. "
+        f"**Stock**: {stock['units_sold']} units sold"
+        + (f" of the hot sizes' {stock['hot_units_at_start']}" if "hot_units_at_start" in stock else "")
+        + f", {stock['sizes_sold_out']} hot sizes sold out, "
         f"oversold: {oversold}; sizes below zero: {stock['sizes_below_zero']}; sizes whose stock did not "
         f"go down by exactly what their order lines took: {len(stock['stock_mismatch'])}."
+        + _load_decisions(result)
+    )
+
+
+def _load_decisions(result: dict) -> str:
+    """What the shoppers decided and where the cores went (runs that recorded them)."""
+    text = ""
+    if result.get("shopper_decisions"):
+        decided = ", ".join(f"{what}: {n}" for what, n in result["shopper_decisions"].items())
+        text += f" **Shoppers' decisions** (not requests): {decided}."
+    cores = result.get("cores_used")
+    if cores:
+        store = cores["gunicorn"] + cores.get("database", 0.0)
+        text += (
+            f" **Cores used while the shoppers ran** (of 2): the store {store:.2f} (gunicorn "
+            f"{cores['gunicorn']:.2f}, its database server {cores.get('database', 0.0):.2f}), the load "
+            f"generator {cores['locust']:.2f}, the whole machine {cores['machine']:.2f}: other work had "
+            f"{max(0.0, cores['machine'] - store - cores['locust']):.2f}."
+        )
+    return text
+
+
+def fuzz_live_section(result: dict) -> str:
+    """bench.fuzz_live: the malformed requests, then schemathesis by operation and identity."""
+    fuzz, malformed = result["fuzz"], result["malformed"]
+    rates = ", ".join(f"{name} {rate}" for name, rate in result["rates"].items())
+    model = f"model `{result['model_version']}`" if result["model_version"] else "no active model"
+    rows = [[row["operation"], row["identity"], f"{row['requests']:,}", _statuses(row["statuses"])]
+            for row in fuzz["by_operation"]]  # fmt: skip
+    findings = "; ".join(f"{f['operation']}: {f['check']} ({f['requests']})" for f in fuzz["findings"])
+    unexpected = "; ".join(f"{row['case']}: {row['status']}" for row in malformed["unexpected"]) or "none"
+    return (
+        f"Run of {result.get('started_at', '?')}: gunicorn with {result['gunicorn_workers']} workers, "
+        f"{model}, schemathesis {result['schemathesis']}, request rates on ({rates}); load average "
+        f"{result['loadavg_at_start'][0]:.1f} at the start and {result['loadavg_at_end'][0]:.1f} at the "
+        f"end (2 cores).\n\n"
+        f"**Malformed requests**: {malformed['requests']} ({_statuses(malformed['statuses'])}), "
+        f"5xx: {malformed['5xx']}, answers other than the expected ones: {unexpected}.\n\n"
+        f"**Schemathesis**: {fuzz['requests']:,} requests in {fuzz['seconds']:.0f} s "
+        f"({_statuses(fuzz['statuses'])}); **5xx: {fuzz['5xx']}**, unanswered: {fuzz['no_answer']}. "
+        f"Other schemathesis findings: {findings or 'none'}.\n\n"
+        + _table(["operation", "client", "requests", "statuses"], rows)
     )
 
 
@@ -622,6 +669,7 @@ SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
     "serving": ("serving.json", serving_section),
     "demo-connections": ("demo_connections.json", demo_connections_section),
     "load": ("load.json", load_section),
+    "fuzz-live": ("fuzz_live.json", fuzz_live_section),
     "text-encoder": ("text_encoder.json", text_encoder_section),
     "retrieval": ("retrieval.json", retrieval_section),
     "language": ("language.json", language_section),

@@ -1,12 +1,13 @@
-"""Storefront forms: add to cart, remove from cart, the checkout address, sign up."""
+"""Storefront forms: add to cart, remove from cart, the checkout address, sign up, log in."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from shop.cart import Cart
 from shop.models import Product
+from shop.security import credential_problems
 from shop.services import MAX_QUANTITY_PER_LINE, Shipping
 
 
@@ -114,3 +115,23 @@ class AddressForm(forms.Form):
 class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = ("username",)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, refusing a username or password that no query or hasher can take
+    (over 150 characters, NUL, lone surrogates) as the field's error, before authenticate() and
+    so the lockout's records see it: Django gives the username field a maxlength for the
+    browser but no validator, and a username over 255 characters failed the lockout's insert."""
+
+    def clean_username(self) -> str:
+        return self._checked("username")
+
+    def clean_password(self) -> str:
+        return self._checked("password")
+
+    def _checked(self, name: str) -> str:
+        value = self.cleaned_data[name]
+        problems = credential_problems({name: value}).get(name)
+        if problems:
+            raise forms.ValidationError(problems)
+        return value

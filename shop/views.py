@@ -25,15 +25,22 @@ from django.views.decorators.http import require_POST
 from shop import search
 from shop.api.throttles import over_limit
 from shop.cart import Cart
-from shop.forms import AddressForm, AddToCartForm, CartQuantityForm, RemoveFromCartForm, SignupForm
-from shop.models import Order, OrderLine, Product, ProductSize
+from shop.forms import (
+    AddressForm,
+    AddToCartForm,
+    CartQuantityForm,
+    LoginForm,
+    RemoveFromCartForm,
+    SignupForm,
+)
+from shop.models import Order, OrderLine, Product
 from shop.params import is_id
 from shop.security import client_ip
 from shop.selectors import (
     ProductFilterForm,
     ProductFilters,
     Sort,
-    filter_choices,
+    catalog_facets,
     keyword_results,
     parse_sort,
     sort_products,
@@ -62,15 +69,6 @@ def _parse_filters(params) -> tuple[ProductFilters, dict[str, str]]:
     return form.valid_filters(), form.message_by_field()
 
 
-def _size_labels() -> list[str]:
-    return list(
-        ProductSize.objects.filter(product__is_active=True)
-        .order_by("label")
-        .values_list("label", flat=True)
-        .distinct()
-    )
-
-
 def catalog(request: HttpRequest) -> HttpResponse:
     asked, filter_errors = _parse_filters(request.GET)
     products, filters, corrected = keyword_results(asked)
@@ -78,6 +76,8 @@ def catalog(request: HttpRequest) -> HttpResponse:
     products = sort_products(products.only(*GRID_FIELDS).prefetch_related("sizes"), sort)
     page = Paginator(products, settings.PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
     query = {**filters.as_query_params(), **({"sort": sort.value} if sort != Sort.RELEVANCE else {})}
+    choices = catalog_facets()
+    size_labels = choices.pop("size_labels")
     return render(
         request,
         "shop/catalog.html",
@@ -91,8 +91,8 @@ def catalog(request: HttpRequest) -> HttpResponse:
             "active_filter_count": len(set(filters.as_query_params()) - {"q"}),
             "sort": sort,
             "sorts": Sort.choices,
-            "choices": filter_choices(),
-            "size_labels": _size_labels(),
+            "choices": choices,
+            "size_labels": size_labels,
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         },
     )
@@ -307,6 +307,7 @@ class LoginView(auth_views.LoginView):
     endpoint: one address trying many usernames (which the per-username lockout never sees
     twice) is slowed down either way."""
 
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:

@@ -91,3 +91,22 @@ def test_unknown_api_paths_are_json_404s_with_the_policy_in_debug_too(client, pa
             response = client.get(path)
         assert assert_json_error(response, 404)["error"] == f"Not found: {path}"
         assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "field"),
+    [("u" * 151, "x", "username"), ("u" * 300, "x", "username"), ("bob", "pass\x00word", "password")],
+)
+def test_the_login_page_refuses_what_no_query_can_take_as_a_form_error(
+    django_user_model, username, password, field
+):
+    """The login page's form had no length check: a username over 255 characters reached the
+    lockout's insert and answered 500 (found by bench.fuzz_live against gunicorn)."""
+    django_user_model.objects.create_user("bob", password="right-password-1")
+    client = Client(REMOTE_ADDR=fresh_address())
+    response = client.post("/accounts/login/", {"username": username, "password": password})
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == [field]
+    assert not AccessAttempt.objects.exists()  # refused before authenticate() and the lockout
+    right = client.post("/accounts/login/", {"username": "bob", "password": "right-password-1"})
+    assert right.status_code == 302

@@ -49,3 +49,17 @@ def test_the_embedding_section_has_every_run_and_the_projection(tmp_path, monkey
     monkeypatch.setattr(report, "RESULTS", tmp_path)
     out = report.render("<!-- bench:embedding -->\n<!-- /bench:embedding -->\n")
     assert "| cold | 2 | 5.0 | 60.0 | 0.05 | 1.0 |" in out and "| speed-up | 1.67 | 2.50 |" in out
+
+
+def test_the_live_fuzz_and_load_sections_say_what_the_committed_runs_measured():
+    """From the committed results: the status counts and 5xx of the live fuzz run, and the load
+    run's orders, the shoppers' decisions and where the cores went."""
+    fuzz = json.loads((report.RESULTS / "fuzz_live.json").read_text())
+    out = report.render("<!-- bench:fuzz-live -->\n<!-- /bench:fuzz-live -->\n")
+    assert f"**Schemathesis**: {fuzz['fuzz']['requests']:,} requests" in out
+    assert f"**5xx: {fuzz['fuzz']['5xx']}**" in out and "| POST /api/v1/orders/ | shopper |" in out
+    load = json.loads((report.RESULTS / "load.json").read_text())
+    out = report.render("<!-- bench:load -->\n<!-- /bench:load -->\n")
+    assert f"**Orders**: {load['orders']['orders_placed']} placed" in out
+    assert "**Shoppers' decisions**" in out and "**Cores used while the shoppers ran** (of 2)" in out
+    assert "| cart page |" in out and "| checkout: confirmation page |" in out

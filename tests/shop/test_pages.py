@@ -119,6 +119,29 @@ def test_catalog_query_count_is_bounded(client, catalog, django_assert_max_num_q
     assert html.count('class="card-sizes"') == sum(1 for p in page.object_list if p.sizes.all())
 
 
+def test_catalog_filter_options_are_kept_and_forgotten_when_the_catalog_changes(
+    client, catalog, django_assert_max_num_queries
+):
+    """The three DISTINCT scans behind the filter options run once, not on every catalog page
+    (two thirds of the page's time on the demo catalog); a saved product or size shows at once,
+    an order's stock change keeps them."""
+    client.get(CATALOG)
+    with django_assert_max_num_queries(5):  # the count, the page, its sizes (and the session)
+        kept = client.get(CATALOG)
+    assert "Dresses" in kept.context["choices"]["article_types"]
+    product = catalog.filter(is_active=True).first()
+    product.article_type = "Ponchos"
+    product.save()
+    ProductSize.objects.create(product=product, label="XXXL-TALL", stock=3)
+    fresh = client.get(CATALOG).context
+    assert "Ponchos" in fresh["choices"]["article_types"] and "XXXL-TALL" in fresh["size_labels"]
+    size = ProductSize.objects.get(product=product, label="XXXL-TALL")
+    size.stock = 2
+    size.save(update_fields=["stock"])  # as every order does: the options are kept
+    with django_assert_max_num_queries(5):
+        client.get(CATALOG)
+
+
 def test_product_page_shows_the_product_first_then_like_this(client, catalog):
     size = ProductSize.objects.filter(product__in=catalog, stock=0).select_related("product").first()
     product = size.product

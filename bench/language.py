@@ -248,6 +248,8 @@ def triplet_sets(final: bool) -> dict[str, list]:
 
 
 def run_triplet_sets(args: argparse.Namespace) -> dict:
+    from django.test import override_settings
+
     from recommender.evaluation import Evaluation, evaluate
 
     split = "test" if args.final else "val"
@@ -256,8 +258,12 @@ def run_triplet_sets(args: argparse.Namespace) -> dict:
         triplets = triplets[: args.triplet_limit] if args.triplet_limit else triplets
         out[name] = {}
         for method in TRIPLET_METHODS:
-            with timed() as clock:
-                summary = evaluate(Evaluation(method=method, gallery_split=split, limit=50), triplets)
+            # the rules alone: the store's own path with its learned reader off
+            reader = override_settings(REQUEST_READER=API_METHODS.get(method, "learned"))
+            run = Evaluation(method="composed" if method in API_METHODS else method, gallery_split=split,
+                             limit=50)
+            with timed() as clock, reader:
+                summary = evaluate(run, triplets)
             out[name][method] = summary
             log(f"{name} / {method}: R@10 {summary['R@10']:.3f} (n={summary['n']}, {clock.seconds:.0f} s)")
     return out

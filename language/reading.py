@@ -178,8 +178,22 @@ class Reader:
                 self._negated(idx, f"unknown:{idx}")
         self.corrected = self._apply_corrections()
         self._swaps()
+        self._contrasts()
         self._companions_in_context()
         return self
+
+    def _contrasts(self) -> None:
+        """"olive green, not black", "not red, in white", "checked, not striped": a wanted value
+        right beside a value of its kind that a cue rejects; the rules read the contrast exactly,
+        so both are settled (a judge hearing the "not" would reject the wish too)."""
+        glue = {",", "and", "but", "-", ";", "in", "a", "an", "with", "please", "pls"}
+        for wanted in [it for it in self.items if not it.negated]:
+            for rejected in [it for it in self.items if it.negated and it.kind == wanted.kind]:
+                after = [t.norm for t in self.tokens[wanted.core[1]:rejected.span[0]]]
+                before = [t.norm for t in self.tokens[rejected.core[1]:wanted.core[0]]]
+                if (rejected.span[0] >= wanted.core[1] and set(after) <= glue and len(after) <= 2) or (
+                        wanted.core[0] >= rejected.core[1] and set(before) <= glue and len(before) <= 2):
+                    wanted.settled = rejected.settled = True
 
     def _correcting_no(self, seg: Segment) -> bool:
         """"blue or green, whichever... no, green": "no" and a comma answer what came before."""

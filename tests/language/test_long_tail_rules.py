@@ -279,3 +279,14 @@ def test_a_correction_settles_what_the_shopper_chose(vocab, shirt):  # noqa: F81
 
     it = interpret("plain. well a small print would be ok. no, plain", shirt, vocab, judge=judge)
     assert "Solid" in values(it, "Pattern") and not values(it, "Pattern", "not_in")
+
+
+@pytest.mark.parametrize("text", ["olive green, not black", "not black, in olive green",
+                                  "olive green rather than black"])
+def test_a_wish_beside_a_rejection_of_its_kind_is_settled(vocab, shirt, text):  # noqa: F811
+    """The rules read the contrast exactly: a judge hearing the "not" must not reject the wish too."""
+    def judge(text, spans):
+        return [("avoid", 0.99)] * len(spans)
+
+    it = interpret(text, shirt, vocab, judge=judge)
+    assert "Olive" in values(it, "base_colour") and values(it, "base_colour", "not_in") == ("Black",), text

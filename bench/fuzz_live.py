@@ -331,6 +331,20 @@ class Tally:
             self.failures.setdefault((operation, failure.title), {"report": str(group)[:1500]})
 
 
+def _checks() -> list:
+    """What every answer is checked for: no 5xx, and the status, content type and body the schema
+    documents."""
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    return [not_a_server_error, status_code_conformance, content_type_conformance,
+            response_schema_conformance]
+
+
 def fuzz(base: str, data: Realistic, target: int, seed: int) -> Tally:
     import requests
     import schemathesis
@@ -338,20 +352,9 @@ def fuzz(base: str, data: Realistic, target: int, seed: int) -> Tally:
     from hypothesis import seed as hypothesis_seed
     from hypothesis import strategies as st
     from schemathesis import GenerationMode
-    from schemathesis.checks import not_a_server_error
     from schemathesis.core.failures import FailureGroup
-    from schemathesis.specs.openapi.checks import (
-        content_type_conformance,
-        response_schema_conformance,
-        status_code_conformance,
-    )
 
-    checks = [
-        not_a_server_error,
-        status_code_conformance,
-        content_type_conformance,
-        response_schema_conformance,
-    ]
+    checks = _checks()
     schema = schemathesis.openapi.from_url(f"{base}/api/schema/?format=json")
     operations = [result.ok() for result in schema.get_all_operations()]
     modes = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)

@@ -568,7 +568,7 @@ IDIOMS: dict[str, str | None] = {
     "costs an arm and a leg": "cheaper", "doesn't cost an arm and a leg": "cheaper",
     "doesnt cost an arm and a leg": "cheaper", "won't cost an arm and a leg": "cheaper",
     "splash out": "pricier", "splashing out": "pricier", "push the boat out": "pricier",
-    "pushing the boat out": "pricier", "spend more": "pricier", "spend a bit more": "pricier",
+    "pushing the boat out": "pricier",
 }
 
 # Occasions -> catalog usage values. A reference whose sub-category has a type named after the usage
@@ -658,6 +658,10 @@ PRICE_CUES: dict[str, str] = {
     "around": "approx", "about": "approx", "roughly": "approx", "approx": "approx",
     "approximately": "approx", "close to": "approx", "near": "approx", "~": "approx", "for": "lte",
     "between": "between", "from": "between", "in the range": "between", "range": "between",
+    # a ceiling said as an unwillingness: "i don't want to spend more than 2000"
+    **dict.fromkeys((f"{no} {verb} more than" for no in (
+        "don't want to", "dont want to", "do not want to", "won't", "wont", "can't", "cant", "cannot",
+        "not", "rather not", "don't", "dont") for verb in ("spend", "pay")), "lte"),
 }
 CURRENCY_WORDS = frozenset({"₹", "rs", "rs.", "inr", "rupees", "rupee", "/-", "price",
                             "priced", "costing", "cost", "costs", "a price of", "the price"})

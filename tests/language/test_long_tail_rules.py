@@ -290,3 +290,10 @@ def test_a_wish_beside_a_rejection_of_its_kind_is_settled(vocab, shirt, text):  
 
     it = interpret(text, shirt, vocab, judge=judge)
     assert "Olive" in values(it, "base_colour") and values(it, "base_colour", "not_in") == ("Black",), text
+
+
+@pytest.mark.parametrize(("text", "op"), [("i dont want to spend more than 2000", "lte"),
+                                          ("spend more than 2000", "gt")])
+def test_an_unwillingness_to_spend_more_is_a_ceiling(vocab, shirt, text, op):  # noqa: F811
+    price = find(interpret(text, shirt, vocab), "price")
+    assert price is not None and price.op == op and price.value in (2000, 2000.0, (2000.0,)), text

@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import random
+import re
 import shutil
 import warnings
 from collections import Counter
@@ -49,6 +50,9 @@ GRAPH_FILE = "polarity.int8.onnx"
 METRICS_FILE = "polarity.json"
 # The int8 graph's probabilities stay this close to PyTorch's (checked at export; else float).
 INT8_MAX_GAP = 0.05
+# A long request's window keeps its value within this many characters of the window's start
+# (about 40 tokens of the 64 read), so the words after it are read too ("navy? nah.").
+WINDOW_REACH_CHARS = 160
 
 
 @dataclass(frozen=True)
@@ -326,6 +330,24 @@ def _parity_gap(candidate: OnnxPolarity, model: PolarityModel, tokenizer) -> flo
     return gap
 
 
+SENTENCE_END = re.compile(r"[.!?;\n]+\s*")
+
+
+def window_start(text: str, span: tuple[int, int]) -> int:
+    """Where a long request's window for the value at `span` starts: the sentence before the
+    value's own ("what i can't stand? stripes."), its own when that one is far back, or a word
+    boundary within reach in a very long sentence."""
+    starts = [0] + [m.end() for m in SENTENCE_END.finditer(text, 0, span[0]) if m.end() <= span[0]]
+    own = starts[-1]
+    before = starts[-2] if len(starts) > 1 else own
+    # about four characters a token: keep the value well inside the window
+    if span[1] - before <= WINDOW_REACH_CHARS:
+        return before
+    if span[1] - own <= WINDOW_REACH_CHARS:
+        return own
+    return text.rfind(" ", 0, span[1] - WINDOW_REACH_CHARS) + 1  # a very long sentence: words before it
+
+
 class OnnxPolarity:
     """The exported graph on ONNX Runtime (CPU): probabilities of each span of one text."""
 
@@ -340,7 +362,25 @@ class OnnxPolarity:
         self.max_tokens = max_tokens
 
     def probabilities(self, text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
-        """[spans, 3]; a span the tokens do not reach (past max_tokens) gets no probability (0)."""
+        """[spans, 3]. A request longer than max_tokens is read in windows: each value with the
+        sentence before its own and what follows, as far as max_tokens reaches (the reader learned
+        on sentences of that length, and a value's polarity is said near it); a value no window
+        reaches gets no probability (0)."""
+        out = np.zeros((len(spans), len(LABELS)), dtype=np.float32)
+        whole = self.tokenizer([text], return_offsets_mapping=True, return_tensors="np")
+        if whole["input_ids"].shape[1] <= self.max_tokens:
+            self._fill(out, text, 0, list(range(len(spans))), spans)
+            return out
+        by_window: dict[int, list[int]] = {}
+        for i, span in enumerate(spans):
+            by_window.setdefault(window_start(text, span), []).append(i)
+        for start, which in by_window.items():
+            self._fill(out, text[start:], start, which, spans)
+        return out
+
+    def _fill(self, out: np.ndarray, text: str, shift: int, which: list[int],
+              spans: Sequence[tuple[int, int]]) -> None:
+        """Write the probabilities of spans `which` (shifted by `shift` into `text`) into `out`."""
         enc = self.tokenizer(
             [text],
             truncation=True,
@@ -348,17 +388,16 @@ class OnnxPolarity:
             return_offsets_mapping=True,
             return_tensors="np",
         )
-        masks = np.stack([mention_mask(enc["offset_mapping"][0], span) for span in spans])
+        masks = np.stack([mention_mask(enc["offset_mapping"][0], (spans[i][0] - shift, spans[i][1] - shift))
+                          for i in which])
         reached = masks.any(1)
-        out = np.zeros((len(spans), len(LABELS)), dtype=np.float32)
         if reached.any():
             inputs = {
                 "input_ids": enc["input_ids"].astype(np.int64),
                 "attention_mask": enc["attention_mask"].astype(np.int64),
                 "mention": masks[reached],
             }
-            out[reached] = self.session.run(None, inputs)[0]
-        return out
+            out[np.asarray(which)[reached]] = self.session.run(None, inputs)[0]
 
     def __call__(self, text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, float]]:
         if not spans:

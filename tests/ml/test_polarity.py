@@ -10,7 +10,7 @@ import pytest
 
 from language import read_mentions
 from ml import polarity_corpus as corpus
-from ml.polarity import GRAPH_FILE, METRICS_FILE, PolarityReader
+from ml.polarity import GRAPH_FILE, METRICS_FILE, PolarityReader, window_start
 from ml.word_guess import GUESS_METRICS_FILE, WordGuesser
 
 
@@ -56,6 +56,25 @@ def test_the_trained_reader_loads_and_reads_every_span(trained_checkpoint):
     [(wanted, q)] = reader("in navy please", [(3, 7)])
     assert (rejected, wanted) == ("avoid", "want") and 1 / 3 < min(p, q) <= 1
     assert reader("navy doesn't suit me", []) == []
+
+
+def test_a_long_request_is_read_in_windows_that_reach_every_value(trained_checkpoint):
+    reader = PolarityReader(trained_checkpoint)
+    story = "so i bought this for my cousin's wedding last spring and everyone loved it. " * 4
+    text = story + "navy doesn't suit me though. in red please"
+    navy, red = text.index("navy"), text.index("red please")
+    [(rejected, p), (wanted, q)] = reader(text, [(navy, navy + 4), (red, red + 3)])
+    assert (rejected, wanted) == ("avoid", "want") and min(p, q) > 1 / 3  # past 64 tokens: read all the same
+    assert reader.probabilities(story + "in red please", [(0, 2)]).sum() > 0.99  # the first word too
+
+
+def test_a_window_starts_a_sentence_before_its_value_when_that_fits():
+    text = "hi. i bought one last year. what can't i stand? stripes. show me red"
+    stripes = text.index("stripes")
+    assert text[window_start(text, (stripes, stripes + 7)):].startswith("what can't i stand?")
+    endless = "and " * 100 + "navy"
+    start = window_start(endless, (400, 404))
+    assert 0 < start < 400 and 404 - start <= 160 and endless[start - 1] == " "
 
 
 def test_the_word_guesser_reads_known_phrases_and_leaves_everyday_words_alone(trained_checkpoint):

@@ -769,6 +769,19 @@ KIN_WORDS = AUDIENCE_NEEDS_CUE - frozenset({
     "bridesmaid", "lad", "lass", "newborn", "tween",
 })
 KIN_DETERMINERS = frozenset({"the", "your", "his", "her", "their", "our", "my"})
+# A person followed by one of these gives an opinion, not who the item is for: "my wife says i
+# dress like a grandad", "mum thinks it's too bright" (the shopper still shops for themself).
+SPEAKER_VERBS = frozenset({"says", "said", "thinks", "thought", "reckons", "reckoned", "told", "tells",
+                           "keeps", "insists", "insisted", "complains", "complained", "jokes", "joked",
+                           "wants me", "wanted me", "asked me", "asks me", "made me", "makes me",
+                           "laughed", "laughs", "hates it when", "teases", "teased"})
+# Product-type words that are also verbs: after a subject or a modal, or before "up", "down" or a
+# person, they are the verb ("i dress like a grandad", "navy doesn't suit me", "dress me up").
+VERBAL_TYPE_WORDS = frozenset({"dress", "suit", "suits", "tie"})
+VERB_LEADERS = frozenset({"i", "you", "we", "they", "he", "she", "to", "will", "would", "can", "could",
+                          "should", "must", "don't", "doesn't", "didn't", "never", "always", "usually",
+                          "i'll", "gotta", "wanna", "might", "may", "won't", "wouldn't", "does", "do"})
+VERB_FOLLOWERS = frozenset({"up", "down", "me", "you", "him", "us", "them", "myself", "yourself"})
 # Body measures a number is a size of: "a 36 waist", "46 collar", "chest 40".
 SIZE_MEASURES = frozenset({"waist", "collar", "chest", "neck", "bust", "inch waist", "waist size",
                            "collar size", "chest size"})

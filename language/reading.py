@@ -466,6 +466,9 @@ class Reader:
 
     # ------------------------------------------------------------------ category
     def _read_type(self, idx: int, seg: Segment, sense: Sense) -> None:
+        if self._verb(idx, seg):
+            self.understood = True  # "i dress like a grandad", "navy doesn't suit me": no garment
+            return
         negated, neg_start = self._negation(idx, seg, "article_type")
         start, end, cue = seg.start, seg.end, ""
         before = self.seg_at(self.prev(idx))
@@ -486,6 +489,14 @@ class Reader:
         if negated:
             start = neg_start
         self.add("type", sense.values, (cue, sense.extra, " ".join(seg.words)), (start, end), negated)
+
+    def _verb(self, idx: int, seg: Segment) -> bool:
+        """A type word used as a verb: after a subject or a modal, or before "up", "like", "me"."""
+        if seg.words != (seg.words[-1],) or seg.words[-1] not in lx.VERBAL_TYPE_WORDS:
+            return False
+        before = self.segs[idx - 1].words[-1] if idx > 0 else None
+        after = self.segs[idx + 1].words[0] if idx + 1 < len(self.segs) else None
+        return before in lx.VERB_LEADERS or after in lx.VERB_FOLLOWERS
 
     def _companion_after(self, idx: int) -> bool:
         """"a belt to go with it", "what bag goes with this": the type is wanted beside the reference."""
@@ -514,11 +525,20 @@ class Reader:
             return
         if self._negated(idx, "audience"):
             return
-        if self._company(idx):
+        if self._company(idx) or (cue is None and self._speaker(idx)):
             self.understood = True
             return
         start = self.segs[cue].start if cue is not None else seg.start
         self.add("audience", (), sense.extra, (start, seg.end))
+
+    def _speaker(self, idx: int) -> bool:
+        """"my wife says i dress like a grandad": the person gives an opinion; the shopper still
+        shops for themself."""
+        if idx + 1 >= len(self.segs):
+            return False
+        following = self.segs[idx + 1].words
+        return following[0] in lx.SPEAKER_VERBS or " ".join(following[:2]) in lx.SPEAKER_VERBS or (
+            idx + 2 < len(self.segs) and f"{following[-1]} {self.segs[idx + 2].words[0]}" in lx.SPEAKER_VERBS)
 
     def _company(self, idx: int) -> bool:
         """"brunch with the girls", "out with my mates": the people named are company, not who it

@@ -245,6 +245,22 @@ def test_people_named_as_company_are_not_who_it_is_for(vocab, shoes):  # noqa: F
     assert not [c for c in interpret("something to round it off", shoes, vocab).constraints if c.from_text]
 
 
+@pytest.mark.parametrize("text", ["my wife says i dress like a grandad, something slim",
+                                  "mum thinks this is too loud", "my brother reckons slim fits suit me"])
+def test_a_person_who_gives_an_opinion_is_not_who_it_is_for(vocab, shirt, text):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert values(it, "gender") == ("Men",) and values(it, "article_type") == ("Shirts",), text
+    assert values(interpret("for my mum, she says she loves green", shirt, vocab), "gender") == ("Women",)
+
+
+def test_a_type_word_used_as_a_verb_is_no_garment(vocab, shirt, records):  # noqa: F811
+    dress_up = interpret("i want to dress up a bit, in white", shirt, vocab)
+    assert values(dress_up, "article_type") == ("Shirts",)
+    dress = pick(records, article_type="Dresses", gender="Women")
+    assert values(interpret("a dress like this but in red", dress, vocab), "article_type") == ("Dresses",)
+    assert values(interpret("a dress for my wife", shirt, vocab), "article_type") == ("Dresses",)
+
+
 @pytest.mark.parametrize("text", ["not this brand", "show me other makes", "nothing from this company"])
 def test_not_this_brand_and_other_makes_leave_the_references_brand(vocab, shirt, text):  # noqa: F811
     assert values(interpret(text, shirt, vocab), "brand", "not_in") == (shirt["brand"],), text

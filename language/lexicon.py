@@ -605,6 +605,22 @@ OCCASIONS: dict[str, str] = {
     "eid": "Ethnic", "navratri": "Ethnic", "desi": "Ethnic", "travel": "Travel", "travelling": "Travel",
     "traveling": "Travel", "trip": "Travel", "party": "Party", "parties": "Party", "night out": "Party",
     "clubbing": "Party", "evening": "Party", "date": "Party", "date night": "Party",
+    # more games, festivals and events shoppers name
+    "footy": "Sports", "soccer": "Sports", "rugby": "Sports", "netball": "Sports", "hockey": "Sports",
+    "volleyball": "Sports", "pickleball": "Sports", "padel": "Sports", "golf": "Sports", "kabaddi": "Sports",
+    "skating": "Sports", "skateboarding": "Sports", "triathlon": "Sports", "spin class": "Sports",
+    "bootcamp": "Sports", "boot camp": "Sports", "run club": "Sports", "parkrun": "Sports",
+    "weights": "Sports", "lifting": "Sports", "treadmill": "Sports", "sports day": "Sports",
+    "presentation": "Formal", "presentations": "Formal", "seminar": "Formal", "boardroom": "Formal",
+    "courtroom": "Formal", "viva": "Formal", "client visit": "Formal", "first day at work": "Formal",
+    "errands": "Casual", "school run": "Casual", "chilling": "Casual", "lazy sunday": "Casual",
+    "onam": "Ethnic", "pongal": "Ethnic", "karwa chauth": "Ethnic", "ganesh chaturthi": "Ethnic",
+    "teej": "Ethnic", "lohri": "Ethnic", "baisakhi": "Ethnic", "rakhi": "Ethnic", "raksha bandhan": "Ethnic",
+    "bhai dooj": "Ethnic", "dussehra": "Ethnic", "garba": "Ethnic", "dandiya": "Ethnic",
+    "durga puja": "Ethnic",
+    "cocktail": "Party", "cocktails": "Party", "prom": "Party", "disco": "Party", "nye": "Party",
+    "new year's eve": "Party", "hen do": "Party", "stag do": "Party", "bachelorette": "Party",
+    "bachelor party": "Party",
 }
 # Occasions that several of the catalog's usages dress for (a wedding: traditional or formal).
 OCCASION_GROUPS: dict[str, tuple[str, ...]] = {"Wedding": ("Ethnic", "Formal"), "Beach": ("Casual",)}
@@ -672,6 +688,17 @@ FOREIGN_CURRENCIES: dict[str, str] = {
     "$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "buck": "USD", "bucks": "USD",
     "us dollars": "USD", "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP",
     "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "quid": "GBP", "sterling": "GBP",
+    # currencies the store has no rate for by default (said to be not understood unless
+    # CURRENCY_RATES names them): never rupees, whatever their word for a unit
+    "aussie dollars": "AUD", "australian dollars": "AUD", "aud": "AUD",
+    "canadian dollars": "CAD", "cad": "CAD", "kiwi dollars": "NZD", "nz dollars": "NZD",
+    "nzd": "NZD", "singapore dollars": "SGD", "sgd": "SGD", "hk dollars": "HKD", "hkd": "HKD",
+    "dirham": "AED", "dirhams": "AED", "aed": "AED", "riyal": "SAR", "riyals": "SAR", "sar": "SAR",
+    "yen": "JPY", "jpy": "JPY", "¥": "JPY", "yuan": "CNY", "rmb": "CNY", "cny": "CNY", "francs": "CHF",
+    "swiss francs": "CHF", "chf": "CHF", "ringgit": "MYR", "myr": "MYR", "baht": "THB", "thb": "THB",
+    "pesos": "PHP", "peso": "PHP", "taka": "BDT", "rand": "ZAR", "zar": "ZAR", "roubles": "RUB",
+    "rubles": "RUB", "lira": "TRY", "pakistani rupees": "PKR", "pkr": "PKR", "sri lankan rupees": "LKR",
+    "lkr": "LKR", "nepali rupees": "NPR", "npr": "NPR",
 }
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 DEFAULT_CURRENCY_RATES = {"USD": 88.0, "EUR": 102.0, "GBP": 117.0}

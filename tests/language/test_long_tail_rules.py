@@ -67,6 +67,16 @@ def test_rupees_stay_rupees_and_a_currency_without_a_rate_is_not_read(vocab, shi
     assert find(it, "price") is None and any("bucks" in word for word in it.ignored)
 
 
+@pytest.mark.parametrize("text", ["under 20 aussie dollars", "under 100 dirhams", "under 5,000 yen",
+                                  "¥3000 max", "under 1000 pakistani rupees",
+                                  "between 20 and 40 canadian dollars"])
+def test_a_currency_the_store_has_no_rate_for_is_never_rupees(vocab, shirt, text):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert find(it, "price") is None and it.ignored and not it.understood, text
+    rated = interpret("under 30 aud", shirt, vocab, currency_rates={"AUD": 58.0})
+    assert find(rated, "price").value == 30 * 58.0
+
+
 def test_cheaper_means_noticeably_cheaper(vocab, shirt):  # noqa: F811
     cheaper = find(interpret("cheaper", shirt, vocab), "price")
     assert cheaper.value == round(selling(shirt) * (1 - PRICE_STEP), 2)

@@ -835,7 +835,14 @@ SIZE_WORDS: dict[str, str] = {
     "xxs": "XXS", "xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "XL", "xxl": "XXL", "xxxl": "XXXL",
     "2xl": "XXL", "3xl": "XXXL", "small": "S", "medium": "M", "large": "L", "extra small": "XS",
     "extra large": "XL", "x large": "XL", "xx large": "XXL", "extra extra large": "XXL", "double xl": "XXL",
-    "one size": "Onesize", "onesize": "Onesize", "free size": "Free Size",
+    "one size": "Onesize", "onesize": "Onesize", "free size": "Free Size", "xxxxl": "XXXXL", "4xl": "XXXXL",
+    "triple xl": "XXXL", "extra extra extra large": "XXXL",
 }
+# Words before "a" + a spelled-out size that make it the shopper's size ("i'm a medium", "my usual
+# is a large", "i wear a small"); "is" needs the "a" ("this is large" describes the fit).
+WORN_SIZE_CUES = frozenset({"i'm", "im", "am", "wear", "usually", "normally", "take", "is", "he's",
+                            "she's", "hes", "shes"})
+# The catalog spells some letter sizes two ways.
+SIZE_LABEL_ALIASES = {"XXL": ("2XL",), "XXXL": ("3XL",), "XXXXL": ("4XL",), "XXS": ("2XS",)}
 SIZE_SYSTEMS = {"uk": "UK", "eu": "EURO", "euro": "EURO", "eur": "EURO", "us": "US"}
 SIZE_NUMBER_MAX = 60.0  # "in 42" is a size; "in 800" is not

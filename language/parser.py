@@ -308,7 +308,7 @@ def _corrected(tok: Token, vocabulary: Vocabulary) -> Token:
     """The token as the lexicon spells it: stretched letters shrunk ("navyyy" -> "navy", "greeeen"
     -> "green"), then typos corrected."""
     word = tok.norm
-    if tok.is_word and _STRETCHED.search(word):
+    if tok.is_word and _STRETCHED.search(word) and word not in lx.SIZE_WORDS:  # "xxxl" is a size
         doubled, single = _STRETCHED.sub(r"\1\1", word), _STRETCHED.sub(r"\1", word)
         word = doubled if doubled in vocabulary.known_words else single
     fixed = vocabulary.correct(word) if tok.is_word else word

@@ -817,4 +817,16 @@ class SizeReader:
             by_itself = len(words) > 1 and self._only_words(i, last)
             if alone or cue is not None or self._phrase(last + 1) == "size" or by_itself:
                 return (cue if cue is not None else i), last, label, None
+            worn = self._worn_cue(i) if len(words) > 2 else None  # "i'm a medium", "my usual is a large"
+            if worn is not None:
+                return worn, last, label, None
         return None
+
+    def _worn_cue(self, i: int) -> int | None:
+        """The start of "i'm a", "i wear a", "my usual is a" right before a spelled-out size."""
+        prev = self._phrase(i - 1)
+        if prev in ("a", "an"):
+            return i - 2 if self._phrase(i - 2) in lx.WORN_SIZE_CUES else None
+        return i - 1 if prev in lx.WORN_SIZE_CUES and prev != "is" else None
+
+

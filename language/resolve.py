@@ -304,7 +304,9 @@ class Resolver:
             label, system = it.values[0], it.extra
             spellings = [f"{system}{label}"] if system else [label, f"UK{label}", f"EURO{label}"]
             if label in lx.SIZE_WORDS.values():
-                spellings = [label]
+                spellings = [label, *lx.SIZE_LABEL_ALIASES.get(label, ())]  # XXL is also 2XL
+            elif not system:
+                spellings += _collar_in_cm(label)  # "a 15.5 collar": inches, the catalog's 39
             known = [s for s in spellings if s in offered] if offered else spellings[:1]
             self.emit("size", "in", tuple(known or spellings[:1]), [it.span], True)
 
@@ -496,3 +498,17 @@ def settle_prices(outs: list[Out]) -> tuple[list[Out], list[Out]]:
     later = max(floor.spans + ceiling.spans)
     beaten = floors if later in ceiling.spans else ceilings
     return [o for o in outs if o not in beaten], beaten
+
+
+def _collar_in_cm(label: str) -> list[str]:
+    """A shirt collar in inches (13 to 19.5) as the centimetres the catalog labels collars in:
+    15.5 -> 39; 16 (40.6 cm) -> 40 or 41."""
+    try:
+        inches = float(label)
+    except ValueError:
+        return []
+    if not 13 <= inches <= 19.5:
+        return []
+    cm = inches * 2.54
+    near = {round(cm)} if abs(cm - round(cm)) < 0.3 else {int(cm), int(cm) + 1}
+    return [str(c) for c in sorted(near)]

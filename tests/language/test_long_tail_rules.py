@@ -77,6 +77,19 @@ def test_a_currency_the_store_has_no_rate_for_is_never_rupees(vocab, shirt, text
     assert find(rated, "price").value == 30 * 58.0
 
 
+def test_a_collar_in_inches_and_the_catalogs_other_spelling_of_a_letter_size(vocab, shirt, records):  # noqa: F811
+    assert values(interpret("need it in a 15.5 collar", shirt, vocab), "size") == ("39", "40")
+    assert values(interpret("do u have XXXL", shirt, vocab), "size") == ("XXXL",)  # no "xl" from stretching
+    track = pick(records, article_type="Track Pants", age_group="Adults-Men")
+    assert "2XL" in values(interpret("in 2xl", track, vocab), "size")
+
+
+@pytest.mark.parametrize(("text", "label"), [("my usual is a medium", "M"), ("i'm a large", "L"),
+                                             ("he's an extra large", "XL"), ("this is large on me", None)])
+def test_the_size_a_shopper_says_they_wear_is_a_size(vocab, shirt, text, label):  # noqa: F811
+    assert values(interpret(text, shirt, vocab), "size") == ((label,) if label else ()), text
+
+
 def test_cheaper_means_noticeably_cheaper(vocab, shirt):  # noqa: F811
     cheaper = find(interpret("cheaper", shirt, vocab), "price")
     assert cheaper.value == round(selling(shirt) * (1 - PRICE_STEP), 2)

@@ -459,7 +459,11 @@ CHANGE_BEFORE = ("as a", "as an", "as", "but", "make it a", "make it an", "make 
                  "turn into", "into a", "into", "change to", "change it to", "switch to", "swap for",
                  "but a", "but an", "but as", "in a", "in", "a pair of", "rather a", "but in",
                  "same but a", "same but as", "in the form of", "version as", "swap", "switch", "replace",
-                 "swap it for", "swap them for", "swap these for", "trade", "exchange")
+                 "swap it for", "swap them for", "swap these for", "trade", "exchange",
+                 # an ask for the item itself: "need a tie", "got any belts?", "show me some caps"
+                 "need a", "need an", "need some", "want a", "want some", "got any", "got a", "any",
+                 "looking for a", "looking for", "show me a", "show me some", "show me", "recommend a",
+                 "suggest a", "do you have any", "do you have a", "do you sell", "in the market for a")
 CHANGE_AFTER = ("instead", "version", "instead of this", "rather", "one instead")
 # Not a change: "a shirt to go with jeans", "matching shoes".
 NON_CHANGE_BEFORE = ("with", "to go with", "goes with", "go with", "to wear with", "wear with",

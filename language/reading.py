@@ -477,8 +477,8 @@ class Reader:
             cue, start = "companion", before.start
         elif before is not None and before.has("change_before"):
             cue, start = "explicit", before.start
-        elif before is not None and before.has("non_change"):
-            cue = "non_change"
+        elif before is not None and (before.has("non_change") or before.has("companion_after")):
+            cue = "non_change"  # "goes with my jeans": the jeans are what it goes with
         elif before is not None and before.words in (("is",), ("it's",), ("its",), ("be",)):
             cue = "describes"  # "is a tank top with stripes": a caption describing the garment
         if after is not None and (after.has("change_after") or after.words in (("instead", "of"),

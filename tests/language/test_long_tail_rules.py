@@ -90,6 +90,13 @@ def test_the_size_a_shopper_says_they_wear_is_a_size(vocab, shirt, text, label):
     assert values(interpret(text, shirt, vocab), "size") == ((label,) if label else ()), text
 
 
+def test_an_ask_for_an_accessory_changes_the_type_and_what_it_goes_with_is_not_the_companion(vocab, shirt):  # noqa: F811
+    assert values(interpret("need a tie for this one", shirt, vocab), "article_type") == ("Ties",)
+    assert values(interpret("got any belts?", shirt, vocab), "article_type") == ("Belts",)
+    mine = interpret("i need a shirt that goes with my jeans", shirt, vocab)
+    assert values(mine, "article_type") == ("Shirts",) and not mine.companion
+
+
 def test_cheaper_means_noticeably_cheaper(vocab, shirt):  # noqa: F811
     cheaper = find(interpret("cheaper", shirt, vocab), "price")
     assert cheaper.value == round(selling(shirt) * (1 - PRICE_STEP), 2)

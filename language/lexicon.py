@@ -559,6 +559,10 @@ IDIOMS: dict[str, str | None] = {
         "tie the knot", "tying the knot", "bag of nerves", "in the bag", "let the cat out of the bag",
         "mixed bag", "goody bag", "give me the boot", "got the boot", "old school tie",
         "round it off", "round it out", "round off", "round out", "rounds it off", "round things off",
+        "all grey to me", "all gray to me", "green around the gills", "blue in the face", "black eye",
+        "red rag to a bull", "red alert", "code red", "yellow card", "red card", "black hole", "black swan",
+        "orange is the new black", "the new black", "smart choice", "smart move", "smart buy", "smart idea",
+        "smart pick", "smart cookie", "works for me", "work for me",
     ), None),
     "white collar": "Formal", "white collar job": "Formal", "blue collar": "Casual",
     "dressed to the nines": "Party", "dressed to kill": "Party", "glad rags": "Party",
@@ -812,6 +816,12 @@ VERBAL_TYPE_WORDS = frozenset({"dress", "suit", "suits", "tie"})
 VERB_LEADERS = frozenset({"i", "you", "we", "they", "he", "she", "to", "will", "would", "can", "could",
                           "should", "must", "don't", "doesn't", "didn't", "never", "always", "usually",
                           "i'll", "gotta", "wanna", "might", "may", "won't", "wouldn't", "does", "do"})
+# Occasion words that are also verbs ("navy doesn't work for me", "that works"), and what may be
+# their subject besides a pronoun (VERB_LEADERS).
+VERBAL_OCCASION_WORDS = frozenset({"work", "works"})
+OCCASION_VERB_SUBJECTS = frozenset({"that", "it", "this", "which", "that'd", "it'd", "thatd", "itd",
+                                    "that'll", "it'll", "colour", "color", "one", "ones", "they'd",
+                                    "also", "just", "really", "not", "doesnt", "dont", "wont", "might"})
 VERB_FOLLOWERS = frozenset({"up", "down", "me", "you", "him", "us", "them", "myself", "yourself"})
 # Body measures a number is a size of: "a 36 waist", "46 collar", "chest 40".
 SIZE_MEASURES = frozenset({"waist", "collar", "chest", "neck", "bust", "inch waist", "waist size",

@@ -555,6 +555,9 @@ class Reader:
     def _read_occasion(self, idx: int, seg: Segment, sense: Sense) -> None:
         """An occasion; "less formal" (modifier -1) and "not formal" (negated) read as its opposite
         (resolve)."""
+        if seg.words[-1] in lx.VERBAL_OCCASION_WORDS and self._occasion_verb(idx):
+            self.understood = True  # "navy doesn't work for me", "would green work?": no office
+            return
         before = self.seg_at(idx - 1)
         start, modifier = self._for_start(idx, seg), 0
         if before is not None and before.has("less"):
@@ -563,6 +566,17 @@ class Reader:
             start = before.start
         negated = self._negated(idx, "usage")
         self.add("occasion", (), sense.extra, (start, seg.end), negated, modifier)
+
+    def _occasion_verb(self, idx: int) -> bool:
+        """"work" as a verb: after a subject, a modal or a thing ("that works", "it'd work"), or
+        before "for me", "on me", "nicely", or at the end of a question ("would green work?")."""
+        before = self.segs[idx - 1].words[-1] if idx > 0 else None
+        after = self.segs[idx + 1].words if idx + 1 < len(self.segs) else ("",)
+        if before in ("for", "to", "at", "from", "after", "before", "the", "my", "of"):
+            return False  # "for work", "at work", "after work"
+        return before in lx.VERB_LEADERS or before in lx.OCCASION_VERB_SUBJECTS \
+            or " ".join(after[:2]) in ("for me", "on me", "for you", "on you", "for him", "for her") \
+            or after[0] in ("nicely", "well", "better", "out", "?")
 
     def _read_season(self, idx: int, seg: Segment, sense: Sense) -> None:
         negated = self._negated(idx, "season")  # "not for winter": no season wish (resolve)

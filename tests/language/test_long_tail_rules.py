@@ -97,6 +97,15 @@ def test_an_ask_for_an_accessory_changes_the_type_and_what_it_goes_with_is_not_t
     assert values(mine, "article_type") == ("Shirts",) and not mine.companion
 
 
+@pytest.mark.parametrize("text", ["navy doesn't work for me", "would green work?", "that works, but in white",
+                                  "smart choice, now in grey"])
+def test_work_as_a_verb_and_smart_as_praise_name_no_occasion(vocab, shirt, text):  # noqa: F811
+    assert find(interpret(text, shirt, vocab), "usage") is None, text
+    assert values(interpret("a shirt i can wear to work", shirt, vocab), "usage")
+    assert values(interpret("it's all grey to me, show me blue", shirt, vocab), "base_colour") == \
+        values(interpret("show me blue", shirt, vocab), "base_colour")
+
+
 def test_cheaper_means_noticeably_cheaper(vocab, shirt):  # noqa: F811
     cheaper = find(interpret("cheaper", shirt, vocab), "price")
     assert cheaper.value == round(selling(shirt) * (1 - PRICE_STEP), 2)

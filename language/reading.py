@@ -211,7 +211,7 @@ class Reader:
                 ahead = range(at + 1, min(len(norms), at + 8))
                 joiner = next((k for k in ahead if norms[k] in lx.SWAP_JOINERS), None)
                 if joiner is not None:
-                    self._give_up(joiner, lo=at + 1)
+                    self._give_up(joiner, lo=at + 1, named=True)
             elif word == "over":  # "X over Y": Y is given up (colours and attributes only)
                 before = [it for it in self.items if it.core[1] == at and not it.negated]
                 after = [it for it in self.items if it.core[0] == at + 1 and not it.negated]
@@ -227,10 +227,16 @@ class Reader:
                 return k + 1
         return 0
 
-    def _give_up(self, at: int, lo: int) -> None:
-        """Negate the wanted items in [lo, at) whose kind a wanted item right after ``at`` names."""
+    def _give_up(self, at: int, lo: int, named: bool = False) -> None:
+        """Negate the wanted items in [lo, at) whose kind a wanted item right after ``at`` names;
+        after a swap verb (``named``: "swap the short sleeves for long") what it names is given up
+        even when the rules cannot read its replacement."""
         after = next((it for it in self.items if it.core[0] >= at and not it.negated), None)
         if after is None:
+            for item in self.items:
+                if named and lo <= item.core[0] and item.core[1] <= at and item.kind in ("colour", "attr") \
+                        and not item.negated:
+                    item.negated, item.modifier, item.settled = True, 0, True
             return
         for item in self.items:
             if lo <= item.core[0] and item.core[1] <= at and item.kind == after.kind and not item.negated:

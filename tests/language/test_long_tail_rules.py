@@ -252,6 +252,11 @@ def test_a_swap_gives_up_the_first_value_for_the_second(vocab, shirt, text):  # 
     assert values(it, "base_colour", "not_in") == ("Navy Blue",) and "Grey" in values(it, "base_colour"), text
 
 
+def test_what_a_swap_names_is_given_up_even_when_its_replacement_is_not_read(vocab, shirt):  # noqa: F811
+    it = interpret("swap the short sleeves for long", shirt, vocab)
+    assert values(it, "Sleeve Length", "not_in") and not values(it, "Sleeve Length")
+
+
 def test_x_over_y_prefers_x_and_gives_up_y(vocab, shirt):  # noqa: F811
     it = interpret("white over navy any day", shirt, vocab)
     assert "White" in values(it, "base_colour") and values(it, "base_colour", "not_in") == ("Navy Blue",)

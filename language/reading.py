@@ -212,7 +212,8 @@ class Reader:
                 joiner = next((k for k in ahead if norms[k] in lx.SWAP_JOINERS), None)
                 if joiner is not None:
                     self._give_up(joiner, lo=at + 1, named=True)
-            elif word == "over":  # "X over Y": Y is given up (colours and attributes only)
+            elif word in ("over", ">") or (word == "than" and "rather" in norms[self._clause_start(at):at]):
+                # "X over Y", "X > Y", "rather X than Y": Y is given up (colours and attributes only)
                 before = [it for it in self.items if it.core[1] == at and not it.negated]
                 after = [it for it in self.items if it.core[0] == at + 1 and not it.negated]
                 for kept in before:

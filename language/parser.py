@@ -40,6 +40,10 @@ MENTION_KINDS = JUDGED_KINDS | {"type"}
 JUDGE_SURE = {("want", "avoid"): 0.6, ("avoid", "want"): 0.9, ("want", "other"): 0.7,
               ("avoid", "other"): 0.9, ("want", "want"): 0.0, ("avoid", "avoid"): 0.0}
 POLARITIES = ("want", "avoid", "other")
+# A value the reference itself has ("navy" on a navy shirt) is rarely asked for (the answer is
+# like the reference already), and is often what the shopper is turning away from ("navy doesn't
+# suit me"): there the judge's rejection or "only mentioned" needs less certainty to stand.
+OWN_VALUE_SURE = {("want", "avoid"): 0.45, ("want", "other"): 0.5}
 # A value whose own words carry its negation ("no graphics": plain, "sleeveless") is read by the
 # rules alone: a judge hears the "no" and would reject the very value it names.
 OCCASION_SURE = 0.9  # an occasion read as a rejection
@@ -149,7 +153,16 @@ def read_mentions(text: str, vocabulary: Vocabulary) -> list[Mention]:
             if it.kind in MENTION_KINDS and it.core[1] > it.core[0]]
 
 
-def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge) -> list[str]:
+def _names_reference(item: Item, ref: Ref) -> bool:
+    """Whether the item names a value the reference itself has ("navy" on a navy shirt)."""
+    if item.kind == "colour":
+        return ref.colour in item.values
+    if item.kind == "brand":
+        return ref.brand in item.values
+    return item.kind in ("attr", "collar") and any(v in item.values for v in ref.attributes.values())
+
+
+def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge, ref: Ref) -> list[str]:
     """Apply the judge's polarities to the items it is asked about; the words of items it reads
     as mere mentions are returned (and the items dropped)."""
     asked = [it for it in reader.items
@@ -161,7 +174,7 @@ def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge) ->
     mentioned: list[str] = []
     dropped: set[int] = set()
     for item, (polarity, probability) in zip(asked, verdicts, strict=True):
-        reading = decide(item.kind, item.negated, polarity, probability)
+        reading = decide(item.kind, item.negated, polarity, probability, own=_names_reference(item, ref))
         if reading == "other":
             dropped.add(id(item))
             start, end = _chars(raw, item.core)
@@ -173,14 +186,16 @@ def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge) ->
 
 
 def decide(kind: str, negated: bool, polarity: str, probability: float,
-           thresholds: Mapping[tuple[str, str], float] | None = None) -> str:
+           thresholds: Mapping[tuple[str, str], float] | None = None, own: bool = False) -> str:
     """The store's reading of one value ("want", "avoid" or "other") from the rules' (``negated``)
     and a judge's verdict with its probability (``thresholds``: JUDGE_SURE when None; then
-    OCCASION_SURE)."""
+    OCCASION_SURE; OWN_VALUE_SURE where the value is the reference's own, ``own``)."""
     rules = "avoid" if negated else "want"
     if kind not in JUDGED_KINDS or (kind == "occasion" and polarity == "other"):
         return rules  # "shoes to wear with these to work": an occasion named is an occasion asked
     sure = (JUDGE_SURE if thresholds is None else thresholds)[(rules, polarity)]
+    if own:
+        sure = min(sure, OWN_VALUE_SURE.get((rules, polarity), sure))
     if kind == "occasion":
         sure = max(sure, OCCASION_SURE)  # "for the office": usually really asked for
     return polarity if probability >= sure else rules
@@ -210,7 +225,7 @@ def interpret(text: str, reference: Mapping, vocabulary: Vocabulary, judge: Pola
         segments = segment(tokens, vocabulary, guesses=phrases)
         reader = Reader(segments, tokens, vocabulary, currency_rates).read()
     ref = Ref.of(reference)
-    mentioned = _judge(reader, text, raw, judge) if judge is not None else []
+    mentioned = _judge(reader, text, raw, judge, ref) if judge is not None else []
     resolver = Resolver(reader.items, ref, vocabulary)
     outs = resolver.resolve()
     constraints = _constraints(text, raw, tokens, outs, guessed)

@@ -313,6 +313,17 @@ def test_not_this_brand_and_other_makes_leave_the_references_brand(vocab, shirt,
     assert values(interpret(text, shirt, vocab), "brand", "not_in") == (shirt["brand"],), text
 
 
+def test_a_judge_needs_less_certainty_to_turn_away_from_the_references_own_value(vocab, records, shirt):  # noqa: F811
+    def unsure_rejection(text, spans):
+        return [("avoid", 0.5)] * len(spans)
+
+    white = pick(records, article_type="Shirts", base_colour="White", gender="Men")
+    on_navy = interpret("navy is not my colour", shirt, vocab, judge=unsure_rejection)
+    on_white = interpret("navy is not my colour", white, vocab, judge=unsure_rejection)
+    assert values(on_navy, "base_colour", "not_in") == ("Navy Blue",)
+    assert values(on_white, "base_colour") == ("Navy Blue",)  # rules' reading: a 0.5 "no" is not enough
+
+
 def test_a_product_type_is_never_the_judges(vocab, records, shoes):  # noqa: F811
     """A judge's rejection of a type ("sick of black tees": the tees) would move the answer out of
     the reference's category, and its "only mentioned" would drop a real ask: types are the rules'."""

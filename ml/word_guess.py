@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -133,21 +134,31 @@ class WordGuesser:
     """Unknown words -> the lexicon phrase each reads as (None: no guess). `encode` is the query
     encoder (texts -> [n, d] L2-normalised features)."""
 
-    def __init__(self, folder: str | Path, encode) -> None:
+    def __init__(self, folder: str | Path, encode, remember: int = 4096) -> None:
         saved = np.load(Path(folder) / GUESSER_FILE)
         self.phrases = [str(p) for p in saved["phrases"]]
         self.vectors = saved["vectors"].astype(np.float32)
         self.threshold = float(saved["threshold"])
         self.encode = encode
+        # Unknown words recur across requests ("trackies", "lol"): each is encoded once per process
+        # (a MiniLM pass of about 4 ms), up to `remember` words.
+        self.remember = remember
+        self.known: OrderedDict[str, str | None] = OrderedDict()
 
     @staticmethod
     def exists(folder: str | Path) -> bool:
         return (Path(folder) / GUESSER_FILE).is_file()
 
     def __call__(self, words: Sequence[str]) -> list[str | None]:
-        if not words:
-            return []
-        best, similarity = _nearest(np.asarray(self.encode(list(words)), dtype=np.float32), self.vectors)
-        return [
-            self.phrases[b] if s >= self.threshold else None for b, s in zip(best, similarity, strict=True)
-        ]
+        new = list(dict.fromkeys(w for w in words if w not in self.known))
+        if new:
+            best, similarity = _nearest(np.asarray(self.encode(new), dtype=np.float32), self.vectors)
+            for word, b, s in zip(new, best, similarity, strict=True):
+                self.known[word] = self.phrases[b] if s >= self.threshold else None
+        answer = []
+        for word in words:
+            self.known.move_to_end(word)
+            answer.append(self.known[word])
+        while len(self.known) > self.remember:
+            self.known.popitem(last=False)  # the word asked about longest ago
+        return answer

@@ -85,3 +85,21 @@ def test_the_word_guesser_reads_known_phrases_and_leaves_everyday_words_alone(tr
     guesser = WordGuesser(trained_checkpoint, encode_texts)
     # the session model's tiny catalog sells shirts and t-shirts: "shirts" is one of its phrases
     assert guesser(["shirts", "tomorrow", "computer"]) == ["shirts", None, None]
+
+
+def test_the_word_guesser_encodes_each_word_once(trained_checkpoint):
+    from recommender.runtime import encode_texts
+
+    encoded: list[str] = []
+
+    def counting(texts):
+        encoded.extend(texts)
+        return encode_texts(texts)
+
+    guesser = WordGuesser(trained_checkpoint, counting, remember=2)
+    first = guesser(["shirts", "tomorrow"])
+    assert guesser(["tomorrow", "shirts"]) == first[::-1] and encoded == ["shirts", "tomorrow"]
+    guesser(["computer"])  # remembers two words: "tomorrow" was asked about longest ago
+    guesser(["shirts"])
+    guesser(["tomorrow"])
+    assert encoded == ["shirts", "tomorrow", "computer", "tomorrow"]

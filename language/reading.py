@@ -796,6 +796,15 @@ class SizeReader:
             return None
         return f"{value:g}"
 
+    def _centimetres_to_inches(self, i: int) -> str | None:
+        """"97 cm waist" -> "38"."""
+        seg = self.r.seg_at(i)
+        if seg is None or not seg.has("number") or i in self.r.consumed or self._phrase(i + 1) != "cm" \
+                or self._phrase(i + 2) not in lx.SIZE_MEASURES:
+            return None
+        value = parse_number(seg.words[0])
+        return f"{round(value / 2.54)}" if value is not None and 50 <= value <= 160 else None
+
     def _only_words(self, first: int, last: int) -> bool:
         """"small please", "medium?": the size word is all the request says."""
         return all(seg.has("stop") or seg.has("symbol") or " ".join(seg.words) in lx.POLITE_WORDS
@@ -820,6 +829,9 @@ class SizeReader:
             return None
         if self._phrase(i + 1) == "xl" and phrase in ("2", "3"):  # "2xl"
             return (cue if cue is not None else i), i + 1, lx.SIZE_WORDS[phrase + "xl"], None
+        inches = self._centimetres_to_inches(i)
+        if inches is not None:  # "a 97 cm waist": the catalog labels waists in inches
+            return (cue if cue is not None else i), i + 2, inches, None
         number = self._number(i)
         if number is not None:
             if self._phrase(i + 1) in lx.SIZE_MEASURES:  # "a 36 waist", "46 collar"

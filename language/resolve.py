@@ -307,6 +307,8 @@ class Resolver:
                 spellings = [label, *lx.SIZE_LABEL_ALIASES.get(label, ())]  # XXL is also 2XL
             elif not system:
                 spellings += _collar_in_cm(label)  # "a 15.5 collar": inches, the catalog's 39
+            elif system == "US":  # the catalog labels shoes in UK sizes: US is UK + 1 (men), + 2 (women)
+                spellings += _us_to_uk(label, self.ref.gender)
             known = [s for s in spellings if s in offered] if offered else spellings[:1]
             self.emit("size", "in", tuple(known or spellings[:1]), [it.span], True)
 
@@ -512,3 +514,12 @@ def _collar_in_cm(label: str) -> list[str]:
     cm = inches * 2.54
     near = {round(cm)} if abs(cm - round(cm)) < 0.3 else {int(cm), int(cm) + 1}
     return [str(c) for c in sorted(near)]
+
+
+def _us_to_uk(label: str, gender: str | None) -> list[str]:
+    try:
+        us = float(label)
+    except ValueError:
+        return []
+    uk = us - (2 if gender == "Women" else 1)
+    return [f"UK{uk:g}"] if uk > 0 else []

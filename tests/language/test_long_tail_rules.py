@@ -106,6 +106,12 @@ def test_work_as_a_verb_and_smart_as_praise_name_no_occasion(vocab, shirt, text)
         values(interpret("show me blue", shirt, vocab), "base_colour")
 
 
+def test_us_shoe_sizes_and_a_waist_in_centimetres_are_the_catalogs_labels(vocab, shoes, records):  # noqa: F811
+    assert values(interpret("do you have US 13", shoes, vocab), "size") == ("UK12",)
+    jeans = pick(records, article_type="Jeans", age_group="Adults-Men")
+    assert values(interpret("i'm a 97 cm waist", jeans, vocab), "size") == ("38",)
+
+
 def test_cheaper_means_noticeably_cheaper(vocab, shirt):  # noqa: F811
     cheaper = find(interpret("cheaper", shirt, vocab), "price")
     assert cheaper.value == round(selling(shirt) * (1 - PRICE_STEP), 2)

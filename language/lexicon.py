@@ -17,7 +17,7 @@ from __future__ import annotations
 # ----------------------------------------------------------------------------- filler words
 # Never reported as "ignored", never make a request "understood".
 STOPWORDS = frozenset("""
-a an the this that these those it its it's itself one ones something anything thing things item items
+a an the yes yeah yep this that these those it its it's itself one ones something anything thing things item items
 product products piece pieces version versions kind sort type style styles look looks looking
 i i'm im me my mine we us our you your yours he she they them his her's their
 is are was were be been being am isnt arent does do did has have had having get got make made
@@ -740,6 +740,19 @@ SWAP_VERBS = frozenset({"swap", "swapping", "switch", "switching", "change", "ch
                         "replacing", "trade", "exchange", "ditch", "lose"})
 SWAP_JOINERS = frozenset({"for", "to", "with", "into", "→"})
 # Joiners inside a negated list: "not black or navy", "no stripes, checks or prints".
+# Emoji that say yes or no about what they sit beside: before a value a rejection emoji reads as
+# "no" ("🚫 navy"); after one it is a rejection mark ("navy ❌ white ✅"), read by
+# Reader._postfix_rejections as POSTFIX_MARK.
+REJECTION_EMOJI = frozenset("❌🚫👎🙅⛔✖🤮🤢")
+APPROVAL_EMOJI = frozenset("✅👍✔😍❤🔥💯")
+POSTFIX_MARK = "✗"
+# Words after a value that reject it when nothing but thanks follows before the clause ends:
+# "navy? no thanks", "stripes - pass", "navy?? nope nope".
+POSTFIX_REJECTIONS = frozenset({"no", "nope", "nah", "no thanks", "no thank you", "no way", "pass",
+                                "hard pass", "never again", "no chance", "yuck", "ew", "eww", "ugh"})
+POSTFIX_GAP = frozenset({"?", ",", "-", "–", ":", ".", "!"})  # between the value and the word
+POSTFIX_TAIL = frozenset({"thanks", "thank", "you", "please", "pls", "mate", "lol", "!", "?", ".",
+                          *POSTFIX_REJECTIONS})
 NEGATION_JOINERS = frozenset({"or", "nor", "and", ",", "/", "&"})
 # Words that end a negation's list: what follows is wanted ("no heels, I want flat ones").
 NEGATION_BREAKERS = frozenset({"want", "wants", "prefer", "need", "needs", "but", "rather", "instead",

@@ -177,6 +177,7 @@ class Reader:
                     self.unknown_at.append(seg.start)
                 self._negated(idx, f"unknown:{idx}")
         self.corrected = self._apply_corrections()
+        self._postfix_rejections()
         self._swaps()
         self._contrasts()
         self._companions_in_context()
@@ -221,6 +222,34 @@ class Reader:
                         if kept.kind == lost.kind and kept.kind in ("colour", "attr"):
                             lost.negated, lost.modifier = True, 0
                             kept.settled = lost.settled = True
+
+    def _postfix_rejections(self) -> None:
+        """"navy? no thanks", "stripes - pass", "navy ❌ white ✅": a rejection right after a value
+        rejects it; a word does when nothing but thanks follows it before the clause ends, a
+        rejection emoji always."""
+        norms = [t.norm for t in self.tokens]
+        k = 0
+        while k < len(norms):
+            width = next((w for w in (3, 2, 1)
+                          if k + w <= len(norms) and " ".join(norms[k:k + w]) in lx.POSTFIX_REJECTIONS), 0)
+            mark = norms[k] == lx.POSTFIX_MARK
+            if not (width or mark):
+                k += 1
+                continue
+            j = k
+            while j > 0 and norms[j - 1] in lx.POSTFIX_GAP:
+                j -= 1
+            end = k + max(width, 1)
+            while end < len(norms) and norms[end] in lx.POSTFIX_TAIL:
+                end += 1
+            closes = end == len(norms) or norms[end] in lx.BOUNDARIES
+            rejected = [it for it in self.items
+                        if it.core[1] == j and not it.negated and not it.settled and (mark or closes)]
+            for item in rejected:
+                item.negated, item.modifier, item.settled = True, 0, True
+            if rejected:  # "pass", "nope", "way": read, not ignored
+                self.ignored = [w for w in self.ignored if w not in norms[k:end]]
+            k = end
 
     def _clause_start(self, at: int) -> int:
         for k in range(at - 1, -1, -1):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from language.lexicon import MONEY_NOUNS
+from language.lexicon import APPROVAL_EMOJI, MONEY_NOUNS, POSTFIX_MARK, REJECTION_EMOJI
 
 MAX_TOKENS = 160  # longer requests are read up to here (a request is a sentence or two)
 
@@ -21,7 +21,8 @@ _TOKEN = re.compile(
       | \d+(?:[.,]\d+)*(?:\s?k\b)?
       | [^\W\d_]+(?:'[^\W\d_]+)*
       | ->|=>|[→⇒➡⟶]
-      | <=|>=|[<>≤≥%₹$€£¥~&/,.;:!?+\-–]""",
+      | <=|>=|[<>≤≥%₹$€£¥~&/,.;:!?+\-–]
+      | [❌🚫👎🙅⛔✖🤮🤢✅👍✔😍❤🔥💯]""",
     re.VERBOSE | re.IGNORECASE,
 )
 _CURRENCY = {"₹", "rs", "$", "€", "£", "¥", "inr"}
@@ -64,6 +65,10 @@ def tokenize(text: str) -> list[Token]:
             word = "→"  # "pink -> green", "pink ➡️ green": one arrow
         elif word.startswith(tuple("0123456789")) and "/" in word:
             word = word[:3]  # 3/4th -> 3/4
+        elif word in REJECTION_EMOJI:  # after a word: a mark on it ("navy ❌"); else "no" ("🚫 navy")
+            word = POSTFIX_MARK if raw and (raw[-1].is_word or raw[-1].norm == POSTFIX_MARK) else "no"
+        elif word in APPROVAL_EMOJI:
+            word = "yes"
         raw.append(Token(word, m.start(), m.end(), possessive))
         if len(raw) >= MAX_TOKENS + 1:
             break

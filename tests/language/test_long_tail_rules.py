@@ -112,6 +112,16 @@ def test_us_shoe_sizes_and_a_waist_in_centimetres_are_the_catalogs_labels(vocab,
     assert values(interpret("i'm a 97 cm waist", jeans, vocab), "size") == ("38",)
 
 
+@pytest.mark.parametrize("text", ["navy? no thanks", "navy?? nope nope", "navy - pass", "navy ❌", "🚫 navy",
+                                  "navy 👎 white 👍"])
+def test_a_rejection_after_a_value_or_a_rejection_emoji_rejects_it(vocab, shirt, text):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert values(it, "base_colour", "not_in") == ("Navy Blue",) and not it.ignored, text
+    assert "White" in values(interpret("navy ❌ white ✅", shirt, vocab), "base_colour")
+    assert values(interpret("navy? no, white", shirt, vocab), "base_colour") == \
+        values(interpret("white", shirt, vocab), "base_colour")  # "no," before a value corrects
+
+
 def test_cheaper_means_noticeably_cheaper(vocab, shirt):  # noqa: F811
     cheaper = find(interpret("cheaper", shirt, vocab), "price")
     assert cheaper.value == round(selling(shirt) * (1 - PRICE_STEP), 2)

@@ -17,8 +17,8 @@ from __future__ import annotations
 # ----------------------------------------------------------------------------- filler words
 # Never reported as "ignored", never make a request "understood".
 STOPWORDS = frozenset("""
-a an the yes yeah yep this that these those it its it's itself one ones something anything thing things item items
-product products piece pieces version versions kind sort type style styles look looks looking
+a an the yes yeah yep this that these those it its it's itself one ones something anything thing things
+item items product products piece pieces version versions kind sort type style styles look looks looking
 i i'm im me my mine we us our you your yours he she they them his her's their
 is are was were be been being am isnt arent does do did has have had having get got make made
 can could would should will shall may might must want wanted wants need needs needed wish prefer

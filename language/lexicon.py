@@ -515,6 +515,10 @@ AUDIENCE_WORDS: dict[str, str] = {
     "granddaughter": "girls", "niece": "girls", "little girl": "girls", "little lady": "girls",
     "little one": "kids", "little ones": "kids", "newborn": "kids", "tween": "kids", "tweens": "kids",
     "grandkid": "kids", "grandkids": "kids", "grandchild": "kids", "grandchildren": "kids",
+    "hubs": "men", "fella": "men", "fellah": "men", "bloke": "men", "old man": "men", "the old man": "men",
+    "old lady": "women", "old dear": "women", "stepson": "boys", "stepdaughter": "girls", "kiddo": "kids",
+    "kiddos": "kids", "kiddies": "kids", "tot": "kids", "tots": "kids", "twins": "kids", "nipper": "kids",
+    "munchkin": "kids", "little un": "kids", "little uns": "kids",
 }
 # audience -> (genders, age groups); "{adult}"/"{kid}" expand to the catalog's age groups of that
 # kind, "{same}" keeps the reference's age kind.
@@ -740,6 +744,10 @@ SWAP_VERBS = frozenset({"swap", "swapping", "switch", "switching", "change", "ch
                         "replacing", "trade", "exchange", "ditch", "lose"})
 SWAP_JOINERS = frozenset({"for", "to", "with", "into", "→"})
 # Joiners inside a negated list: "not black or navy", "no stripes, checks or prints".
+# "a 6 year old", "my 4yo": up to this age a shopper's child wears kids' sizes.
+AGE_WORDS = frozenset({("year", "old"), ("years", "old"), ("yr", "old"), ("yrs", "old"), ("yo",),
+                       ("year", "olds"), ("month", "old"), ("months", "old")})
+CHILD_AGE_MAX = 13
 # Emoji that say yes or no about what they sit beside: before a value a rejection emoji reads as
 # "no" ("🚫 navy"); after one it is a rejection mark ("navy ❌ white ✅"), read by
 # Reader._postfix_rejections as POSTFIX_MARK.
@@ -807,7 +815,8 @@ AUDIENCE_NEEDS_CUE = frozenset({
     "bridesmaid", "sis", "lass", "grandpa", "grandad", "granddad", "grandfather", "gramps", "grandpop",
     "uncle", "hubby", "bf", "daddy", "papa", "pops", "stepdad", "stepfather", "fiance", "groom", "groomsman",
     "bro", "dude", "gentleman", "grandson", "nephew", "lad", "granddaughter", "niece", "one", "newborn",
-    "tween", "grandkid", "grandchild", "friend",
+    "tween", "grandkid", "grandchild", "friend", "hubs", "fella", "fellah", "bloke", "stepson",
+    "stepdaughter", "kiddo", "kiddos", "kiddies", "tot", "tots", "twins", "nipper", "munchkin",
 })
 # Kin words and nicknames that name a person to buy for even without "for": "the missus", "your
 # mum", "mum needs a new one". Generic person words ("girl", "man") stay cue-bound: they are often a print.

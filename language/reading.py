@@ -177,6 +177,7 @@ class Reader:
                     self.unknown_at.append(seg.start)
                 self._negated(idx, f"unknown:{idx}")
         self.corrected = self._apply_corrections()
+        self._child_by_age()
         self._postfix_rejections()
         self._swaps()
         self._contrasts()
@@ -222,6 +223,20 @@ class Reader:
                         if kept.kind == lost.kind and kept.kind in ("colour", "attr"):
                             lost.negated, lost.modifier = True, 0
                             kept.settled = lost.settled = True
+
+    def _child_by_age(self) -> None:
+        """"for my 6 year old", "a 10-year-old": a child's age names a child when nothing else
+        says who it is for."""
+        if any(it.kind == "audience" for it in self.items):
+            return
+        norms = [t.norm for t in self.tokens]
+        for k, word in enumerate(norms):
+            age = parse_number(word) if self.tokens[k].is_number else None
+            said = tuple(norms[k + 1:k + 3]) in lx.AGE_WORDS or tuple(norms[k + 1:k + 2]) in lx.AGE_WORDS
+            if age is not None and said and 0 < age <= lx.CHILD_AGE_MAX:
+                self.add("audience", (), "kids", (k, k + 3))
+                self.ignored = [w for w in self.ignored if w not in norms[k + 1:k + 3]]  # "4yo"
+                return
 
     def _postfix_rejections(self) -> None:
         """"navy? no thanks", "stripes - pass", "navy ❌ white ✅": a rejection right after a value

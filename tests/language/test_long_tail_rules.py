@@ -245,6 +245,21 @@ def test_a_kin_word_with_the_or_opening_the_request_names_who_it_is_for(vocab, s
     assert gender in values(interpret(text, shirt, vocab), "gender"), text
 
 
+@pytest.mark.parametrize(("text", "gender"), [("one for my fella", "Men"), ("for the hubs", "Men"),
+                                              ("for my old man", "Men")])
+def test_more_everyday_names_for_people_name_who_it_is_for(vocab, records, text, gender):  # noqa: F811
+    top = pick(records, article_type="Tshirts", gender="Women", age_group="Adults-Women")
+    assert values(interpret(text, top, vocab), "gender") == (gender,), text
+
+
+@pytest.mark.parametrize("text", ["for my 6 year old", "something for a 3-year-old", "for my 4yo",
+                                  "for the kiddo", "for the twins"])
+def test_a_childs_age_or_a_word_for_a_child_names_a_child(vocab, shirt, text):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert set(values(it, "age_group")) <= {"Kids-Boys", "Kids-Girls", "Kids-Unisex"} and not it.ignored, text
+    assert values(interpret("for my 40 year old brother", shirt, vocab), "age_group") == ("Adults-Men",)
+
+
 def test_a_generic_person_word_without_a_cue_stays_a_print(vocab, shirt):  # noqa: F811
     assert values(interpret("the girl on the front is cute", shirt, vocab), "gender") == ("Men",)
 

@@ -479,7 +479,9 @@ COMPANION_AFTER = ("to go with", "that goes with", "that go with", "goes with", 
                    "that matches", "that match", "to wear with", "to pair with", "to team with",
                    "to complete", "for this", "for it", "to go along with", "matching", "go well with",
                    "goes well with", "would go with", "would go well with", "to complete the look",
-                   "complete the look", "complete the outfit", "to match it", "to wear it with")
+                   "complete the look", "complete the outfit", "to match it", "to wear it with",
+                   "would suit", "to suit", "that suits", "that would suit", "would look good with",
+                   "would look good on", "to layer over", "to layer under", "to wear under", "to wear over")
 COMPANION_OBJECTS = frozenset({"it", "this", "these", "that", "them", "this one", "the outfit", "my outfit",
                                "the look", "this look", "my", "mine"})
 

@@ -122,6 +122,13 @@ def test_a_rejection_after_a_value_or_a_rejection_emoji_rejects_it(vocab, shirt,
         values(interpret("white", shirt, vocab), "base_colour")  # "no," before a value corrects
 
 
+@pytest.mark.parametrize(("text", "wanted"), [("what belt would suit this", "Belts"),
+                                              ("a jacket to layer over it", "Jackets")])
+def test_what_would_suit_or_layer_over_the_reference_is_a_companion(vocab, shirt, text, wanted):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert values(it, "article_type") == (wanted,) and it.companion == (wanted,), text
+
+
 def test_cheaper_means_noticeably_cheaper(vocab, shirt):  # noqa: F811
     cheaper = find(interpret("cheaper", shirt, vocab), "price")
     assert cheaper.value == round(selling(shirt) * (1 - PRICE_STEP), 2)

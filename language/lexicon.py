@@ -729,7 +729,8 @@ NEGATION_CUES = ("not", "no", "non", "without", "w/o", "anything but", "anything
                  "except for", "other than", "avoid", "avoiding", "isn't", "isnt", "aren't", "arent",
                  "not in", "don't want", "dont want", "do not want", "don't like", "dont like",
                  "do not like", "no more", "never", "exclude", "excluding", "minus", "but not",
-                 "rather than", "instead of", "in place of", "in lieu of", "as opposed to", "nothing", "shouldn't be", "not be", "doesn't have",
+                 "rather than", "instead of", "in place of", "in lieu of", "as opposed to",
+                 "nothing", "shouldn't be", "not be", "doesn't have",
                  "does not have", "doesnt have", "don't", "dont", "do not", "neither", "free of",
                  "lose the", "get rid of", "remove the", "ditch the", "skip", "hate", "dislike")
 # A shopper changing their mind: the values named before it, of the kind named after it, go.

@@ -170,7 +170,8 @@ def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge, re
              and not {t.norm for t in raw[it.core[0]:it.core[1]]} & SELF_NEGATING]
     if not asked:
         return []
-    verdicts = judge(text, [_chars(raw, it.core) for it in asked])
+    fixed_text, spans = _corrected_text(text, raw, reader.tokens)  # "bleu" is judged as "blue"
+    verdicts = judge(fixed_text, [(spans[it.core[0]][0], spans[it.core[1] - 1][1]) for it in asked])
     mentioned: list[str] = []
     dropped: set[int] = set()
     for item, (polarity, probability) in zip(asked, verdicts, strict=True):
@@ -183,6 +184,27 @@ def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge, re
             _set_polarity(item, reading == "avoid")
     reader.items = [it for it in reader.items if id(it) not in dropped]
     return mentioned
+
+
+def _corrected_text(text: str, raw: list[Token], fixed: list[Token]) -> tuple[str, list[tuple[int, int]]]:
+    """The text with the reader's corrections in place (typos, stretched letters, emoji read as
+    words) and each token's character span in it; words the reader kept stay as typed."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    at = length = 0
+    for typed, read in zip(raw, fixed, strict=True):
+        if typed.start < at and spans:  # one typed word read as two tokens ("a tenner": £ 10)
+            spans.append(spans[-1])
+            continue
+        gap = text[at:typed.start]
+        kept = read.norm == typed.norm and typed.end > typed.start
+        word = text[typed.start:typed.end] if kept else read.norm
+        out += [gap, word]
+        spans.append((length + len(gap), length + len(gap) + len(word)))
+        length += len(gap) + len(word)
+        at = typed.end
+    out.append(text[at:])
+    return "".join(out), spans
 
 
 def decide(kind: str, negated: bool, polarity: str, probability: float,

@@ -370,6 +370,17 @@ def test_a_judge_needs_less_certainty_to_turn_away_from_the_references_own_value
     assert values(on_white, "base_colour") == ("Navy Blue",)  # rules' reading: a 0.5 "no" is not enough
 
 
+def test_the_judge_reads_the_request_as_the_rules_corrected_it(vocab, shirt):  # noqa: F811
+    heard: list[str] = []
+
+    def listening(text, spans):
+        heard.extend(text[a:b] for a, b in spans)
+        return [("want", 0.99)] * len(spans)
+
+    interpret("in bleu with shrt sleves, under a tenner", shirt, vocab, judge=listening)
+    assert heard == ["blue", "short sleeves"]  # a judge cannot read "bleu" as a colour
+
+
 def test_a_product_type_is_never_the_judges(vocab, records, shoes):  # noqa: F811
     """A judge's rejection of a type ("sick of black tees": the tees) would move the answer out of
     the reference's category, and its "only mentioned" would drop a real ask: types are the rules'."""

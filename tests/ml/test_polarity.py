@@ -59,12 +59,17 @@ def test_the_trained_reader_loads_and_reads_every_span(trained_checkpoint):
 
 
 def test_a_long_request_is_read_in_windows_that_reach_every_value(trained_checkpoint):
+    import numpy as np
+
     reader = PolarityReader(trained_checkpoint)
     story = "so i bought this for my cousin's wedding last spring and everyone loved it. " * 4
     text = story + "navy doesn't suit me though. in red please"
     navy, red = text.index("navy"), text.index("red please")
-    [(rejected, p), (wanted, q)] = reader(text, [(navy, navy + 4), (red, red + 3)])
-    assert (rejected, wanted) == ("avoid", "want") and min(p, q) > 1 / 3  # past 64 tokens: read all the same
+    probabilities = reader.probabilities(text, [(navy, navy + 4), (red, red + 3)])
+    assert np.allclose(probabilities.sum(1), 1, atol=1e-3)  # past 64 tokens: read all the same
+    start = window_start(text, (navy, navy + 4))
+    alone = reader.probabilities(text[start:], [(navy - start, navy - start + 4)])
+    assert start > 0 and np.allclose(probabilities[0], alone[0], atol=1e-4)  # read in its window
     assert reader.probabilities(story + "in red please", [(0, 2)]).sum() > 0.99  # the first word too
 
 

@@ -20,7 +20,7 @@ def test_no_function_is_longer_than_60_lines():
     too_long = []
     for package in PACKAGES:
         for path in sorted((REPO / package).rglob("*.py")):
-            if "migrations" in path.parts or path.parent.name == "build" and "data" in path.parts:
+            if "migrations" in path.parts or (path.parent.name == "build" and "data" in path.parts):
                 continue
             for name, line, length in _functions(path):
                 if length > MAX_FUNCTION_LINES:

@@ -8,7 +8,7 @@ Variables (README.md, "Configuration"): DATABASE_URL, DATABASE_REPLICA_URLS, RED
 REDIS_FALLBACK, SECRET_KEY, DEBUG, ALLOWED_HOSTS, VAR_DIR, MEDIA_ROOT, STATIC_ROOT, CATALOG_DIR,
 ML_CACHE_DIR, MODEL_DIR, TORCH_THREADS, CELERY_TASK_ALWAYS_EAGER, CACHE_KEY_PREFIX, LOG_LEVEL,
 EMAIL_URL, DEFAULT_FROM_EMAIL, EMBED_BATCH_SIZE, EMBED_CHUNK_SIZE, RUN_HEARTBEAT_SECONDS,
-RUN_HEARTBEAT_TIMEOUT_SECONDS, CONN_MAX_AGE, NUM_PROXIES.
+RUN_HEARTBEAT_TIMEOUT_SECONDS, CONN_MAX_AGE, NUM_PROXIES, SERVER_TIMING.
 """
 
 from datetime import timedelta
@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.ServerTimingMiddleware",  # first: the whole request (when SERVER_TIMING)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, also with DEBUG off
     "config.middleware.StoreCSPMiddleware",  # django-csp's, also on JSON errors in DEBUG
@@ -65,6 +66,9 @@ MIDDLEWARE = [
 
 # Query parameters per request: the catalog's filters use about a dozen.
 MAX_QUERY_PARAMETERS = 100
+# A Server-Timing header on every answer (app, cpu, db: config.middleware.ServerTimingMiddleware).
+# Off by default: exact server timings make a login's timing easier to read from outside.
+SERVER_TIMING = env.bool("SERVER_TIMING", default=False)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -8,8 +8,9 @@ burst the slowest product pages spent nearly all their time waiting for a proces
 (docs/BENCHMARKS.md, "Load"). With threads a page is served beside the logins, and
 config/hashers.py lets each process hash one password at a time, so the logins that wait for
 their turn hold a sleeping thread, not a core. 16 threads: more than a process's share of the
-logins in that burst (32 shoppers over 3 processes), so waiting logins never hold every thread;
-a thread keeps its database connection, so a process opens at most 16.
+logins in that burst (32 shoppers over 3 processes), so the logins waiting their turn leave
+threads for the pages (with 8, one process's threads were all held by waiting logins in a trial
+run); a thread keeps its database connection, so a process opens at most 16 per database.
 
 No keep-alive: a connection serves one request, as behind the TLS proxy (nginx speaks HTTP/1.0 to
 its upstream by default) and as under the sync worker. A kept-alive connection stays with the

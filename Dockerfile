@@ -17,6 +17,7 @@ COPY . .
 RUN DEBUG=0 SECRET_KEY=build-only-key-for-collectstatic-never-used-to-sign-anything \
     python manage.py collectstatic --noinput
 EXPOSE 8000
-# --preload: the master loads the app and the active model once (config/wsgi.py), then forks the
-# workers ready to serve (docker-compose.yml also gives them one torch thread each).
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--preload"]
+# config/gunicorn.py: 3 processes of 16 threads, the app and the active model loaded once in the
+# master (config/wsgi.py) before the workers fork (docker-compose.yml also gives them one torch
+# thread each).
+CMD ["gunicorn", "--config", "config/gunicorn.py", "config.wsgi:application", "--bind", "0.0.0.0:8000"]

@@ -4,10 +4,11 @@
 
 Needs the store's database in its `make demo` state (an active model makes the recommendation
 endpoint do real work; without one it answers 503 "no model", which the results record).
-gunicorn is started as the image starts it (`--preload`, 3 workers, DEBUG off, plain HTTP on
-loopback) with the store's default request rates, none switched off: the token login (30/min
-per address), orders (60/min per shopper) and recommendations (100/s per client) answer 429
-when a client goes over, as they would for any client.
+gunicorn is started as the image starts it (config/gunicorn.py: 3 processes of 16 threads, the
+app preloaded; DEBUG off, plain HTTP on loopback) with the store's default request rates, none
+switched off: the token login (30/min per address), orders (60/min per shopper) and
+recommendations (100/s per client) answer 429 when a client goes over, as they would for any
+client.
 
 Two parts, both counted by status code:
 
@@ -51,6 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.harness import log, setup_django, write_results
+from bench.load import GUNICORN_CONFIG, PRODUCTION
 
 ACCOUNT_PREFIX = "fuzzlive-"
 IDENTITIES = ("anonymous", "shopper", "staff")
@@ -459,13 +461,13 @@ def main(argv: list[str] | None = None) -> int:
     rates = dict(settings.API_RATES)
     if not all(rates.values()):  # the test settings switch the login rate off
         log(f"warning: not every request rate is on in these settings: {rates}")
-    # As the image runs it; plain HTTP on loopback. bench.serving switches the anonymous
-    # recommendation rate off for its single client: here it is the store's own.
-    env = {"GUNICORN_CMD_ARGS": "--preload", "SECURE_COOKIES": "0"}
+    # As the image runs it (config/gunicorn.py); plain HTTP on loopback. bench.serving switches the
+    # anonymous recommendation rate off for its single client: here it is the store's own.
+    env = {"SECURE_COOKIES": "0"}
     env["RATE_RECOMMENDATIONS_ANON"] = rates["recommendations.anon"]
     data = prepare_store(args.seed, args.clients)
     try:
-        server = start_server(args.port, args.workers, env)
+        server = start_server(args.port, args.workers, env, PRODUCTION["threads"], GUNICORN_CONFIG)
         try:
             base = f"http://127.0.0.1:{args.port}"
             log("malformed requests")
@@ -492,6 +494,7 @@ def report(args, model, rates, malformed: list[dict], tally: Tally, cleanup: dic
         "benchmark": "fuzz_live",
         "schemathesis": schemathesis.__version__,
         "gunicorn_workers": args.workers,
+        "gunicorn_threads": PRODUCTION["threads"],
         "model_version": model,
         "rates": rates,
         "seed": args.seed,

@@ -1,7 +1,7 @@
 """Load: mixed shopper traffic from locust (headless, bounded) against gunicorn on loopback.
 
-    python -m bench.load [--users 32] [--duration 120] [--workers 3] [--hot-sizes 40]
-                         [--min-orders-per-shopper-minute 1]
+    python -m bench.load [--users 32] [--duration 120] [--spawn-rate 8] [--workers 3] [--threads 16]
+                         [--hashing-concurrency N] [--hot-sizes 40] [--min-orders-per-shopper-minute 1]
 
 Needs the store's database with an active model (`make demo` once). Creates load-test accounts
 (loadtest-NN, a fresh random password each run) and runs bench/load_shoppers.py: each user logs
@@ -15,11 +15,19 @@ sizes so that shoppers compete for the last units.
 Afterwards the stock is checked: no size below zero, no size sold beyond the stock it had when
 the run started, and every hot size went down by exactly what its order lines took. Per request
 type: requests, statuses, p50/p99 as the client saw them (over the whole run, and once every
-shopper has logged in: the 32 logins at the start hash passwords and hold the workers), into
-bench/results/load.json with the load of the machine. Then the run's orders are deleted, their
-units go back to stock and the accounts are removed, so the store is as it was (--keep leaves
-them). Exit status 1 when any answer was a 5xx or a failure, a size was oversold, or fewer
-orders landed than --min-orders-per-shopper-minute for every shopper and minute of the run.
+shopper has logged in: the 32 logins at the start each hash a password), and where the time went
+by the store's Server-Timing (in Django, on its thread's CPU, in SQL, and waiting outside Django:
+gunicorn's queue), into bench/results/load.json with the load of the machine.
+
+Then the run's orders are deleted, their units go back to stock and the accounts are removed,
+so the store is as it was (--keep leaves them). Exit status 1 when any answer was a 5xx or a
+failure, a size was oversold, or fewer orders landed than --min-orders-per-shopper-minute for
+every shopper and minute of the run.
+
+gunicorn runs as production runs it (config/gunicorn.py); --workers, --threads (1: gunicorn's
+sync worker) and --hashing-concurrency (the store's PASSWORD_HASHING_CONCURRENCY; 0: no bound)
+change it for a comparison (bench.load_compare runs set-ups in turns), --spawn-rate how fast the
+shoppers arrive (8 a second: all 32 log in within 4 s).
 """
 
 from __future__ import annotations
@@ -29,6 +37,8 @@ import json
 import math
 import os
 import resource
+import runpy
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,11 +46,16 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import numpy as np
+
 from bench.harness import log, percentiles, print_table, setup_django, write_results
 from bench.serving import TEXTS, build_jobs, run_load, start_server
 
 REPO = Path(__file__).resolve().parent.parent
 LOCUSTFILE = Path(__file__).resolve().parent / "load_shoppers.py"
+# gunicorn as production runs it (the image, docker-compose.yml); --workers and --threads override.
+GUNICORN_CONFIG = REPO / "config" / "gunicorn.py"
+PRODUCTION = runpy.run_path(str(GUNICORN_CONFIG))
 ACCOUNT_PREFIX = "loadtest-"
 SizeKey = tuple[int, str]  # (product id, size label)
 
@@ -52,7 +67,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=32, help="concurrent shoppers (default 32)")
     parser.add_argument("--spawn-rate", type=float, default=8.0, help="shoppers started per second")
     parser.add_argument("--duration", type=int, default=120, help="seconds of traffic (default 120)")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3, as the image)")
+    parser.add_argument("--workers", type=int, default=PRODUCTION["workers"], help="gunicorn workers "
+                        f"(default {PRODUCTION['workers']}, as config/gunicorn.py)")
+    parser.add_argument("--threads", type=int, default=PRODUCTION["threads"], help="threads per worker "
+                        f"(default {PRODUCTION['threads']}, as config/gunicorn.py; 1: the sync worker)")
+    parser.add_argument(
+        "--hashing-concurrency", type=int, default=None,
+        help="password hashes a web process computes at once (default: the store's setting; 0: no bound)",
+    )  # fmt: skip
     parser.add_argument("--hot-sizes", type=int, default=40, help="sizes the carts draw from (default 40)")
     parser.add_argument("--port", type=int, default=8124)
     parser.add_argument("--seed", type=int, default=0)
@@ -63,10 +85,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the run's orders and accounts")
     parser.add_argument("--json", default=None, help="results file (default bench/results/load.json)")
     args = parser.parse_args(argv)
-    if min(args.users, args.duration, args.workers, args.hot_sizes) < 1 or args.spawn_rate <= 0:
-        parser.exit(
-            2, "error: --users, --duration, --workers, --hot-sizes and --spawn-rate must be positive\n"
-        )
+    if min(args.users, args.duration, args.workers, args.threads, args.hot_sizes) < 1 or args.spawn_rate <= 0:
+        parser.exit(2, "error: --users, --duration, --workers, --threads, --hot-sizes and --spawn-rate "
+                    "must be positive\n")
     return args
 
 
@@ -149,16 +170,17 @@ def run_locust(args: argparse.Namespace, plan: dict, workdir: Path) -> tuple[lis
 
 def summarize(samples: list, duration: float) -> list[dict]:
     """One row per request type and one for all: requests, statuses, 5xx, unanswered, p50/p99 over
-    the whole run, and p50/p99 once every shopper has logged in (after the login burst)."""
-    logged_in_at = max((t for name, _, _, t in samples if name == "login"), default=0.0)
+    the whole run, p50/p99 once every shopper has logged in (after the login burst), and where the
+    time went by the store's Server-Timing (`server`)."""
+    logged_in_at = logins_done(samples)
     by_name: dict[str, list] = defaultdict(list)
-    for name, ms, status, t in samples:
-        by_name[name].append((ms, status, t))
+    for name, *sample in samples:  # (ms, status, t, timing)
+        by_name[name].append(sample)
     rows = []
     for name, items in [*sorted(by_name.items()), ("all", [sample[1:] for sample in samples])]:
-        statuses = Counter(status for _, status, _ in items)
-        whole = percentiles([ms / 1000.0 for ms, _, _ in items], (50, 99))
-        steady = percentiles([ms / 1000.0 for ms, _, t in items if t > logged_in_at], (50, 99))
+        statuses = Counter(status for _, status, _, _ in items)
+        whole = percentiles([ms / 1000.0 for ms, _, _, _ in items], (50, 99))
+        steady = percentiles([ms / 1000.0 for ms, _, t, _ in items if t > logged_in_at], (50, 99))
         rows.append(
             {
                 "request": name,
@@ -171,9 +193,33 @@ def summarize(samples: list, duration: float) -> list[dict]:
                 "p99_ms": whole.get("p99"),
                 "after_logins_p50_ms": steady.get("p50"),
                 "after_logins_p99_ms": steady.get("p99"),
+                "server": where_time_went(items),
             }
         )
     return rows
+
+
+def logins_done(samples: list) -> float:
+    """Seconds into the run when the last shopper's login was answered."""
+    return max((t for name, _, _, t, _ in samples if name == "login"), default=0.0)
+
+
+def where_time_went(items: list) -> dict:
+    """The store's own timings (Server-Timing: app, cpu, db) against what the client saw: medians
+    over all answers, and over the slowest 1% (those at or above the client's p99). `waiting` is
+    the client's time outside Django: gunicorn's queue, the connection, the network."""
+    timed = [(ms, timing) for ms, _, _, timing in items if "app" in timing]
+    if not timed:
+        return {}
+    p99 = float(np.percentile([ms for ms, _ in timed], 99))
+
+    def medians(chosen: list) -> dict:
+        parts = {part: [timing.get(part, 0.0) for _, timing in chosen] for part in ("app", "cpu", "db")}
+        parts["waiting"] = [ms - timing["app"] for ms, timing in chosen]
+        parts["client"] = [ms for ms, _ in chosen]
+        return {f"{part}_ms": round(statistics.median(values), 1) for part, values in parts.items()}
+
+    return {"all": medians(timed), "slowest_1pct": medians([s for s in timed if s[0] >= p99])}
 
 
 def run_orders(first_order_id: int):
@@ -309,6 +355,9 @@ def report_and_verdict(args, plan: dict, rows: list[dict], stock: dict, ended: d
         "users": args.users,
         "duration_s": args.duration,
         "gunicorn_workers": args.workers,
+        "gunicorn_threads": args.threads,
+        "hashing_concurrency": args.hashing_concurrency,  # None: the store's setting
+        "spawn_rate": args.spawn_rate,
         "hot_sizes": len(plan["hot_sizes"]),
         "model_version": plan["model_version"],
         "requests": rows,
@@ -340,13 +389,16 @@ def main(argv: list[str] | None = None) -> int:
     plan, snapshot = make_plan(args)
     context = {"other_processes_at_start": other_processes(), "loadavg_at_start": os.getloadavg()}
     context["started_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    # As the image runs it (--preload: the model loaded once, workers forked ready); plain HTTP on
-    # loopback, so session and CSRF cookies must not be HTTPS-only.
-    server_env = {"GUNICORN_CMD_ARGS": "--preload", "SECURE_COOKIES": "0", "ALLOWED_HOSTS": "127.0.0.1"}
+    # As the image runs it (config/gunicorn.py: the model loaded once, workers forked ready); plain
+    # HTTP on loopback, so session and CSRF cookies must not be HTTPS-only.
+    server_env = {"SECURE_COOKIES": "0", "ALLOWED_HOSTS": "127.0.0.1"}
     # All shoppers share locust's one address: the login rate per address (30/min) would refuse
     # the login burst of 32 shoppers, which real shoppers spread over their own addresses.
     server_env["RATE_LOGIN"] = ""
-    server = start_server(args.port, args.workers, server_env)
+    server_env["SERVER_TIMING"] = "1"  # where each answer's time went (config.middleware)
+    if args.hashing_concurrency is not None:
+        server_env["PASSWORD_HASHING_CONCURRENCY"] = str(args.hashing_concurrency)
+    server = start_server(args.port, args.workers, server_env, threads=args.threads, config=GUNICORN_CONFIG)
     try:
         warm_up(args.port, args.workers, plan["products"])
         log(f"{args.users} shoppers for {args.duration} s against {args.workers} gunicorn workers")
@@ -375,6 +427,7 @@ def main(argv: list[str] | None = None) -> int:
     stock = check_stock(snapshot, first_order_id, plan["hot_sizes"])
     if not args.keep:
         restore_store(first_order_id)
+    context["logins_done_s"] = logins_done(samples)
     return report_and_verdict(args, plan, summarize(samples, args.duration), stock, ended, context)
 
 

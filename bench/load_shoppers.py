@@ -27,8 +27,9 @@ from pathlib import Path
 from locust import HttpUser, between, events, task
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
-# (request name, milliseconds, status or 0 for no answer, seconds since the start when it ended)
-SAMPLES: list[tuple[str, float, int, float]] = []
+# (request name, milliseconds, status or 0 for no answer, seconds since the start when it ended,
+# the server's own timings in milliseconds from its Server-Timing header: app, cpu, db)
+SAMPLES: list[tuple[str, float, int, float, dict[str, float]]] = []
 # What shoppers decided, not requests: a checkout skipped with an empty cart, a size the page
 # showed sold out (not added), an add the store refused, a checkout abandoned after a refusal.
 DECISIONS: Counter = Counter()
@@ -42,7 +43,16 @@ PLACED = re.compile(r"/orders/([0-9]+)/placed/$")
 @events.request.add_listener
 def _record(name: str, response_time: float, response=None, **_kwargs) -> None:
     status = getattr(response, "status_code", 0) or 0
-    SAMPLES.append((name, response_time, status, round(time.monotonic() - STARTED, 3)))
+    timing = server_timing(response.headers.get("Server-Timing", "")) if response is not None else {}
+    SAMPLES.append((name, response_time, status, round(time.monotonic() - STARTED, 3), timing))
+
+
+SERVER_TIMING = re.compile(r"(?:^|,)\s*(app|cpu|db);dur=([0-9.]+)")
+
+
+def server_timing(header: str) -> dict[str, float]:
+    """The store's app, cpu and db milliseconds from a Server-Timing header (config.middleware)."""
+    return {name: float(ms) for name, ms in SERVER_TIMING.findall(header)}
 
 
 @events.quitting.add_listener
@@ -251,5 +261,7 @@ def expect(response, statuses: set[int]) -> None:
     """Mark the answer a success or a failure (a 5xx is always one)."""
     if response.status_code in statuses:
         response.success()
+    elif response.status_code == 0:  # no answer: say why (refused, reset, closed without a reply)
+        response.failure(f"no answer: {type(response.error).__name__}: {str(response.error)[:160]}")
     else:
         response.failure(f"HTTP {response.status_code}")

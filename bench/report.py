@@ -314,7 +314,8 @@ def load_section(result: dict) -> str:
     oversold = ", ".join(stock["oversold"]) or "none"
     return (
         f"Run of {result.get('started_at', '?')}: {result['users']} shoppers for {result['duration_s']} s, "
-        f"gunicorn with {result['gunicorn_workers']} workers, model `{result['model_version']}`, "
+        f"gunicorn with {result['gunicorn_workers']} workers{_threads(result)}, "
+        f"model `{result['model_version']}`, "
         f"{result['hot_sizes']} hot sizes; load average {result['loadavg_at_start'][0]:.1f} at the start "
         f"and {result['loadavg_at_end'][0]:.1f} at the end (2 cores).\n\n"
         + _table(header, rows)
@@ -329,6 +330,12 @@ def load_section(result: dict) -> str:
         f"go down by exactly what their order lines took: {len(stock['stock_mismatch'])}."
         + _load_decisions(result)
     )
+
+
+def _threads(result: dict) -> str:
+    """' of 16 threads' (the gthread worker), or '' for the sync worker and runs that predate it."""
+    threads = result.get("gunicorn_threads", 1)
+    return f" of {threads} threads" if threads > 1 else ""
 
 
 def _load_decisions(result: dict) -> str:
@@ -349,6 +356,101 @@ def _load_decisions(result: dict) -> str:
     return text
 
 
+def _runs(values: list[float], digits: int = 0) -> str:
+    """The median of a set-up's runs, then each run in the order they ran: `412 (380, 412, 530)`."""
+    if not values:
+        return "—"
+    each = ", ".join(f"{v:,.{digits}f}" for v in values)
+    return f"{statistics.median(values):,.{digits}f} ({each})" if len(values) > 1 else each
+
+
+def _by_setup(runs: dict[str, dict]) -> list[tuple[str, list[dict]]]:
+    """bench.load_compare's runs grouped by set-up, in its order: (label, runs by repeat)."""
+    from bench.load_compare import SETUPS
+
+    grouped = []
+    for name, (label, _) in SETUPS.items():
+        group = sorted((r for r in runs.values() if r.get("setup") == name), key=lambda r: r["repeat"])
+        if group:
+            grouped.append((label, group))
+    return grouped
+
+
+def _request(run: dict, name: str) -> dict:
+    return next((row for row in run["requests"] if row["request"] == name), {})
+
+
+def _meets_targets(run: dict) -> bool:
+    """Issue 24's load targets: 100+ orders, nothing oversold, no 5xx (nor an unanswered request),
+    product pages' p99 over the whole run within 500 ms."""
+    everything, page = _request(run, "all"), _request(run, "product page")
+    no_errors = everything["5xx"] == 0 and everything["no_answer"] == 0
+    return run["orders"]["orders_placed"] >= 100 and not run["stock"]["oversold"] and no_errors \
+        and page["p99_ms"] <= 500
+
+
+def _target_row(label: str, group: list[dict]) -> list[str]:
+    pages = [_request(r, "product page") for r in group]
+    failed = sum(_request(r, "all")["5xx"] + _request(r, "all")["no_answer"] for r in group)
+    return [
+        label,
+        str(len(group)),
+        _runs([r["orders"]["orders_placed"] for r in group]),
+        str(failed),
+        str(sum(len(r["stock"]["oversold"]) for r in group)),
+        _runs([page["p99_ms"] for page in pages]),
+        _runs([page["after_logins_p99_ms"] for page in pages]),
+        f"{sum(page['p99_ms'] <= 500 for page in pages)} of {len(group)}",
+        f"{sum(map(_meets_targets, group))} of {len(group)}",
+    ]
+
+
+def _where_row(label: str, group: list[dict]) -> list[str]:
+    slowest = [_request(r, "product page")["server"]["slowest_1pct"] for r in group]
+    typical = [_request(r, "product page")["server"]["all"] for r in group]
+    parts = ("app_ms", "cpu_ms", "db_ms")
+    work = " / ".join(f"{statistics.median(t[part] for t in typical):.0f}" for part in parts)
+    login_cpu = statistics.median(_request(r, "login")["server"]["all"]["cpu_ms"] for r in group)
+    return [
+        label,
+        _runs([_request(r, "product page")["p50_ms"] for r in group]),
+        work,
+        _runs([s["client_ms"] for s in slowest]),
+        _runs([s["app_ms"] for s in slowest]),
+        _runs([s["waiting_ms"] for s in slowest]),
+        _runs([r["logins_done_s"] for r in group], 1),
+        _runs([_request(r, "login")["p50_ms"] / 1000 for r in group], 1),
+        f"{login_cpu:.0f}",
+        _runs([r["cores_used"]["gunicorn"] + r["cores_used"]["database"] for r in group], 2),
+        _runs([r["loadavg_at_start"][0] for r in group], 1),
+    ]
+
+
+def load_compare_section(runs: dict[str, dict]) -> str:
+    """bench.load_compare: the targets per set-up (medians over its runs, each run in brackets),
+    then where the product pages' and the logins' time went."""
+    groups = _by_setup(runs)
+    started = sorted(r["started_at"] for r in runs.values())
+    targets = ["set-up", "runs", "orders placed", "5xx or unanswered", "oversold sizes",
+               "product page p99 ms", "… after the logins", "runs with p99 ≤ 500 ms",
+               "runs meeting all four targets"]  # fmt: skip
+    where = ["set-up", "product page p50 ms", "… in Django / CPU / SQL ms", "slowest 1%: client ms",
+             "… in Django ms", "… waiting ms", "last login answered s", "login p50 s", "login CPU ms",
+             "store cores", "load average"]  # fmt: skip
+    return (
+        f"Runs from {started[0]} to {started[-1]}, the set-ups in turns; each cell is the median over a "
+        "set-up's runs, then each run in the order they ran.\n\n"
+        + _table(targets, [_target_row(label, group) for label, group in groups])
+        + "\n\nWhere the time went (Server-Timing): a product page's median as the client saw it and, "
+        "as the store measured it, its time in Django, on its thread's CPU and in SQL (medians of the "
+        "runs' medians); the slowest 1% of product pages as the client saw them, of that the time in "
+        "Django and the time waiting outside it (for a gunicorn process or thread); when the last login "
+        "was answered, a login's median and its CPU time, the cores the store got (gunicorn and its "
+        "database server, of 2) and the machine's load average at the start:\n\n"
+        + _table(where, [_where_row(label, group) for label, group in groups])
+    )
+
+
 def fuzz_live_section(result: dict) -> str:
     """bench.fuzz_live: the malformed requests, then schemathesis by operation and identity."""
     fuzz, malformed = result["fuzz"], result["malformed"]
@@ -359,8 +461,9 @@ def fuzz_live_section(result: dict) -> str:
     findings = "; ".join(f"{f['operation']}: {f['check']} ({f['requests']})" for f in fuzz["findings"])
     unexpected = "; ".join(f"{row['case']}: {row['status']}" for row in malformed["unexpected"]) or "none"
     return (
-        f"Run of {result.get('started_at', '?')}: gunicorn with {result['gunicorn_workers']} workers, "
-        f"{model}, schemathesis {result['schemathesis']}, request rates on ({rates}); load average "
+        f"Run of {result.get('started_at', '?')}: gunicorn with {result['gunicorn_workers']} workers"
+        f"{_threads(result)}, {model}, schemathesis {result['schemathesis']}, request rates on ({rates}); "
+        "load average "
         f"{result['loadavg_at_start'][0]:.1f} at the start and {result['loadavg_at_end'][0]:.1f} at the "
         f"end (2 cores).\n\n"
         f"**Malformed requests**: {malformed['requests']} ({_statuses(malformed['statuses'])}), "
@@ -673,6 +776,7 @@ SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
     "serving": ("serving.json", serving_section),
     "demo-connections": ("demo_connections.json", demo_connections_section),
     "load": ("load.json", load_section),
+    "load-compare": ("load_runs", load_compare_section),
     "fuzz-live": ("fuzz_live.json", fuzz_live_section),
     "text-encoder": ("text_encoder.json", text_encoder_section),
     "retrieval": ("retrieval.json", retrieval_section),

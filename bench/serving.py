@@ -150,9 +150,17 @@ def build_jobs(
     return jobs
 
 
-def start_server(port: int, workers: int, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
-    """gunicorn on loopback (plain HTTP, DEBUG off) with `workers` processes; `extra_env` adds to
-    or overrides its environment. Returns once it answers."""
+def start_server(
+    port: int,
+    workers: int,
+    extra_env: dict[str, str] | None = None,
+    threads: int = 1,
+    config: Path | None = None,
+) -> subprocess.Popen:
+    """gunicorn on loopback (plain HTTP, DEBUG off) with `workers` processes of `threads` threads
+    each (1: gunicorn's sync worker; more: its gthread worker), and the rest of its settings from
+    `config` when given (config/gunicorn.py: as production runs it); `extra_env` adds to or
+    overrides its environment. Returns once it answers."""
     env = {
         **os.environ,
         "DEBUG": "0",
@@ -167,10 +175,10 @@ def start_server(port: int, workers: int, extra_env: dict[str, str] | None = Non
         **(extra_env or {}),
     }
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    command = [
-        gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers), "--threads", "1", "--log-level", "warning",
-    ]  # fmt: skip
+    command = [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    if config is not None:
+        command += ["--config", str(config)]  # the options below override it
+    command += ["--workers", str(workers), "--threads", str(threads), "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=REPO, env=env, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import runpy
 import secrets
 import shlex
 import shutil
@@ -170,3 +171,22 @@ def test_docker_compose_validates_the_file_and_requires_a_secret_key():
         ["docker-compose", "-f", "docker-compose.yml", "config", "--quiet"], without_key, timeout=60
     )
     assert refused.returncode != 0 and "SECRET_KEY" in refused.stderr
+
+
+def test_the_image_and_the_compose_file_start_gunicorn_with_its_settings_file():
+    """One place for gunicorn's settings (config/gunicorn.py), which bench.load starts it with
+    too: threads beside the logins (whose hashes take turns, config/hashers.py), no keep-alive,
+    the model loaded once before the workers fork. gunicorn itself reads the file."""
+    from gunicorn.config import Config
+
+    cmd = json.loads(re.search(r"^CMD (\[.+\])$", (REPO / "Dockerfile").read_text(), flags=re.M).group(1))
+    web = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]["web"]["command"]
+    for command in (" ".join(cmd), web):
+        assert "gunicorn --config config/gunicorn.py config.wsgi:application" in command
+        assert "--workers" not in command and "--threads" not in command and "--preload" not in command
+    config = Config()
+    for name, value in runpy.run_path(str(REPO / "config" / "gunicorn.py")).items():
+        if name in config.settings:
+            config.set(name, value)
+    assert config.workers == 3 and config.threads == 16 and config.worker_class_str == "gthread"
+    assert config.keepalive == 0 and config.preload_app and config.timeout == 60

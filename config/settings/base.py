@@ -8,7 +8,7 @@ Variables (README.md, "Configuration"): DATABASE_URL, DATABASE_REPLICA_URLS, RED
 REDIS_FALLBACK, SECRET_KEY, DEBUG, ALLOWED_HOSTS, VAR_DIR, MEDIA_ROOT, STATIC_ROOT, CATALOG_DIR,
 ML_CACHE_DIR, MODEL_DIR, TORCH_THREADS, CELERY_TASK_ALWAYS_EAGER, CACHE_KEY_PREFIX, LOG_LEVEL,
 EMAIL_URL, DEFAULT_FROM_EMAIL, EMBED_BATCH_SIZE, EMBED_CHUNK_SIZE, RUN_HEARTBEAT_SECONDS,
-RUN_HEARTBEAT_TIMEOUT_SECONDS, CONN_MAX_AGE, NUM_PROXIES.
+RUN_HEARTBEAT_TIMEOUT_SECONDS, CONN_MAX_AGE, NUM_PROXIES, SERVER_TIMING, PASSWORD_HASHING_CONCURRENCY.
 """
 
 from datetime import timedelta
@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.ServerTimingMiddleware",  # first: the whole request (when SERVER_TIMING)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, also with DEBUG off
     "config.middleware.StoreCSPMiddleware",  # django-csp's, also on JSON errors in DEBUG
@@ -65,6 +66,9 @@ MIDDLEWARE = [
 
 # Query parameters per request: the catalog's filters use about a dozen.
 MAX_QUERY_PARAMETERS = 100
+# A Server-Timing header on every answer (app, cpu, db: config.middleware.ServerTimingMiddleware).
+# Off by default: exact server timings make a login's timing easier to read from outside.
+SERVER_TIMING = env.bool("SERVER_TIMING", default=False)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -194,6 +198,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's hashers, the default one queued: a web process computes at most
+# PASSWORD_HASHING_CONCURRENCY password hashes at once (0: no bound), so a crowd of logins waits
+# for its turn instead of holding every core while the pages wait (config/hashers.py). The hash is
+# Django's PBKDF2 unchanged. Django's own PBKDF2PasswordHasher is left out: it has the same
+# algorithm name, and the last hasher listed for a name is the one that checks its passwords.
+PASSWORD_HASHERS = [
+    "config.hashers.QueuedPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+PASSWORD_HASHING_CONCURRENCY = env.int("PASSWORD_HASHING_CONCURRENCY", default=1)
 AUTHENTICATION_BACKENDS = [
     "shop.security.LockoutBackend",  # refuses logins while a username+address is locked out
     "django.contrib.auth.backends.ModelBackend",

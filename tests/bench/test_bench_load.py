@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from bench.load import PRODUCTION
 from shop.models import Order, ProductSize
 from tests.conftest import free_port, make_version
 
@@ -29,6 +30,10 @@ def test_load_benchmark_smoke(catalog, trained_checkpoint, tmp_path, run_bench, 
     assert rows["login"]["requests"] == 3 and rows["login"]["statuses"] == {"302": 3}
     assert rows["all"]["requests"] >= 9 and rows["all"]["5xx"] == 0 and rows["all"]["no_answer"] == 0
     assert all(0 < row["p50_ms"] <= row["p99_ms"] for row in rows.values())
+    # Where the time went, from the store's Server-Timing (on for the run): every answer had one.
+    spent = rows["all"]["server"]["all"]
+    assert 0 < spent["app_ms"] <= spent["client_ms"] and spent["db_ms"] > 0 and spent["waiting_ms"] >= 0
+    assert report["gunicorn_threads"] == PRODUCTION["threads"] and 0 < report["logins_done_s"] < 10
     stock = report["stock"]
     assert stock["oversold"] == [] and stock["stock_mismatch"] == [] and stock["sizes_below_zero"] == 0
     orders = report["orders"]  # every Place order either landed (and its page showed it) or was refused

@@ -63,3 +63,45 @@ def test_the_live_fuzz_and_load_sections_say_what_the_committed_runs_measured():
     assert f"**Orders**: {load['orders']['orders_placed']} placed" in out
     assert "**Shoppers' decisions**" in out and "**Cores used while the shoppers ran** (of 2)" in out
     assert "| cart page |" in out and "| checkout: confirmation page |" in out
+
+
+def load_run(setup: str, repeat: int, orders: int, page_p99: float, no_answer: int = 0) -> dict:
+    """A bench.load_compare run as bench.load writes it (only what the section reads)."""
+    slowest = {"client_ms": page_p99 + 10, "app_ms": 40.0, "cpu_ms": 10.0, "db_ms": 5.0,
+               "waiting_ms": page_p99 - 30}  # fmt: skip
+    return {
+        "setup": setup, "repeat": repeat, "started_at": f"2026-12-07 20:{10 * repeat:02d} UTC",
+        "orders": {"orders_placed": orders}, "stock": {"oversold": []}, "logins_done_s": 4.5,
+        "cores_used": {"gunicorn": 0.7, "database": 0.1}, "loadavg_at_start": [5.0, 5.0, 5.0],
+        "requests": [
+            {"request": "product page", "p50_ms": 60.0, "p99_ms": page_p99, "after_logins_p99_ms": 300.0,
+             "server": {"slowest_1pct": slowest, "all": {"app_ms": 30.0, "cpu_ms": 10.0, "db_ms": 8.0}}},
+            {"request": "login", "p50_ms": 2500.0, "server": {"all": {"cpu_ms": 400.0}}},
+            {"request": "all", "5xx": 0, "no_answer": no_answer},
+        ],
+    }  # fmt: skip
+
+
+def test_the_load_comparison_gives_each_setups_median_and_its_runs_and_counts_runs_meeting_the_targets(
+    tmp_path, monkeypatch
+):
+    runs = tmp_path / "load_runs"
+    runs.mkdir()
+    for name, run in {
+        "sync-1": load_run("sync", 1, 90, 1500.0), "sync-2": load_run("sync", 2, 110, 1300.0),
+        "sync-3": load_run("sync", 3, 105, 2000.0), "queued-1": load_run("queued", 1, 120, 400.0),
+        "queued-2": load_run("queued", 2, 101, 480.0, no_answer=1),
+    }.items():  # fmt: skip
+        (runs / f"{name}.json").write_text(json.dumps(run))
+    monkeypatch.setattr(report, "RESULTS", tmp_path)
+    out = report.render("<!-- bench:load-compare -->\n<!-- /bench:load-compare -->\n")
+    sync, queued = (next(line for line in out.splitlines() if line.startswith(f"| {start}"))
+                    for start in ("before: 3 sync", "now: 3 workers"))  # fmt: skip
+    # orders, 5xx or unanswered, oversold, page p99 (median, then each run in the order they ran)
+    assert "| 3 | 105 (90, 110, 105) | 0 | 0 | 1,500 (1,500, 1,300, 2,000) |" in sync
+    assert sync.endswith("| 0 of 3 | 0 of 3 |")  # p99 over 500 ms in each; the first also placed too few
+    assert "| 2 | 110 (120, 101) | 1 | 0 | 440 (400, 480) |" in queued
+    assert queued.endswith("| 2 of 2 | 1 of 2 |")  # the second had a request unanswered
+    assert "Runs from 2026-12-07 20:10 UTC to 2026-12-07 20:30 UTC" in out
+    assert "| 60 (60, 60, 60) | 30 / 10 / 8 | 1,510 (1,510, 1,310, 2,010) |" in out  # p50, its parts
+    assert "| 1,470 (1,470, 1,270, 1,970) | 4.5 (4.5, 4.5, 4.5) | 2.5 (2.5, 2.5, 2.5) | 400 |" in out

@@ -162,6 +162,16 @@ def test_product_page_shows_the_product_first_then_like_this(client, catalog):
         assert value in html
 
 
+def test_a_shoppers_product_page_takes_four_queries(client, catalog, alice, django_assert_num_queries):
+    """The session, the shopper, the product and its sizes: the page is cheap (bench.load's
+    Server-Timing: about 10 ms of CPU), so under load its time is waiting, not work."""
+    client.force_login(alice)
+    product = catalog.filter(is_active=True).first()
+    client.get(product.get_absolute_url())  # the session's first read after login settles it
+    with django_assert_num_queries(4):
+        assert client.get(product.get_absolute_url()).status_code == 200
+
+
 def test_unknown_and_inactive_products_are_404(client, catalog):
     assert client.get(reverse("shop:product", args=[999_999_999])).status_code == 404
     product = catalog.first()

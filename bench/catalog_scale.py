@@ -276,7 +276,7 @@ def store_nearest(
     version, catalog: catalog_gen.Catalog, flt: dict, ef_search: int
 ) -> Callable[[int], list[int]]:
     """The store's query path for reference row r: candidate_products(filters) + vectors.nearest
-    (with the gender and type filters passed on, as services.search does)."""
+    (with the gender and type filters in its plan, as services.Search plans them)."""
     from recommender import vectors
     from recommender.services import candidate_products
     from shop.selectors import ProductFilters
@@ -285,10 +285,11 @@ def store_nearest(
 
     def run(r: int) -> list[int]:
         candidates = candidate_products(filters, exclude_ids=(r + 1,))
-        found = vectors.nearest(
+        plan = vectors.SearchPlan(
             candidates, version, catalog.vectors[r], K, ef_search=ef_search, gender=filters.gender,
             article_type=filters.article_type,
         )
+        found = vectors.nearest(plan)
         return [p.pk for p, _ in found]
 
     return run
@@ -307,14 +308,14 @@ def conditions(flt: dict) -> list[str]:
 
 def store_graph(version, flt: dict) -> bool:
     """Whether the store walks a graph of exactly the filter's vectors (a large version's gender
-    or type graph), as vectors.search_plan decides."""
+    or type graph), as vectors.choose_graph decides."""
     from django.db import DEFAULT_DB_ALIAS
 
     from recommender import vectors
 
     gender, article_type = flt["gender"], flt["article_type"]
     rows = vectors.index_rows(version)
-    exact, by_type, by_gender = vectors.search_plan(version, DEFAULT_DB_ALIAS, rows, gender, article_type)
+    exact, by_type, by_gender = vectors.choose_graph(version, DEFAULT_DB_ALIAS, rows, gender, article_type)
     return not exact and (by_type, by_gender) == (article_type, gender)
 
 
@@ -518,8 +519,9 @@ def store_plan(version, catalog: catalog_gen.Catalog, flt: dict) -> str:
 
     filters = ProductFilters(gender=flt["gender"], article_type=flt["article_type"])
     with statements_sent() as sent:
-        vectors.nearest(candidate_products(filters), version, catalog.vectors[0], K, gender=filters.gender,
-                        article_type=filters.article_type)  # fmt: skip
+        plan = vectors.SearchPlan(candidate_products(filters), version, catalog.vectors[0], K,
+                                  gender=filters.gender, article_type=filters.article_type)  # fmt: skip
+        vectors.nearest(plan)
     settings, sql, params = search_statement(sent)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(settings)

@@ -130,7 +130,8 @@ def ranked_ids(evaluation: Evaluation, version: ModelVersion, reference: Product
             query = caption_vector(model, text)
         elif evaluation.method == "vector_only":
             query = composed_query(model, ref, text)
-        results = vectors.nearest(candidates, version, query, limit, exact=evaluation.exact)
+        plan = vectors.SearchPlan(candidates, version, query, limit, exact=evaluation.exact)
+        results = vectors.nearest(plan)
     return [p.pk for p, _ in results]
 
 

@@ -128,7 +128,7 @@ def prepare_store(seed: int, per_identity: int) -> Realistic:
 def restore_store(first_version_id: int) -> dict:
     """Remove the run's accounts and orders (units back to stock) and any version a staff retrain
     queued; a worker that takes its task later finds no version and drops it
-    (recommender.tasks.train_model_version)."""
+    (recommender.lifecycle.tasks.train_model_version)."""
     from django.contrib.auth.models import User
     from django.db import transaction
     from django.db.models import F
@@ -414,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.load import other_processes
     from bench.serving import start_server
     from recommender.models import ModelVersion
-    from recommender.services import NoActiveModel, active_version
+    from recommender.serving.services import NoActiveModel, active_version
 
     try:
         model = active_version().name

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from django.contrib.auth.models import User
 
-from recommender import evaluation, runtime, services, vectors
+from recommender.lifecycle import evaluation
 from recommender.models import EMBEDDING_DIM, ModelVersion, ProductEmbedding
+from recommender.serving import runtime, services, vectors
 from shop.models import Product, ProductSize
 from shop.selectors import ProductFilters
 from shop.services import OrderItem, place_order

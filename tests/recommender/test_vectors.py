@@ -1,4 +1,4 @@
-"""ef_search chosen from the version's size (recommender.vectors), on real Postgres + pgvector."""
+"""ef_search chosen from the version's size (recommender.serving.vectors), on real Postgres + pgvector."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from django.db import connection, transaction
 
-from recommender import vectors
 from recommender.models import ModelVersion
+from recommender.serving import vectors
 from shop.models import Product
 from shop.selectors import ProductFilters, filter_products
 
@@ -265,7 +265,7 @@ def test_like_this_searches_the_graph_of_the_pair_it_keeps(version_with_pair_gra
     """recommend()'s search keeps the reference's gender and type, and a large version walks
     the graph that pair's filter walks: its own when it has one, with or without wishes, and
     once however large (the query starts inside it), where a query from outside resumes."""
-    from recommender import services, understanding
+    from recommender.serving import services, understanding
 
     large, kinds = version_with_pair_graphs
     monkeypatch.setattr(vectors, "PARTIAL_RESUME_FROM", 1)  # every graph large enough to resume
@@ -301,7 +301,7 @@ def test_a_walk_that_meets_too_few_of_the_requests_products_is_repeated_exactly(
     rows a category leaves) and stops after WALK_MAX_SCAN_TUPLES; when the request's other
     conditions (a price, a negation, stock) leave fewer than `limit` products in it, the search
     compares them one by one. Either way the answer is the exact search's."""
-    from recommender import services, understanding
+    from recommender.serving import services, understanding
 
     large, kinds = version_with_pair_graphs
     gender, article_type = kinds["minority"][0]
@@ -387,7 +387,7 @@ def test_the_one_article_type_of_a_request_is_the_catalogs_spelling(catalog):
     """What decides the type index a large version's search walks: a shopper's filter in any
     case, else a hard condition naming one type; never a wish or a choice of several types."""
     from language import Constraint
-    from recommender import understanding
+    from recommender.serving import understanding
 
     kept = Constraint("article_type", "in", ("Tshirts",), "", True)
     assert understanding.single_article_type([kept]) == "Tshirts"

@@ -388,7 +388,7 @@ def with_vector_of(
 @dataclass(frozen=True)
 class SearchPlan:
     """What one search statement needs, built once by its caller (the serving code:
-    recommender.services.Search; the evaluation's baselines; the benchmarks) and read by nearest(),
+    recommender.serving.services.Search; the evaluation's baselines; the benchmarks) and read by nearest(),
     which calls nothing back.
 
     `candidates`: the products that may be answered, every condition of the request on them (their

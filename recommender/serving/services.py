@@ -1,5 +1,5 @@
-"""'Like this, but …': the one query path behind the shopper's page, the REST API and the
-evaluation command, and the staff's retrain request.
+"""'Like this, but …': the one query path behind the shopper's page, the REST API, the staff's
+review and the evaluation command.
 
 One request = the active version and the reference's stored vector; the text read twice: by
 ``language`` for what it states (conditions: category kept unless changed, price, brand,
@@ -7,30 +7,27 @@ negations; wishes: colour, pattern, sleeves, …), and by the learned model, whi
 is left of it with the reference vector (``ml.inference``, encoded once per process per text);
 then ONE SQL query: the conditions, the shopper's filters and exclusions as WHERE, ordered by
 pgvector cosine distance, the nearest re-ranked by the wishes they meet
-(``recommender.vectors.nearest``). The answer says what was understood.
+(``recommender.serving.vectors.nearest``). The answer says what was understood.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import DEFAULT_DB_ALIAS, router, transaction
+from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models import QuerySet, Value
 
 from language import Constraint, Interpretation
 from ml.inference import composed_query, normalise_text
-from recommender import runtime, understanding, vectors, versions
 from recommender.models import ModelVersion, ProductEmbedding
+from recommender.serving import runtime, understanding, vectors
 from shop.models import Product
 from shop.params import is_id
 from shop.selectors import ProductFilters, filter_products, last_purchased_product, purchased_product_ids
-
-logger = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 500
 MAX_LIMIT = 100
@@ -53,16 +50,10 @@ class NoActiveModel(RecommendationError):
     status_code = 503
 
 
-class QueueUnavailable(RuntimeError):
-    """The task queue cannot be reached: nothing was queued (HTTP 503)."""
-
-    status_code = 503
-
-
 @dataclass(frozen=True)
 class SearchScope:
     """Where a search looks. Shoppers: every product, through the HNSW index. The evaluation
-    narrows it to one split's products, or asks for exact search (see recommender.evaluation)."""
+    narrows it to one split's products, or asks for exact search (see recommender.lifecycle.evaluation)."""
 
     within: QuerySet[Product] | None = None
     exact: bool = False
@@ -404,26 +395,3 @@ def relaxed_reason(constraint: Constraint, matching: int, shown: list[tuple[Prod
     if constraint.field == "price" and shown:
         return f"{found}; showing up to ₹{max(p.selling_price for p, _ in shown):,.0f}"
     return f"{found}; showing the nearest others too" if matching else f"{found}; showing the nearest"
-
-
-def start_retrain(*, user=None, config: dict | None = None, activate_when_ready: bool = True) -> ModelVersion:
-    """Queue the train -> embed -> activate pipeline. Raises versions.AlreadyRunning, or
-    QueueUnavailable within about a second when the broker is down.
-
-    The version is created and its task sent in one transaction: when the task cannot be sent
-    the version is rolled back, so no queued version is ever left behind (not even by a process
-    killed meanwhile); the task waits for the row to commit (tasks.train_model_version)."""
-    from recommender.tasks import BROKER_ERRORS, enqueue, train_model_version
-
-    with transaction.atomic():
-        version = versions.request_retrain(user=user, config=config, activate_when_ready=activate_when_ready)
-        try:
-            task_id = enqueue(train_model_version, version.pk)
-        except BROKER_ERRORS:
-            logger.warning("retrain not queued: the task queue is unreachable", exc_info=True)
-            raise QueueUnavailable(
-                "The task queue is unreachable, so nothing was queued; try again shortly."
-            ) from None
-        ModelVersion.objects.filter(pk=version.pk).update(task_id=task_id)
-    version.refresh_from_db()
-    return version

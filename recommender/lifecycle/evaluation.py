@@ -25,8 +25,8 @@ from language import Constraint
 from ml.evaluate import KS, recall_summary
 from ml.inference import caption_vector, composed_query, normalise_text
 from ml.mining import Triplet
-from recommender import runtime, services, understanding, vectors
 from recommender.models import ModelVersion
+from recommender.serving import runtime, services, understanding, vectors
 from shop.models import Product
 from shop.selectors import ProductFilters
 

@@ -79,7 +79,7 @@ def seed_from_checkpoint(catalog_dir: Path, checkpoint: Path, cache_dir: str | N
 def seed_from_store(catalog_dir: Path) -> Seed:
     """The store's active version's vectors of the catalog's products (read only)."""
     from recommender.models import ProductEmbedding
-    from recommender.services import active_version
+    from recommender.serving.services import active_version
 
     version = active_version()
     stored = dict(

@@ -1,5 +1,5 @@
-"""The store's own query at catalog scale: recall@20 and latency of recommender.vectors.nearest and
-recommender.services.recommend on a realistic catalog grown from the real one (bench.catalog_gen).
+"""The store's own query at catalog scale: recall@20 and latency of recommender.serving.vectors.nearest and
+recommender.serving.services.recommend on a realistic catalog grown from the real one (bench.catalog_gen).
 
     python -m bench.catalog_scale [--sizes 100000 1000000] [--ef-search 40 100 200 400]
         [--vectors store | --vectors checkpoint --checkpoint PATH] [--json bench/results/catalog_scale.json]
@@ -127,7 +127,7 @@ def build_store_index(version, mwm: str) -> dict:
     per-type ones from GENDER_INDEXES_FROM vectors on), leader + 1 worker; seconds and MiB."""
     from django.db import connection
 
-    from recommender import vectors
+    from recommender.serving import vectors
 
     with connection.cursor() as cursor:
         cursor.execute(f"SET maintenance_work_mem = '{mwm}'")
@@ -276,19 +276,20 @@ def store_nearest(
     version, catalog: catalog_gen.Catalog, flt: dict, ef_search: int
 ) -> Callable[[int], list[int]]:
     """The store's query path for reference row r: candidate_products(filters) + vectors.nearest
-    (with the gender and type filters passed on, as services.search does)."""
-    from recommender import vectors
-    from recommender.services import candidate_products
+    (with the gender and type filters in its plan, as services.Search plans them)."""
+    from recommender.serving import vectors
+    from recommender.serving.services import candidate_products
     from shop.selectors import ProductFilters
 
     filters = ProductFilters(gender=flt["gender"], article_type=flt["article_type"])
 
     def run(r: int) -> list[int]:
         candidates = candidate_products(filters, exclude_ids=(r + 1,))
-        found = vectors.nearest(
+        plan = vectors.SearchPlan(
             candidates, version, catalog.vectors[r], K, ef_search=ef_search, gender=filters.gender,
             article_type=filters.article_type,
         )
+        found = vectors.nearest(plan)
         return [p.pk for p, _ in found]
 
     return run
@@ -307,21 +308,21 @@ def conditions(flt: dict) -> list[str]:
 
 def store_graph(version, flt: dict) -> bool:
     """Whether the store walks a graph of exactly the filter's vectors (a large version's gender
-    or type graph), as vectors.search_plan decides."""
+    or type graph), as vectors.choose_graph decides."""
     from django.db import DEFAULT_DB_ALIAS
 
-    from recommender import vectors
+    from recommender.serving import vectors
 
     gender, article_type = flt["gender"], flt["article_type"]
     rows = vectors.index_rows(version)
-    exact, by_type, by_gender = vectors.search_plan(version, DEFAULT_DB_ALIAS, rows, gender, article_type)
+    exact, by_type, by_gender = vectors.choose_graph(version, DEFAULT_DB_ALIAS, rows, gender, article_type)
     return not exact and (by_type, by_gender) == (article_type, gender)
 
 
 @contextmanager
 def walk_batches(batches: int) -> Iterator[None]:
     """The store's partial-graph walk resumed `batches - 1` times (vectors.PARTIAL_WALK_BATCHES)."""
-    from recommender import vectors
+    from recommender.serving import vectors
 
     kept, vectors.PARTIAL_WALK_BATCHES = vectors.PARTIAL_WALK_BATCHES, batches
     try:
@@ -364,7 +365,7 @@ def sql_query(
     """The store's join in plain SQL (no ORM), with the scan settings nearest() uses."""
     from django.db import connection, transaction
 
-    from recommender.vectors import vector_literal
+    from recommender.serving.vectors import vector_literal
 
     sql = SQL_QUERY.format(where=where)
 
@@ -407,7 +408,7 @@ def quantized_index(version, kind: str, dim: int) -> tuple[float, float]:
     ef_construction); (seconds, MiB). Named apart from the store's: its path never walks it."""
     from django.db import connection
 
-    from recommender import vectors
+    from recommender.serving import vectors
 
     m, ef_construction = vectors.hnsw_build(vectors.index_rows(version))
     name = f"bench_{kind}_v{int(version.pk)}"
@@ -429,7 +430,7 @@ def reranked_query(
     """The `pool` nearest by the quantised graph, re-ranked by the full vectors; top 20."""
     from django.db import connection, transaction
 
-    from recommender.vectors import vector_literal
+    from recommender.serving.vectors import vector_literal
 
     order = QUANTIZED[kind][1].format(dim=catalog.vectors.shape[1])
     sql = RERANKED_QUERY.format(order=order, pool=int(pool))
@@ -448,7 +449,7 @@ def reranked_plan(version, catalog: catalog_gen.Catalog, kind: str) -> str:
     """The index the planner walks for the re-ranked query (or 'exact')."""
     from django.db import connection
 
-    from recommender.vectors import vector_literal
+    from recommender.serving.vectors import vector_literal
 
     order = QUANTIZED[kind][1].format(dim=catalog.vectors.shape[1])
     literal = vector_literal(catalog.vectors[0])
@@ -512,14 +513,15 @@ def store_plan(version, catalog: catalog_gen.Catalog, flt: dict) -> str:
     """The index the planner picks for the statement the store's nearest() sends (or 'exact')."""
     from django.db import connection, transaction
 
-    from recommender import vectors
-    from recommender.services import candidate_products
+    from recommender.serving import vectors
+    from recommender.serving.services import candidate_products
     from shop.selectors import ProductFilters
 
     filters = ProductFilters(gender=flt["gender"], article_type=flt["article_type"])
     with statements_sent() as sent:
-        vectors.nearest(candidate_products(filters), version, catalog.vectors[0], K, gender=filters.gender,
-                        article_type=filters.article_type)  # fmt: skip
+        plan = vectors.SearchPlan(candidate_products(filters), version, catalog.vectors[0], K,
+                                  gender=filters.gender, article_type=filters.article_type)  # fmt: skip
+        vectors.nearest(plan)
     settings, sql, params = search_statement(sent)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(settings)
@@ -531,7 +533,7 @@ def plan_of(version, catalog: catalog_gen.Catalog, where: str) -> str:
     """The index the planner picks for the SQL query (or 'exact' for a scan and sort)."""
     from django.db import connection
 
-    from recommender.vectors import vector_literal
+    from recommender.serving.vectors import vector_literal
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -597,7 +599,7 @@ def sweep(version, catalog, filters: dict, rows: np.ndarray, args) -> list[dict]
 
 def store_recommend(text: str, exact: bool, products: dict) -> Callable[[int], list[int]]:
     """recommend() end to end: the reference product, `text`, the store's own conditions."""
-    from recommender.services import SHOPPERS, RecommendationRequest, SearchScope, recommend
+    from recommender.serving.services import SHOPPERS, RecommendationRequest, SearchScope, recommend
 
     scope = SearchScope(exact=True) if exact else SHOPPERS
 
@@ -616,7 +618,7 @@ def end_to_end(rows: np.ndarray, texts: list[str], ef_values: list[int]) -> list
     with each of `ef_values` put in its place (what the store would answer with that choice)."""
     from unittest import mock
 
-    from recommender import vectors
+    from recommender.serving import vectors
     from shop.models import Product
 
     products = Product.objects.in_bulk([int(r) + 1 for r in rows])
@@ -637,7 +639,7 @@ def end_to_end(rows: np.ndarray, texts: list[str], ef_values: list[int]) -> list
 def recommend_by_reference(catalog: catalog_gen.Catalog, rows: np.ndarray, texts: list[str]) -> list[dict]:
     """recommend()'s time per reference (a second call, the first warms it) beside the size of
     the reference's kept (gender, type) pair: which references are slow, and why."""
-    from recommender.services import RecommendationRequest, recommend
+    from recommender.serving.services import RecommendationRequest, recommend
     from shop.models import Product
 
     pairs, pair_rows = kept_pairs(catalog)
@@ -660,7 +662,7 @@ def explain_recommend(row: int, texts: list[str]) -> list[dict]:
     went)."""
     from django.db import connection, transaction
 
-    from recommender.services import RecommendationRequest, recommend
+    from recommender.serving.services import RecommendationRequest, recommend
     from shop.models import Product
 
     product = Product.objects.get(pk=row + 1)
@@ -725,8 +727,8 @@ def over_http(n_requests: int, seed: int) -> list[dict]:
 
 
 def bench_size(url: str, seed: catalog_gen.Seed, n: int, args, kept: dict | None = None) -> dict:
-    from recommender import vectors
     from recommender.models import ModelVersion
+    from recommender.serving import vectors
 
     catalog = catalog_gen.generate(seed, n, args.seed)
     if kept is None:
@@ -764,8 +766,8 @@ def load_and_index(url: str, seed: catalog_gen.Seed, catalog: catalog_gen.Catalo
     from django.core.management import call_command
     from django.utils import timezone
 
-    from recommender import vectors
     from recommender.models import ModelVersion
+    from recommender.serving import vectors
 
     n = len(catalog)
     call_command("migrate", interactive=False, verbosity=0)
@@ -794,7 +796,7 @@ def fingerprint(seed: catalog_gen.Seed, n: int, args) -> str:
     the store's index choices (a change to any of them loads and builds again)."""
     import hashlib
 
-    from recommender import vectors
+    from recommender.serving import vectors
 
     made_of = [
         n, args.seed, catalog_gen.NEIGHBOURS, catalog_gen.NOISE, seed.source, seed.checkpoint,
@@ -811,7 +813,7 @@ def hnsw_variants(version, catalog, filters: dict, rows: np.ndarray, args) -> li
     walks it), the unfiltered queries through nearest() again (filters walk their own indexes)."""
     from django.db import connection
 
-    from recommender.vectors import index_name
+    from recommender.serving.vectors import index_name
 
     out = []
     for variant in args.hnsw_variants:
@@ -891,7 +893,7 @@ def nullcontext_with(scratch) -> Iterator[tuple[str, None]]:
 
 
 def params(args: argparse.Namespace) -> dict:
-    from recommender import vectors
+    from recommender.serving import vectors
 
     return {
         "k": K,

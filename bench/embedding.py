@@ -115,7 +115,7 @@ def stop_workers(processes: list[subprocess.Popen]) -> None:
 def embed_once(checkpoint: Path, workers: int, env: dict[str, str], folder: Path) -> dict:
     """One version embedded by `workers` fresh workers: seconds to ready, and the serial tail."""
     from config.celery import app
-    from recommender import tasks, versions
+    from recommender.lifecycle import tasks, versions
     from recommender.models import ModelVersion
 
     app.control.purge()

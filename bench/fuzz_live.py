@@ -37,7 +37,6 @@ queued are removed afterwards, so the store is as it was.
 from __future__ import annotations
 
 import argparse
-import copy
 import http.client
 import json
 import math
@@ -51,6 +50,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.fuzzing import RealIds, swap_ids
 from bench.harness import log, setup_django, write_results
 from bench.load import GUNICORN_CONFIG, PRODUCTION
 
@@ -79,24 +79,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 @dataclass
 class Account:
-    """One client of the run: its Authorization header, its own orders and its credentials."""
+    """One client of the run: its Authorization header, and the real values its requests get (its
+    own orders and credentials among them)."""
 
     headers: dict[str, str]
-    order_ids: list[int]
-    credentials: dict[str, str]
+    real: RealIds
 
 
 @dataclass
 class Realistic:
-    """Values that exist in the store, swapped into generated requests."""
+    """The run's clients, by identity (rotated per request)."""
 
-    sizes: list[tuple[int, str]]  # (product id, size label or "" for one-size products)
-    job_ids: list[int]
-    accounts: dict[str, list[Account]]  # identity -> its clients (rotated per request)
-    product_ids: list[int] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.product_ids = sorted({pid for pid, _ in self.sizes})
+    accounts: dict[str, list[Account]]
 
 
 def prepare_store(seed: int, per_identity: int) -> Realistic:
@@ -115,6 +109,7 @@ def prepare_store(seed: int, per_identity: int) -> Realistic:
         ProductSize.objects.filter(stock__gt=1, product__is_active=True).values_list("product_id", "label")
     )
     sizes = random.Random(seed).sample(in_stock, min(2 * per_identity, len(in_stock)))
+    jobs = list(ModelVersion.objects.order_by("-pk").values_list("pk", flat=True)[:3])
     accounts: dict[str, list[Account]] = {"shopper": [], "staff": []}
     for n in range(2 * per_identity):
         identity = "staff" if n % 2 else "shopper"
@@ -127,17 +122,15 @@ def prepare_store(seed: int, per_identity: int) -> Realistic:
         order = place_order(user, lines)
         headers = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
         credentials = {"username": user.username, "password": password}
-        accounts[identity].append(Account(headers, [order.pk], credentials))
-    shopper = accounts["shopper"][0]
-    accounts["anonymous"] = [Account({}, shopper.order_ids, shopper.credentials)]
-    jobs = list(ModelVersion.objects.order_by("-pk").values_list("pk", flat=True)[:3])
-    return Realistic(sizes=sizes, job_ids=jobs, accounts=accounts)
+        accounts[identity].append(Account(headers, RealIds(sizes, jobs, [order.pk], credentials)))
+    accounts["anonymous"] = [Account({}, accounts["shopper"][0].real)]
+    return Realistic(accounts)
 
 
 def restore_store(first_version_id: int) -> dict:
     """Remove the run's accounts and orders (units back to stock) and any version a staff retrain
     queued; a worker that takes its task later finds no version and drops it
-    (recommender.tasks.train_model_version)."""
+    (recommender.lifecycle.tasks.train_model_version)."""
     from django.contrib.auth.models import User
     from django.db import transaction
     from django.db.models import F
@@ -293,31 +286,6 @@ def run_malformed(port: int, data: Realistic) -> list[dict]:
 # --- Part 2: schemathesis ----------------------------------------------------------------------------
 
 
-def swap_ids(case, data: Realistic, account: Account, rng: random.Random) -> None:
-    """Replace generated ids and credentials by real ones, keeping the rest of the request (the
-    generated values are copied first: Hypothesis may reuse the objects in a later example)."""
-    case.path_parameters = copy.deepcopy(case.path_parameters)
-    case.body = copy.deepcopy(case.body)
-    params = case.path_parameters or {}
-    if "id" in params:
-        orders = account.order_ids if "/orders/" in case.path else None
-        ids = data.job_ids if "/admin/" in case.path else orders
-        params["id"] = rng.choice(ids or data.product_ids)
-    body = case.body
-    if not isinstance(body, dict):
-        return
-    if "reference_product" in body or case.path.endswith("/recommendations/"):
-        body["reference_product"] = rng.choice(data.product_ids)
-    if case.path.endswith("/auth/token/"):
-        body.update(account.credentials)
-    lines = body.get("lines")
-    if isinstance(lines, list):
-        for line in lines:
-            if isinstance(line, dict):
-                line["product"], line["size"] = rng.choice(data.sizes)
-                line["quantity"] = 1
-
-
 @dataclass
 class Tally:
     requests: int = 0
@@ -377,7 +345,7 @@ def fuzz(base: str, data: Realistic, target: int, seed: int) -> Tally:
             account = clients[pick % len(clients)]
             headers = account.headers
             if realistic:  # three requests in four
-                swap_ids(case, data, account, random.Random(pick))
+                swap_ids(case, account.real, random.Random(pick))
             tally.requests += 1
             try:
                 response = case.call(base_url=base, session=session, headers=headers, timeout=60)
@@ -448,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.load import other_processes
     from bench.serving import start_server
     from recommender.models import ModelVersion
-    from recommender.services import NoActiveModel, active_version
+    from recommender.serving.services import NoActiveModel, active_version
 
     try:
         model = active_version().name

@@ -9,16 +9,16 @@ version's checkpoint (or --checkpoint).
 
 raw       pre-decoded [B,3,224,224] tensors in memory through ``ImageEncoder.features`` only.
 pipeline  the store's embedding path per chunk of ``settings.EMBED_BATCH_SIZE`` products,
-          i.e. ``recommender.training.embed_products`` with the image batch size under test:
+          i.e. ``recommender.lifecycle.training.embed_products`` with the image batch size under test:
           ``RetrievalModel.embed_products`` of ``training.catalog_products`` (sha1 of each file,
           cache lookup, JPEG decode + resize/normalise, CNN, feature-cache write, product-text
-          features, projection heads), then ``recommender.vectors.write_embeddings`` (COPY into a
+          features, projection heads), then ``recommender.serving.vectors.write_embeddings`` (COPY into a
           staging table + upsert into the store's vector table). Every run starts with a fresh,
           empty feature cache, so the CNN and the text encoder really run.
 
 The vectors go to a scratch model version (status ``failed``: nothing serves from it, embeds into
 it or can activate it), emptied before each run and deleted at the end through
-``recommender.versions.delete_version``, also on Ctrl-C or SIGTERM. No other version is touched.
+``recommender.lifecycle.versions.delete_version``, also on Ctrl-C or SIGTERM. No other version is touched.
 Also reported: each stage alone (sha1, decode, text features, projection, write) in images/s.
 """
 
@@ -63,7 +63,7 @@ def set_omp_wait_policy(policy: str) -> None:
 
 def store_products(n: int) -> list:
     """The first `n` active products (id order) whose image file exists."""
-    from recommender.training import catalog_products
+    from recommender.lifecycle.training import catalog_products
     from shop.models import Product
 
     products = list(Product.objects.filter(is_active=True).exclude(image="").order_by("pk"))
@@ -74,7 +74,7 @@ def store_products(n: int) -> list:
 def load_model(checkpoint: str | None):
     """(RetrievalModel on the CPU, description): --checkpoint, else the active version's."""
     from ml.checkpoint import load_model as load_checkpoint
-    from recommender.services import NoActiveModel, active_version
+    from recommender.serving.services import NoActiveModel, active_version
 
     if checkpoint is not None:
         return load_checkpoint(checkpoint, device="cpu").eval(), f"checkpoint {checkpoint}"
@@ -90,7 +90,7 @@ def prepare(args: argparse.Namespace) -> Workload:
     import torch
 
     from ml.encoders import get_image_encoder, get_text_encoder, load_image_tensor
-    from recommender.training import catalog_products
+    from recommender.lifecycle.training import catalog_products
 
     products = store_products(args.images)
     if len(products) < args.images:
@@ -109,8 +109,8 @@ def prepare(args: argparse.Namespace) -> Workload:
 def scratch_version() -> Iterator:
     """A model version for the benchmark's vectors, deleted afterwards (with its vectors), also
     the leftovers of a killed run; delete_version refuses active and running versions."""
+    from recommender.lifecycle.versions import delete_version
     from recommender.models import ModelVersion
-    from recommender.versions import delete_version
 
     for leftover in ModelVersion.objects.filter(status=ModelVersion.Status.FAILED, config=SCRATCH_MARK):
         delete_version(leftover)
@@ -139,9 +139,9 @@ def run_raw(work: Workload, tensors, batch_size: int) -> float:
 
 
 def embed_chunk(model, version, products: list, batch_size: int) -> None:
-    """recommender.training.embed_products, with the image batch size as a parameter."""
-    from recommender.training import catalog_products
-    from recommender.vectors import write_embeddings
+    """recommender.lifecycle.training.embed_products, with the image batch size as a parameter."""
+    from recommender.lifecycle.training import catalog_products
+    from recommender.serving.vectors import write_embeddings
 
     vectors, failed = model.embed_products(catalog_products(products), batch_size=batch_size)
     bad = set(failed)
@@ -200,8 +200,8 @@ def stage_times(work: Workload, version, repeats: int) -> dict:
     from ml.cache import file_sha1, text_features
     from ml.data import product_text
     from ml.encoders import get_text_encoder, load_image_tensor
-    from recommender.training import catalog_products
-    from recommender.vectors import write_embeddings
+    from recommender.lifecycle.training import catalog_products
+    from recommender.serving.vectors import write_embeddings
 
     records = catalog_products(work.products)
     n, model = len(records), work.model

@@ -89,7 +89,8 @@ class ApiClient:
 
 def baseline_ranking(method: str):
     """A function (reference product, text) -> top-10 ids for a baseline, whole catalog."""
-    from recommender import evaluation, services
+    from recommender.lifecycle import evaluation
+    from recommender.serving import services
 
     version = services.active_version()
     run = evaluation.Evaluation(method=method, gallery_split="all", limit=10)
@@ -251,7 +252,7 @@ def triplet_sets(final: bool) -> dict[str, list]:
 def run_triplet_sets(args: argparse.Namespace) -> dict:
     from django.test import override_settings
 
-    from recommender.evaluation import Evaluation, evaluate
+    from recommender.lifecycle.evaluation import Evaluation, evaluate
 
     split = "test" if args.final else "val"
     out: dict = {}
@@ -346,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     text_onnx.QUANTIZE_QUERIES = args.query_encoder == "int8"  # before any query is encoded
     setup_django()
-    from recommender.services import active_version
+    from recommender.serving.services import active_version
 
     products = catalog()
     suite = load_rows(DATA / "shopper_requests_dev.jsonl")

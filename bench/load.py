@@ -112,8 +112,8 @@ def make_plan(args: argparse.Namespace) -> tuple[dict, dict[SizeKey, int]]:
     """What the shoppers ask for, and the stock of the hot sizes before the run."""
     import random
 
-    from recommender.services import NoActiveModel, active_version
-    from recommender.vectors import with_vector_of
+    from recommender.serving.services import NoActiveModel, active_version
+    from recommender.serving.vectors import with_vector_of
     from shop.models import Product, ProductSize
 
     try:

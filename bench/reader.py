@@ -114,9 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     from ml.polarity import scores
-    from recommender import runtime
-    from recommender.services import active_version
-    from recommender.understanding import catalog_vocabulary
+    from recommender.serving import runtime
+    from recommender.serving.services import active_version
+    from recommender.serving.understanding import catalog_vocabulary
 
     torch.set_num_threads(1)
     version = active_version()

@@ -668,7 +668,7 @@ def _recall(row: dict, split: bool = False) -> str:
 
 
 def store_ef_search(n: int, walks_partial_graph: bool = False) -> int:
-    """The ef_search recommender.vectors chooses now for `n` vectors, or for a walk of a gender's
+    """The ef_search recommender.serving.vectors chooses now for `n` vectors, or for a walk of a gender's
     or type's graph in that version (its table, read as source: the report imports nothing of the
     store)."""
     tree = ast.parse((REPO / "recommender" / "vectors.py").read_text())

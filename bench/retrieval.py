@@ -19,7 +19,7 @@ Rows, like for like (each learned method beside the seed's given the same produc
 The store's production method also reads the request (bench.language); this benchmark measures
 the learned vector alone.
 
---sql runs recommender.evaluation.evaluate (the shoppers' query path over pgvector, the active
+--sql runs recommender.lifecycle.evaluation.evaluate (the shoppers' query path over pgvector, the active
 model of the settings' database) on the same triplet file, beside ml's in-memory evaluation of
 the same checkpoint. A new evaluation set: a function that returns triplets and a gallery, run
 through ``evaluate_checkpoint`` like ``run_quality`` does.
@@ -185,13 +185,13 @@ SQL_METHODS = {"vector_only": "composed", "image_only": "image_only", "seed": "s
 
 
 def run_sql_path(triplet_file: Path, products) -> dict:
-    """recommender.evaluation.evaluate (the shoppers' SQL path, the active model of the settings'
+    """recommender.lifecycle.evaluation.evaluate (the shoppers' SQL path, the active model of the settings'
     database) vs ml's in-memory evaluation of the same checkpoint, on the same triplet file."""
     from ml.mining import read_triplets
 
     setup_django()
-    from recommender.evaluation import Evaluation, evaluate
-    from recommender.services import active_version
+    from recommender.lifecycle.evaluation import Evaluation, evaluate
+    from recommender.serving.services import active_version
 
     triplets = read_triplets(triplet_file)
     checkpoint = active_version().checkpoint_path

@@ -314,7 +314,7 @@ def bench_dataset(conn, label: str, x, categories, q, args) -> dict:
         "types": {},
     }
     log(f"{label}: numpy exact per query p50 {entry['numpy_exact_ms']['one_thread']['p50']} ms (1 thread)")
-    from recommender.vectors import vector_literal  # the store's own vector text format
+    from recommender.serving.vectors import vector_literal  # the store's own vector text format
 
     qtext = [vector_literal(v) for v in q]
     for kind in args.types:
@@ -332,7 +332,7 @@ def catalog_dataset(n_queries: int, seed: int):
     from django.db import DatabaseError
 
     from recommender.models import ProductEmbedding
-    from recommender.services import NoActiveModel, active_version
+    from recommender.serving.services import NoActiveModel, active_version
 
     try:
         version = active_version()

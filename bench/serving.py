@@ -95,8 +95,8 @@ def run_load(port: int, jobs: list, concurrency: int) -> dict:
 
 def store_sample(n: int, seed: int) -> dict:
     """The active version and `n` random references with a vector (id, gender, type, price)."""
-    from recommender.services import NoActiveModel, active_version
-    from recommender.vectors import with_vector_of
+    from recommender.serving.services import NoActiveModel, active_version
+    from recommender.serving.vectors import with_vector_of
     from shop.models import Product
 
     try:

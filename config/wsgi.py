@@ -17,7 +17,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 application = get_wsgi_application()
 start_services()
 
-from recommender.runtime import warm_up  # noqa: E402  (needs the apps loaded above)
+from recommender.serving.runtime import warm_up  # noqa: E402  (needs the apps loaded above)
 
 warm_up()
 connections.close_all()

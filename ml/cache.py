@@ -19,7 +19,7 @@ import torch
 from ml.encoders import IMAGE_FEATURE_DIM, TEXT_FEATURE_DIM, load_image_tensor
 
 # progress(message, fraction, stage=..., epoch=..., epochs=..., step=..., total=...): the message is
-# for people; the keywords say the same as numbers (recommender.versions stores them as fields).
+# for people; the keywords say the same as numbers (recommender.lifecycle.versions stores them as fields).
 Progress = Callable[..., None]
 def safe_name(version: str) -> str:
     """An encoder version as a file or folder name."""

@@ -22,7 +22,7 @@ from ml.config import TrainConfig
 from ml.encoders import IMAGE_FEATURE_DIM, TEXT_FEATURE_DIM
 
 # progress(message, fraction, stage=..., epoch=..., epochs=..., step=..., total=...): the message is
-# for people; the keywords say the same as numbers (recommender.versions stores them as fields).
+# for people; the keywords say the same as numbers (recommender.lifecycle.versions stores them as fields).
 Progress = Callable[..., None]
 
 

@@ -49,7 +49,7 @@ from ml.mining import Triplet, mine_triplets
 from ml.model import RetrievalModel
 
 # progress(message, fraction, stage=..., epoch=..., epochs=..., step=..., total=...): the message is
-# for people; the keywords say the same as numbers (recommender.versions stores them as fields).
+# for people; the keywords say the same as numbers (recommender.lifecycle.versions stores them as fields).
 Progress = Callable[..., None]
 VAL_MINING_SEED = 0  # fixed, so every run is selected/compared on the same val triplets
 

@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from recommender import dashboard, review, services, versions
+from recommender.lifecycle import dashboard, retrain, review, versions
 from recommender.models import ModelVersion
 
 
@@ -140,10 +140,10 @@ class ModelVersionAdmin(admin.ModelAdmin):
             return self._back()
         review_first = request.POST.get("review") == "1"
         try:
-            version = services.start_retrain(user=request.user, activate_when_ready=not review_first)
+            version = retrain.start_retrain(user=request.user, activate_when_ready=not review_first)
         except versions.AlreadyRunning as exc:
             self.message_user(request, str(exc), messages.WARNING)
-        except services.QueueUnavailable as exc:
+        except retrain.QueueUnavailable as exc:
             self.message_user(request, str(exc), messages.ERROR)
         else:
             then = "it waits for your review" if review_first else "it serves as soon as it is ready"

@@ -32,7 +32,7 @@ class ModelVersion(models.Model):
     config = models.JSONField(default=dict, blank=True, help_text="ml TrainConfig overrides")
     checkpoint_path = models.CharField(max_length=500, blank=True)
     metrics = models.JSONField(default=dict, blank=True)
-    # Progress, written by recommender.versions.record_progress and read as fields (never parsed
+    # Progress, written by recommender.lifecycle.versions.record_progress and read as fields (never parsed
     # back from the message, which is only shown).
     progress = models.FloatField(default=0.0, help_text="0..1 within the current stage")
     progress_message = models.CharField(max_length=200, blank=True)
@@ -101,7 +101,7 @@ class ProductEmbedding(models.Model):
     embedding = VectorField(dimensions=EMBEDDING_DIM)
     # The product's gender and article type as of the vector's write (a product's edit rewrites
     # its vector): the conditions of the per-gender and per-type partial HNSW indexes a large
-    # version gets (recommender.vectors).
+    # version gets (recommender.serving.vectors).
     gender = models.CharField(max_length=10, blank=True, db_default="")
     article_type = models.CharField(max_length=60, blank=True, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -112,7 +112,7 @@ class ProductEmbedding(models.Model):
                 fields=["model_version", "product"], name="one_vector_per_product_version"
             )
         ]
-        # A filter's vectors, found without the graph: how many there are (recommender.vectors
+        # A filter's vectors, found without the graph: how many there are (recommender.serving.vectors
         # decides from it to compare them one by one) and which, for that exact scan.
         indexes = [
             models.Index(
@@ -130,7 +130,7 @@ class EmbeddingChunk(models.Model):
     A version's embedding is planned as chunks; any worker claims one that is not done and that no
     live worker holds, writes its vectors batch by batch (each batch with the chunk's count, in one
     transaction), and marks it done. Once every chunk is done the version is indexed and activated
-    (recommender.training). `updated_at` is the holder's heartbeat: a silent holder's chunk is
+    (recommender.lifecycle.training). `updated_at` is the holder's heartbeat: a silent holder's chunk is
     taken over and resumes from the vectors already written.
     """
 

@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 
 def _queue_embedding(product_ids: list[int]) -> None:
-    from recommender.tasks import embed_new_products, enqueue
+    from recommender.lifecycle.tasks import embed_new_products, enqueue
 
     def send() -> None:
         try:

@@ -9,7 +9,7 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from recommender import page, services, trail
+from recommender.serving import page, services, trail
 from shop.selectors import FilterError
 
 

@@ -122,12 +122,12 @@ def trained_checkpoint(tmp_path_factory, small_catalog_dir) -> Path:
 
 def build_learned_reader(catalog_dir: Path, out: Path) -> None:
     """The polarity reader and word guesser beside a checkpoint, as the training pipeline makes
-    them (recommender.training.train_reader), at the tests' size (settings.READER_TRAINING; the
+    them (recommender.lifecycle.training.train_reader), at the tests' size (settings.READER_TRAINING; the
     reader is cached by its digest in the shared feature cache, so a run trains it once)."""
     from language import Vocabulary
     from ml.polarity import PolarityConfig, build_reader
     from ml.word_guess import build_guesser
-    from recommender.runtime import encode_texts
+    from recommender.serving.runtime import encode_texts
 
     vocabulary = Vocabulary.from_jsonl(catalog_dir / "products.jsonl")
     config = PolarityConfig(**settings.READER_TRAINING)
@@ -137,7 +137,7 @@ def build_learned_reader(catalog_dir: Path, out: Path) -> None:
 
 def make_version(checkpoint: Path, *, activate: bool = True):
     """A version with a trained checkpoint, embedded through the real pipeline (COPY + HNSW index)."""
-    from recommender import training
+    from recommender.lifecycle import training
     from recommender.models import ModelVersion
 
     version = ModelVersion.objects.create(

@@ -154,6 +154,10 @@ CELERY_BROKER_URL = SERVICES.broker_url
 CELERY_RESULT_BACKEND = SERVICES.broker_url
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# The recommender's tasks live in recommender/lifecycle/tasks.py, which autodiscovery (an app's
+# tasks.py) does not find: the worker imports it by name. Their names stay recommender.tasks.*,
+# as the routes below and messages already queued name them.
+CELERY_IMPORTS = ("recommender.lifecycle.tasks",)
 CELERY_TASK_ROUTES = {
     "recommender.tasks.train_model_version": {"queue": "gpu"},
     "recommender.tasks.embed_catalog": {"queue": "gpu"},
@@ -164,9 +168,9 @@ CELERY_TASK_ROUTES = {
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A task whose worker *process* dies (killed, out of memory) is re-queued only where the task says
-# so: the gpu tasks set reject_on_worker_lost=True (recommender/tasks.py), since their claim makes
-# a second delivery safe and a lost training run must not vanish. Every other task keeps Celery's
-# default (acknowledged, not re-run), so a task that kills its worker cannot loop.
+# so: the gpu tasks set reject_on_worker_lost=True (recommender/lifecycle/tasks.py), since their
+# claim makes a second delivery safe and a lost training run must not vanish. Every other task keeps
+# Celery's default (acknowledged, not re-run), so a task that kills its worker cannot loop.
 CELERY_TIMEZONE = "UTC"
 # Redis down: a web request that queues a task answers 503 within about a second instead of
 # hanging. The broker connects within 1 s; the result backend (which subscribes to a task's

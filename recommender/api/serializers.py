@@ -2,10 +2,10 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from recommender import versions
+from recommender.lifecycle import versions
 from recommender.models import ModelVersion
-from recommender.services import MAX_LIMIT, MAX_TEXT_LENGTH
-from recommender.understanding import CATEGORY_FIELDS
+from recommender.serving.services import MAX_LIMIT, MAX_TEXT_LENGTH
+from recommender.serving.understanding import CATEGORY_FIELDS
 from shop.api.serializers import ProductListSerializer, ProductSummarySerializer
 from shop.models import AgeGroup, Gender
 from shop.selectors import FilterError, parse_product_filters

@@ -8,7 +8,6 @@ from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from recommender import services, versions
 from recommender.api.serializers import (
     ModelVersionSerializer,
     RecommendationRequestSerializer,
@@ -16,7 +15,9 @@ from recommender.api.serializers import (
     RetrainConflictSerializer,
     RetrainRequestSerializer,
 )
+from recommender.lifecycle import retrain, versions
 from recommender.models import ModelVersion
+from recommender.serving import services
 from shop.api.errors import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429, ERROR_503
 from shop.api.serializers import product_cards
 from shop.api.views import EXAMPLE_PRODUCT
@@ -146,13 +147,13 @@ class RetrainView(APIView):
         params = RetrainRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         try:
-            version = services.start_retrain(user=request.user, **params.validated_data)
+            version = retrain.start_retrain(user=request.user, **params.validated_data)
         except versions.AlreadyRunning as exc:
             return Response(
                 {"error": str(exc), "job": ModelVersionSerializer(exc.version).data},
                 status=status.HTTP_409_CONFLICT,
             )
-        except services.QueueUnavailable as exc:
+        except retrain.QueueUnavailable as exc:
             return Response({"error": str(exc)}, status=exc.status_code)
         return Response(ModelVersionSerializer(version).data, status=status.HTTP_202_ACCEPTED)
 

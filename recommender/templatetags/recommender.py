@@ -3,12 +3,12 @@
 Pages of the shop show the panel with ``{% load recommender %}{% like_this_panel product %}``;
 the panel brings its own markup, CSS and script, so the shop knows nothing of them. On a
 product page reached from a result, the panel shows the trail of refinements that led there
-(``?step=…``, see recommender.trail) and an empty box for the next step.
+(``?step=…``, see recommender.serving.trail) and an empty box for the next step.
 """
 
 from django import template
 
-from recommender import page, starts, trail
+from recommender.serving import page, starts, trail
 from shop.cart import Cart
 
 register = template.Library()

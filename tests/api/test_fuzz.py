@@ -8,13 +8,13 @@ Hypothesis runs derandomized and without an example database, so a run does not 
 ones; the examples per run are bounded (2,400 requests in all, about a minute).
 
 Random ids almost never name a product, so three requests in four get real ones (a product
-of the small catalog, one of its sizes, the shopper's own order, the shopper's credentials): the
-recommendations, the orders and the detail views are really exercised on the active model.
+of the small catalog, one of its sizes, the shopper's own order, the shopper's credentials:
+bench.fuzzing.swap_ids, which bench.fuzz_live uses too): the recommendations, the orders and the
+detail views are really exercised on the active model.
 """
 
 from __future__ import annotations
 
-import copy
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -40,6 +40,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from bench.fuzzing import RealIds, swap_ids
 from shop.models import ProductSize
 from shop.services import OrderItem, place_order
 
@@ -49,45 +50,6 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 EXAMPLES_PER_RUN = 40  # per operation, identity and generation mode
 MIN_REQUESTS = 1000
 SHOPPER_PASSWORD = "fuzz-shopper-password-1"
-
-
-@dataclass
-class Realistic:
-    """Values that exist in the test database, swapped into generated requests."""
-
-    sizes: list[tuple[int, str]]  # (product id, size label or "" for one-size products)
-    order_ids: list[int]
-    job_ids: list[int]
-    credentials: dict[str, str]
-    product_ids: list[int] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.product_ids = sorted({pid for pid, _ in self.sizes})
-
-
-def _swap_ids(case, data: Realistic, rng: random.Random) -> None:
-    """Replace generated ids and credentials by real ones, keeping the rest of the request. The
-    generated values are copied first: Hypothesis may hand the same objects to a later example,
-    and a changed one makes its generation inconsistent."""
-    case.path_parameters = copy.deepcopy(case.path_parameters)
-    case.body = copy.deepcopy(case.body)
-    params = case.path_parameters or {}
-    if "id" in params:
-        ids = data.job_ids if "/admin/" in case.path else data.order_ids if "/orders/" in case.path else None
-        params["id"] = rng.choice(ids or data.product_ids)
-    body = case.body
-    if not isinstance(body, dict):
-        return
-    if "reference_product" in body or case.path.endswith("/recommendations/"):
-        body["reference_product"] = rng.choice(data.product_ids)
-    if case.path.endswith("/auth/token/"):
-        body.update(data.credentials)
-    lines = body.get("lines")
-    if isinstance(lines, list):
-        for line in lines:
-            if isinstance(line, dict):
-                line["product"], line["size"] = rng.choice(data.sizes)
-                line["quantity"] = 1
 
 
 @dataclass
@@ -108,7 +70,7 @@ class Tally:
             self.failures.setdefault((operation, failure.title), str(error)[:1500])
 
 
-def fuzz_operation(operation, mode: GenerationMode, headers: dict, data: Realistic, tally: Tally) -> None:
+def fuzz_operation(operation, mode: GenerationMode, headers: dict, data: RealIds, tally: Tally) -> None:
     """Run `EXAMPLES_PER_RUN` generated requests against one operation and check each answer."""
 
     @settings(
@@ -126,7 +88,7 @@ def fuzz_operation(operation, mode: GenerationMode, headers: dict, data: Realist
     )
     def run(case, realistic: int, seed: int) -> None:
         if realistic:  # three requests in four
-            _swap_ids(case, data, random.Random(seed))
+            swap_ids(case, data, random.Random(seed))
         response = case.call(headers=headers)
         tally.requests += 1
         tally.statuses[operation.label, response.status_code] += 1
@@ -139,11 +101,11 @@ def fuzz_operation(operation, mode: GenerationMode, headers: dict, data: Realist
 
 
 @pytest.fixture
-def realistic(active_model) -> Realistic:
+def realistic(active_model) -> RealIds:
     shopper = User.objects.create_user("fuzz-shopper", password=SHOPPER_PASSWORD)
     sizes = [(s.product_id, s.label) for s in ProductSize.objects.filter(stock__gt=0).order_by("pk")[:40]]
     order = place_order(shopper, [OrderItem(pid, label, 1) for pid, label in sizes[:2]])
-    return Realistic(
+    return RealIds(
         sizes=sizes,
         order_ids=[order.pk],
         job_ids=[active_model.pk],
@@ -170,7 +132,7 @@ def _token_for(username: str, **extra) -> dict:
 
 
 @override_settings(API_RATES={})  # rates have their own tests (test_limits.py); here they'd only 429
-def test_fuzz_every_operation_anonymous_and_with_tokens(realistic: Realistic):
+def test_fuzz_every_operation_anonymous_and_with_tokens(realistic: RealIds):
     identities: dict[str, Callable[[], dict]] = {
         "anonymous": dict,
         "shopper": lambda: _token_for("fuzz-shopper"),

@@ -83,7 +83,7 @@ def test_a_window_starts_a_sentence_before_its_value_when_that_fits():
 
 
 def test_the_word_guesser_reads_known_phrases_and_leaves_everyday_words_alone(trained_checkpoint):
-    from recommender.runtime import encode_texts
+    from recommender.serving.runtime import encode_texts
 
     metrics = json.loads((trained_checkpoint / GUESS_METRICS_FILE).read_text())
     assert metrics["negatives_read"] <= 0.03 + 1e-9 and 0.5 < metrics["threshold"] < 1

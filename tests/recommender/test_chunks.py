@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from recommender import chunks, training, versions
+from recommender.lifecycle import chunks, training, versions
 from recommender.models import EmbeddingChunk, ModelVersion, ProductEmbedding
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""A model version's status has one owner: recommender.versions (its TRANSITIONS table)."""
+"""A model version's status has one owner: recommender.lifecycle.versions (its TRANSITIONS table)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from recommender import versions
+from recommender.lifecycle import versions
 from recommender.models import ModelVersion
 
 REPO = Path(__file__).resolve().parents[2]
-OWNER = REPO / "recommender" / "versions.py"
+OWNER = REPO / "recommender" / "lifecycle" / "versions.py"
 # Where a version's status could be written: the store's code. Tests and the benchmarks set up
 # the states they measure (a scratch version, an active one in a scratch database).
 SCANNED = ("config", "recommender", "shop")
@@ -51,7 +51,7 @@ def test_status_is_written_in_one_module():
             if "migrations" in path.parts or path == OWNER or not _is_model_version_code(path):
                 continue
             found += [f"{path.relative_to(REPO)}:{line}" for line in _status_writes(path)]
-    assert not found, f"status written outside recommender/versions.py: {found}"
+    assert not found, f"status written outside recommender/lifecycle/versions.py: {found}"
     assert _status_writes(OWNER)  # the scan sees the owner's writes
 
 
@@ -71,3 +71,19 @@ def test_the_transition_table_refuses_what_it_does_not_list(db):
     versions.mark_failed(version, "again")  # a failed version stays as it failed
     version.refresh_from_db()
     assert version.status == S.FAILED and version.error == ""
+
+
+def test_tasks_keep_their_names_wherever_their_module_stands():
+    """settings.CELERY_TASK_ROUTES and the messages already queued name the tasks
+    recommender.tasks.*: the names outlived the module's move into the lifecycle wing, and a
+    worker imports the module by name (autodiscovery looks for an app's tasks.py only)."""
+    from django.conf import settings
+
+    from config.celery import app
+    from recommender.lifecycle import tasks
+
+    functions = ("train_model_version", "embed_catalog", "embed_chunk", "embed_new_products")
+    names = {getattr(tasks, function).name for function in functions}
+    assert names == {f"recommender.tasks.{function}" for function in functions}
+    assert set(settings.CELERY_TASK_ROUTES) <= names
+    assert tasks.__name__ in app.conf.imports

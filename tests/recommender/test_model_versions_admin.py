@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from recommender import dashboard, review
+from recommender.lifecycle import dashboard, review
 from recommender.models import ModelVersion
 from tests.conftest import make_version
 
@@ -22,7 +22,7 @@ def _page(version: ModelVersion) -> str:
 def test_progress_reads_epochs_and_estimates_the_time_left(db):
     """Progress is stored as fields (versions.record_progress) and read back as fields: the ETA is
     the stage's pace so far."""
-    from recommender import versions
+    from recommender.lifecycle import versions
 
     version = ModelVersion.objects.create(status=ModelVersion.Status.TRAINING)
     fraction = (2 + 100 / 1625) / 5

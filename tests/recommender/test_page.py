@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from recommender.page import text_without
+from recommender.serving.page import text_without
 from shop.models import Product
 
 RESULTS = "/recommendations/"

@@ -7,8 +7,9 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from recommender import services, training, vectors, versions
+from recommender.lifecycle import training, versions
 from recommender.models import ModelVersion
+from recommender.serving import services, vectors
 from tests.conftest import make_version
 
 

@@ -11,7 +11,7 @@ from django.db.backends.signals import connection_created
 from rest_framework.test import APIClient
 
 from config.db_router import unpin
-from recommender import services, vectors
+from recommender.serving import services, vectors
 from shop.models import Product
 from tests.conftest import make_version
 from tests.recommender.conftest import wait_for

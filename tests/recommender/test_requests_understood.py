@@ -91,7 +91,7 @@ def test_wishes_come_first(active_model, base, text, wanted):
 
 
 def test_darker_is_relative_to_the_reference(active_model):
-    from recommender.understanding import catalog_vocabulary
+    from recommender.serving.understanding import catalog_vocabulary
 
     lightness = catalog_vocabulary().colour_lightness
     reference = Product.objects.filter(article_type="Tshirts", base_colour="White").order_by("pk").first()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from recommender import runtime
 from recommender.models import ModelVersion
+from recommender.serving import runtime
 
 
 @pytest.fixture

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from django.contrib.auth.models import User
 
-from recommender import evaluation, runtime, services, vectors
+from recommender.lifecycle import evaluation
 from recommender.models import EMBEDDING_DIM, ModelVersion, ProductEmbedding
+from recommender.serving import runtime, services, vectors
 from shop.models import Product, ProductSize
 from shop.selectors import ProductFilters
 from shop.services import OrderItem, place_order
@@ -60,6 +61,21 @@ def test_empty_text_is_more_like_this(active_model):
     )
     nearest = set(evaluation.ranked_ids(_evaluation("image_only"), active_model, shirt, "")[:40])
     assert {p.pk for p, _ in composed.results} <= nearest  # the same neighbours, kept attributes first
+
+
+def test_a_relaxed_request_composes_its_query_once_and_plans_each_search(active_model, monkeypatch):
+    """recommend() composes the query vector once, before it searches, and hands each search a
+    plan of its own (vectors.SearchPlan): a request whose condition leaves too few products is
+    searched again without it, with the same vector."""
+    composed, plans = [], []
+    compose, nearest = services.composed_query, vectors.nearest
+    monkeypatch.setattr(services, "composed_query", lambda *a, **kw: composed.append(1) or compose(*a, **kw))
+    monkeypatch.setattr(vectors, "nearest", lambda plan: plans.append(plan) or nearest(plan))
+    rec = answer(reference=_a_shirt(), text="under 50 rupees", limit=10)
+    assert rec.interpretation.relaxed and len(rec.results) == 10  # nothing sells for under ₹50
+    assert len(composed) == 1 and len(plans) >= 2
+    assert all(plan.query is plans[0].query for plan in plans)
+    assert plans[0].candidates.count() < 10 <= plans[1].candidates.count()  # the price relaxed
 
 
 def test_filters_apply_and_still_fill_the_limit(active_model):
@@ -170,12 +186,13 @@ def test_hnsw_matches_exact_search(catalog):
     """recall@20 of the served HNSW search against exact search, on a graph walked only in part."""
     version, queries = _a_large_version(catalog)
     products = Product.objects.all()
-    exact = [{p.pk for p, _ in vectors.nearest(products, version, q, 20, exact=True)} for q in queries]
+    plans = [vectors.SearchPlan(products, version, q, 20, exact=True) for q in queries]
+    exact = [{p.pk for p, _ in vectors.nearest(plan)} for plan in plans]
     assert all(len(ids) == 20 for ids in exact)
 
     def recall(ef_search: int | None) -> float:
         def walk(q):
-            return vectors.nearest(products, version, q, 20, ef_search=ef_search)
+            return vectors.nearest(vectors.SearchPlan(products, version, q, 20, ef_search=ef_search))
 
         found = [{p.pk for p, _ in _through_the_index(lambda q=q: walk(q))} for q in queries]
         return sum(len(e & f) for e, f in zip(exact, found, strict=True)) / (20 * len(queries))

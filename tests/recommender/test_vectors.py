@@ -1,14 +1,13 @@
-"""ef_search chosen from the version's size (recommender.vectors), on real Postgres + pgvector."""
+"""ef_search chosen from the version's size (recommender.serving.vectors), on real Postgres + pgvector."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from django.db import connection, transaction
-from django.db.models import Value
 
-from recommender import vectors
 from recommender.models import ModelVersion
+from recommender.serving import vectors
 from shop.models import Product
 from shop.selectors import ProductFilters, filter_products
 
@@ -48,11 +47,16 @@ def test_nearest_sets_ef_search_from_the_index_size(catalog, monkeypatch):
 
     query = np.ones(256, dtype=np.float32)
     with connection.execute_wrapper(record):
-        found = vectors.nearest(filter_products(ProductFilters()), version, query, 5)
-        vectors.nearest(filter_products(ProductFilters()), version, query, 5, ef_search=300)
+        found = _nearest(filter_products(ProductFilters()), version, query, 5)
+        _nearest(filter_products(ProductFilters()), version, query, 5, ef_search=300)
     assert len(found) == 5
     sent = "\n".join(statements)
     assert "SET LOCAL hnsw.ef_search = 37" in sent and "SET LOCAL hnsw.ef_search = 300" in sent
+
+
+def _nearest(products, version: ModelVersion, query: np.ndarray, limit: int, **options) -> list:
+    """vectors.nearest() of a plan of these candidates and options (vectors.SearchPlan)."""
+    return vectors.nearest(vectors.SearchPlan(products, version, query, limit, **options))
 
 
 def _index_names(version: ModelVersion) -> set[str]:
@@ -101,8 +105,8 @@ def test_vectors_carry_their_products_gender_and_type_and_a_large_version_gets_p
 
     men = filter_products(ProductFilters(gender="Men"))
     query = np.ones(256, dtype=np.float32)
-    by_index = vectors.nearest(men, large, query, 10, gender="Men")
-    exact = vectors.nearest(men, large, query, 10, exact=True, gender="Men")
+    by_index = _nearest(men, large, query, 10, gender="Men")
+    exact = _nearest(men, large, query, 10, exact=True, gender="Men")
     assert [p.pk for p, _ in by_index] == [p.pk for p, _ in exact]
     assert len(by_index) == 10 and all(p.gender == "Men" for p, _ in by_index)
 
@@ -142,14 +146,14 @@ def _type_filters_walk_their_graph_or_compare_few_vectors(large, article_type, t
     monkeypatch.setattr(vectors, "PARTIAL_EF_SEARCH_MAX", 60)  # below the version's own (100)
     # A graph below PARTIAL_RESUME_FROM vectors is walked once, its head re-sorted by exact distance.
     men_shirts = {"article_type": article_type, "gender": "Men"}
-    once_sql, _ = _search_sent(lambda: vectors.nearest(men, large, query, 5, **men_shirts))
+    once_sql, _ = _search_sent(lambda: _nearest(men, large, query, 5, **men_shirts))
     assert "strict_order" in once_sql and "LIMIT 5) AS walked ORDER BY distance + 0" in once_sql
     monkeypatch.setattr(vectors, "PARTIAL_RESUME_FROM", type_rows)  # the type's graph is large
     found: list = []
     search_sql, search_params = _search_sent(
-        lambda: found.extend(vectors.nearest(men, large, query, 5, article_type=article_type, gender="Men"))
+        lambda: found.extend(_nearest(men, large, query, 5, article_type=article_type, gender="Men"))
     )
-    assert [p.pk for p, _ in found] == [p.pk for p, _ in vectors.nearest(men, large, query, 5, exact=True)]
+    assert [p.pk for p, _ in found] == [p.pk for p, _ in _nearest(men, large, query, 5, exact=True)]
     # The search states the type's index condition (so the planner can walk that graph), not
     # the gender's: the type's graph is the smaller one.
     assert '"recommender_productembedding"."article_type" = %s' in search_sql
@@ -180,22 +184,22 @@ def _few_vectors_are_compared_unless_they_have_a_graph(large, article_type, type
     men = filter_products(ProductFilters(article_type=article_type, gender="Men"))
     monkeypatch.setattr(vectors, "EXACT_BELOW", type_rows + 1)
     monkeypatch.setattr(vectors, "_filtered_rows", {})
-    assert vectors.search_plan(large, "default", 10**6, None, article_type) == (False, article_type, None)
-    assert vectors.search_plan(large, "default", 10**6, "Men", None) == (False, None, "Men")
-    assert vectors.search_plan(large, "default", 10**6, "Men", article_type) == (True, article_type, "Men")
+    assert vectors.choose_graph(large, "default", 10**6, None, article_type) == (False, article_type, None)
+    assert vectors.choose_graph(large, "default", 10**6, "Men", None) == (False, None, "Men")
+    assert vectors.choose_graph(large, "default", 10**6, "Men", article_type) == (True, article_type, "Men")
     few: list = []
     few_sql, few_params = _search_sent(
-        lambda: few.extend(vectors.nearest(men, large, query, 5, article_type=article_type, gender="Men"))
+        lambda: few.extend(_nearest(men, large, query, 5, article_type=article_type, gender="Men"))
     )
-    assert [p.pk for p, _ in few] == [p.pk for p, _ in vectors.nearest(men, large, query, 5, exact=True)]
+    assert [p.pk for p, _ in few] == [p.pk for p, _ in _nearest(men, large, query, 5, exact=True)]
     assert "relaxed_order" not in few_sql and "AS walked" not in few_sql  # no graph, no walk
     assert "enable_sort" not in few_sql
     # Exact: ordered by an expression no HNSW index answers; the vectors found by their btree.
     assert "<=> %s) + %s) ASC" in few_sql
     plan = _plan(few_sql, few_params, "SET LOCAL enable_seqscan = off")
     assert "embedding_hnsw" not in plan and "embedding_version_type_gender" in plan
-    walked = vectors.nearest(shirts, large, query, 10, article_type=article_type)
-    exact = vectors.nearest(shirts, large, query, 10, exact=True, article_type=article_type)
+    walked = _nearest(shirts, large, query, 10, article_type=article_type)
+    exact = _nearest(shirts, large, query, 10, exact=True, article_type=article_type)
     assert [p.pk for p, _ in walked] == [p.pk for p, _ in exact]
 
 
@@ -239,15 +243,15 @@ def test_a_pair_that_is_a_minority_of_its_type_walks_a_graph_of_its_own(version_
     for kind, expected in walks.items():
         gender, article_type = kinds[kind][0]
         plan, graph = expected(gender, article_type)
-        assert vectors.search_plan(large, "default", 10**6, gender, article_type) == plan, kind
+        assert vectors.choose_graph(large, "default", 10**6, gender, article_type) == plan, kind
         pair = filter_products(ProductFilters(article_type=article_type, gender=gender))
         found: list = []
         sql, params = _search_sent(
             lambda p=pair, g=gender, t=article_type, out=found: out.extend(
-                vectors.nearest(p, large, query, 5, gender=g, article_type=t)
+                _nearest(p, large, query, 5, gender=g, article_type=t)
             )
         )
-        exact = vectors.nearest(pair, large, query, 5, exact=True)
+        exact = _nearest(pair, large, query, 5, exact=True)
         assert [p.pk for p, _ in found] == [p.pk for p, _ in exact], kind
         walked = _plan(sql, params, "SET LOCAL enable_seqscan = off")
         if graph is None:
@@ -261,7 +265,7 @@ def test_like_this_searches_the_graph_of_the_pair_it_keeps(version_with_pair_gra
     """recommend()'s search keeps the reference's gender and type, and a large version walks
     the graph that pair's filter walks: its own when it has one, with or without wishes, and
     once however large (the query starts inside it), where a query from outside resumes."""
-    from recommender import services, understanding
+    from recommender.serving import services, understanding
 
     large, kinds = version_with_pair_graphs
     monkeypatch.setattr(vectors, "PARTIAL_RESUME_FROM", 1)  # every graph large enough to resume
@@ -274,7 +278,7 @@ def test_like_this_searches_the_graph_of_the_pair_it_keeps(version_with_pair_gra
         found: list = []
         sql, params = _search_sent(
             lambda i=interpretation, out=found: out.extend(
-                services.search(candidates, large, query, 5, i, reference)
+                services.Search(candidates, large, reference, query, 5).run(i)
             )
         )
         assert found and all((p.gender, p.article_type) == (gender, article_type) for p, _ in found)
@@ -287,7 +291,7 @@ def test_like_this_searches_the_graph_of_the_pair_it_keeps(version_with_pair_gra
     candidates = services.candidate_products(outside, exclude_ids=(reference.pk,))
     interpretation = understanding.understand("", reference, relax=services.overridden_category(outside))
     sql, _ = _search_sent(
-        lambda: services.search(candidates, large, query, 5, interpretation, reference, filters=outside)
+        lambda: services.Search(candidates, large, reference, query, 5, filters=outside).run(interpretation)
     )
     assert "relaxed_order" in sql  # the walk resumed
 
@@ -297,7 +301,7 @@ def test_a_walk_that_meets_too_few_of_the_requests_products_is_repeated_exactly(
     rows a category leaves) and stops after WALK_MAX_SCAN_TUPLES; when the request's other
     conditions (a price, a negation, stock) leave fewer than `limit` products in it, the search
     compares them one by one. Either way the answer is the exact search's."""
-    from recommender import services, understanding
+    from recommender.serving import services, understanding
 
     large, kinds = version_with_pair_graphs
     gender, article_type = kinds["minority"][0]
@@ -326,7 +330,8 @@ def test_a_walk_that_meets_too_few_of_the_requests_products_is_repeated_exactly(
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(record):
-            found = services.search(candidates, large, query, 5, interpretation, reference, filters=filters)
+            search = services.Search(candidates, large, reference, query, 5, filters=filters)
+            found = search.run(interpretation)
         searches = [sql for sql in sent if "<=>" in sql]
         bounded = f"SET LOCAL hnsw.max_scan_tuples = {vectors.WALK_MAX_SCAN_TUPLES};"
         assert bounded in searches[0] and "SET LOCAL enable_sort = off;" in searches[0], (text, filters)
@@ -334,7 +339,7 @@ def test_a_walk_that_meets_too_few_of_the_requests_products_is_repeated_exactly(
             assert (len(searches) == 2) is too_few and (len(found) < 5) is too_few, (text, filters)
         if len(searches) == 2:
             assert "enable_sort" not in searches[1] and "<=> %s) + %s) ASC" in searches[1]
-        exact = services.search(candidates, large, query, 5, interpretation, reference, exact=True)
+        exact = services.Search(candidates, large, reference, query, 5, exact=True).run(interpretation)
         assert [p.pk for p, _ in found] == [p.pk for p, _ in exact], (text, filters)
 
 
@@ -378,41 +383,11 @@ def test_a_rewritten_vector_follows_its_products_new_gender(catalog):
 
 
 @pytest.mark.django_db
-def test_a_query_given_as_a_function_is_asked_for_once_the_sql_is_compiled(catalog):
-    """recommend() lets the text encode while the SQL compiles: the answer is the same as with
-    the vector given up front, and the function runs once, before the one search statement."""
-    products = list(catalog)
-    version = _indexed_version(products)
-    vectors.build_index(version)
-    query = np.asarray(vectors.stored_vector(version, products[3]))
-    statements: list[str] = []
-    asked_after: list[int] = []
-
-    def later() -> np.ndarray:
-        asked_after.append(len(statements))
-        return query
-
-    def record(execute, sql, params, many, context):
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    candidates = filter_products(ProductFilters())
-    with connection.execute_wrapper(record):
-        found = vectors.nearest(candidates, version, later, 10, rank_first=Value(0))
-    expected = vectors.nearest(candidates, version, query, 10, rank_first=Value(0))
-    assert [(p.pk, round(s, 6)) for p, s in found] == [(p.pk, round(s, 6)) for p, s in expected]
-    assert found[0][0].pk == products[3].pk
-    assert len(asked_after) == 1  # once, before the search statement was sent
-    before, after = statements[: asked_after[0]], statements[asked_after[0] :]
-    assert not any("<=>" in sql for sql in before) and any("<=>" in sql for sql in after)
-
-
-@pytest.mark.django_db
 def test_the_one_article_type_of_a_request_is_the_catalogs_spelling(catalog):
     """What decides the type index a large version's search walks: a shopper's filter in any
     case, else a hard condition naming one type; never a wish or a choice of several types."""
     from language import Constraint
-    from recommender import understanding
+    from recommender.serving import understanding
 
     kept = Constraint("article_type", "in", ("Tshirts",), "", True)
     assert understanding.single_article_type([kept]) == "Tshirts"

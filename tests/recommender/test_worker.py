@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from recommender import services
+from recommender.lifecycle import retrain
 from recommender.models import ProductEmbedding
 from shop.models import Product
 from tests.recommender.conftest import wait_for
@@ -15,7 +15,7 @@ from tests.recommender.conftest import wait_for
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_worker_trains_embeds_activates_and_embeds_new_products(catalog, worker):
-    version = services.start_retrain(config={"epochs": 1})
+    version = retrain.start_retrain(config={"epochs": 1})
 
     def finished():
         version.refresh_from_db()

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from django.db import connection
 
-from recommender import tasks
+from recommender.lifecycle import tasks
 from recommender.models import EmbeddingChunk, ModelVersion, ProductEmbedding
 from tests.recommender.conftest import wait_for
 

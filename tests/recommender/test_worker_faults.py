@@ -9,8 +9,9 @@ import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-from recommender import services, tasks, versions
+from recommender.lifecycle import retrain, tasks, versions
 from recommender.models import ModelVersion, ProductEmbedding
+from recommender.serving import services
 from shop.models import Product
 from tests.conftest import broker_at, make_version
 from tests.recommender.conftest import child_pids, wait_for
@@ -39,7 +40,7 @@ def serves(active: ModelVersion) -> bool:
 def test_a_killed_worker_process_is_retried(catalog, trained_checkpoint, workers):
     active = make_version(trained_checkpoint)
     worker = workers.start(pool="prefork")
-    version = services.start_retrain(config={"epochs": 2})
+    version = retrain.start_retrain(config={"epochs": 2})
     wait_for(lambda: status_of(version) == "training", 120, "training", worker.log)
     (child,) = wait_for(lambda: child_pids(worker.pid), 30, "the worker's child process", worker.log)
     os.kill(child, signal.SIGKILL)  # the task's process dies; the worker itself lives on
@@ -56,7 +57,7 @@ def test_a_worker_killed_in_training_and_in_embedding_resumes_on_restart(
     active = make_version(trained_checkpoint)
     name, small_batches = "restarted@%h", {"EMBED_BATCH_SIZE": "3"}  # ~100 writes: time to kill
     worker = workers.start(name, **small_batches)
-    version = services.start_retrain(config={"epochs": 2})
+    version = retrain.start_retrain(config={"epochs": 2})
     wait_for(lambda: status_of(version) == "training", 120, "training", worker.log)
     workers.kill(worker)
     assert status_of(version) == "training" and serves(active)
@@ -88,10 +89,10 @@ def test_broker_down_at_retrain_is_a_503_that_leaves_no_version(catalog):
     with broker_at(DEAD_BROKER):
         response = api.post("/api/v1/admin/retrain/", {"config": {"epochs": 1}}, format="json")
         assert response.status_code == 503 and "queue" in response.json()["error"]
-        with pytest.raises(services.QueueUnavailable):
-            services.start_retrain()
+        with pytest.raises(retrain.QueueUnavailable):
+            retrain.start_retrain()
     assert not ModelVersion.objects.exists()
-    assert services.start_retrain().status == "queued"  # and nothing blocks the next request
+    assert retrain.start_retrain().status == "queued"  # and nothing blocks the next request
 
 
 def test_the_embedding_runs_in_the_training_task_when_it_cannot_be_queued(catalog, settings):
@@ -109,7 +110,7 @@ def test_a_training_that_kills_its_worker_three_times_is_given_up(catalog, train
     of starting it again; the active version serves throughout."""
     active = make_version(trained_checkpoint)
     worker = workers.start(pool="prefork")
-    version = services.start_retrain(config={"epochs": 2})
+    version = retrain.start_retrain(config={"epochs": 2})
     for attempt in range(1, versions.MAX_ATTEMPTS + 1):
         wait_for(
             lambda n=attempt: status_of(version) == "training" and version.attempts == n,
@@ -123,7 +124,7 @@ def test_a_training_that_kills_its_worker_three_times_is_given_up(catalog, train
     assert version.error == "Training stopped 3 times without finishing (the worker died)."
     assert version.attempts == versions.MAX_ATTEMPTS and serves(active)
     workers.kill(worker)  # so that the next request is not trained
-    assert services.start_retrain(config={"epochs": 1}).status == "queued"  # nothing blocks the next
+    assert retrain.start_retrain(config={"epochs": 1}).status == "queued"  # nothing blocks the next
 
 
 def test_a_run_whose_worker_never_comes_back_is_taken_over_by_another(catalog, trained_checkpoint, workers):
@@ -138,7 +139,7 @@ def test_a_run_whose_worker_never_comes_back_is_taken_over_by_another(catalog, t
     active = make_version(trained_checkpoint)
     quick = {"RUN_HEARTBEAT_SECONDS": "1", "RUN_HEARTBEAT_TIMEOUT_SECONDS": "3"}
     lost = workers.start("lost@%h", **quick)
-    version = services.start_retrain(config={"epochs": 1})
+    version = retrain.start_retrain(config={"epochs": 1})
     wait_for(lambda: status_of(version) == "training", 120, "training", lost.log)
     workers.kill(lost)  # never started again
     silent = lambda: status_of(version) and version.updated_at < timezone.now() - timedelta(seconds=3)  # noqa: E731

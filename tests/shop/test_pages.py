@@ -36,6 +36,9 @@ def test_catalog_filters_by_gender_type_and_colour(client, catalog):
     assert all(
         p.base_colour == dress.base_colour for p in Product.objects.filter(pk__in=[p.pk for p in products])
     )
+    html = response.content.decode()  # the filter form shows what it filters by, in the catalog's words
+    for value in ("Women", "Dresses", dress.base_colour):
+        assert f'<option value="{value}" selected>' in html, value
 
 
 def test_keyword_search(client, catalog):

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from ml.checkpoint import IncompatibleCheckpointError, load_model
-from recommender import training, versions
+from recommender.lifecycle import training, versions
 from recommender.models import EMBEDDING_DIM
 
 

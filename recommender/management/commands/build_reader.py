@@ -1,13 +1,14 @@
 """Give a model version its learned reading of requests (the polarity reader and the word guesser,
-recommender.training.train_reader), e.g. a version trained before the reader existed or a
+recommender.lifecycle.training.train_reader), e.g. a version trained before the reader existed or a
 checkpoint trained elsewhere: its requests are read by the rules alone until it has one."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recommender import runtime, training
+from recommender.lifecycle import training
 from recommender.models import ModelVersion
+from recommender.serving import runtime
 
 
 class Command(BaseCommand):

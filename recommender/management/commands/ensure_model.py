@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recommender import services, training, versions
+from recommender.lifecycle import retrain, training, versions
 from recommender.models import ModelVersion
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 f"Model {running.name} is {running.status}: {running.progress_message or 'starting'}."
             )
             return
-        version = services.start_retrain()
+        version = retrain.start_retrain()
         self.stdout.write(
             f"Queued model {version.name}: the worker computes the image features (once; cached in "
             "var/cache/ml), trains the model and embeds the catalog. The 'Like this, but …' box answers "

@@ -9,7 +9,8 @@ from tqdm import tqdm
 
 from ml.evaluate import KS
 from ml.mining import Triplet, read_triplets
-from recommender import evaluation, services
+from recommender.lifecycle import evaluation
+from recommender.serving import services
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 One request of the page (and of its fragment for instant results) is a query string:
 ``reference``, ``text``, ``relax`` (repeated: category fields not to keep), the filter chips
 (``max_price``, ``size`` — in stock —, ``gender``, ``age_group``, and the catalog's other
-filters), ``sort``, and the trail (``step``, see recommender.trail). Everything here turns that
+filters), ``sort``, and the trail (``step``, see recommender.serving.trail). Everything here turns that
 query string into a call of ``services.recommend`` and back into links, so every chip and filter
 works as a plain link or form without JavaScript.
 """
@@ -19,8 +19,8 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 from django.urls import reverse
 
-from recommender import services, trail
-from recommender.understanding import CATEGORY_FIELDS
+from recommender.serving import services, trail
+from recommender.serving.understanding import CATEGORY_FIELDS
 from shop.models import AgeGroup, Gender, Product
 from shop.selectors import ProductFilters, Sort, parse_product_filters, parse_sort
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import secrets
-from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import numpy as np
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -330,7 +329,7 @@ def filtered_rows(version: ModelVersion, using: str, gender: str | None, article
     return _filtered_rows[key]
 
 
-def search_plan(
+def choose_graph(
     version: ModelVersion, using: str, rows: int, gender: str | None, article_type: str | None
 ) -> tuple[bool, str | None, str | None]:
     """(exact, article type, gender) of a large version's search under a gender or type filter
@@ -386,106 +385,98 @@ def with_vector_of(
     )
 
 
-QueryVector = np.ndarray | Callable[[], np.ndarray]
-# Stands for the query vector while the SQL is compiled (recommender.vectors.nearest): random, so
-# no value a request sends can be mistaken for it.
-_QUERY_PLACEHOLDER = f"[query vector {secrets.token_hex(16)}]"
+@dataclass(frozen=True)
+class SearchPlan:
+    """What one search statement needs, built once by its caller (the serving code:
+    recommender.serving.services.Search; the evaluation's baselines; the benchmarks) and read by nearest(),
+    which calls nothing back.
 
-
-def nearest(
-    products: QuerySet[Product],
-    version: ModelVersion,
-    query: QueryVector,
-    limit: int,
-    *,
-    exact: bool = False,
-    rank_first: Combinable | None = None,
-    look_first: Q | None = None,
-    closer: tuple[Combinable, float] | None = None,
-    ef_search: int | None = None,
-    gender: str | None = None,
-    article_type: str | None = None,
-    query_inside: bool = False,
-) -> list[tuple[Product, float]]:
-    """ONE SQL query (two, below): `products` (with their conditions) ordered by cosine distance
-    of their vector of `version` to `query`; (product, cosine similarity) pairs, closest first.
-    It runs on the database `products` reads from (a replica, or the primary).
-
-    With `rank_first` (a score per product: how many of a shopper's wishes it meets), the
+    `candidates`: the products that may be answered, every condition of the request on them (their
+    database answers: a replica, or the primary); `query`: the vector they are ordered by, nearest
+    first. With `rank_first` (a score per product: how many of a shopper's wishes it meets), the
     RERANK_POOL nearest, and the `limit` nearest of those matching `look_first` (every wish: rare
     values are found even when they are not among the nearest), are re-ordered by that score
-    first, then by distance, in the same statement. `closer` (a score, and the distance one
-    point of it is worth) brings products with a higher score nearer in that order.
-    `ef_search` overrides the one chosen from the version's size (benchmarks sweep it). `gender`,
-    `article_type`: every product in `products` has it (a shopper's filter, the category a
-    request asks for or keeps); a large version walks that pair's, type's or gender's halfvec
-    graph, or compares few vectors one by one (search_plan), and repeats a walk exactly when the
-    other conditions leave it too few products. `query_inside`: the query starts from a product
-    of that category ("like this"), so the walk is never resumed (PARTIAL_RESUME_FROM).
-    `query` may be a function giving the vector, called once the SQL is compiled (the request's
-    text meanwhile encoding: recommender.services.recommend).
+    first, then by distance, in the same statement; `closer` (a score) brings products with a
+    higher one nearer in that order, `closer_weight` the cosine distance one point of it is worth.
+    `gender`, `article_type`: every candidate has it (a shopper's filter, the category a request
+    asks for or keeps), so a large version may walk that pair's, type's or gender's graph
+    (choose_graph); `query_inside`: the query starts from a product of that category ("like
+    this"), so the walk is never resumed (PARTIAL_RESUME_FROM). `exact` compares every candidate
+    (the evaluation's option); `ef_search` overrides the one chosen from the version's size
+    (benchmarks sweep it).
     """
-    using = products.db
-    rows = index_rows(version, using)
-    if exact:
-        by_type = by_gender = None
-    else:
-        exact, by_type, by_gender = search_plan(version, using, rows, gender, article_type)
+
+    candidates: QuerySet[Product]
+    version: ModelVersion
+    query: np.ndarray
+    limit: int
+    exact: bool = False
+    rank_first: Combinable | None = None
+    look_first: Q | None = None
+    closer: Combinable | None = None
+    closer_weight: float = 0.0
+    gender: str | None = None
+    article_type: str | None = None
+    query_inside: bool = False
+    ef_search: int | None = None
+
+
+def nearest(plan: SearchPlan) -> list[tuple[Product, float]]:
+    """ONE SQL query (two, below): the plan's candidates ordered by cosine distance of their vector
+    of its version to its query, re-ranked as it asks; (product, cosine similarity) pairs, closest
+    first. A large version walks the graph of the plan's category, or compares few vectors one by
+    one (choose_graph), and repeats a walk exactly when the other conditions leave it too few
+    products."""
+    using = plan.candidates.db
+    rows = index_rows(plan.version, using)
+    exact, by_type, by_gender = plan.exact, None, None
+    if not exact:
+        exact, by_type, by_gender = choose_graph(plan.version, using, rows, plan.gender, plan.article_type)
     walks_partial_graph = bool(by_type or by_gender) and not exact
     chosen = ef_search_for(rows)
-    ef_search = ef_search or (min(chosen, PARTIAL_EF_SEARCH_MAX) if walks_partial_graph else chosen)
-    with_distance = with_vector_of(products, version, by_gender, by_type).annotate(
-        distance=CosineDistance("embeddings__embedding", Value(_QUERY_PLACEHOLDER))
+    ef_search = plan.ef_search or (min(chosen, PARTIAL_EF_SEARCH_MAX) if walks_partial_graph else chosen)
+    query = vector_literal(np.asarray(plan.query, dtype=np.float32))
+    with_distance = with_vector_of(plan.candidates, plan.version, by_gender, by_type).annotate(
+        distance=CosineDistance("embeddings__embedding", Value(query))
     )
-    graph_rows = index_rows(version, using, by_gender, by_type) if walks_partial_graph else None
-    if query_inside and graph_rows:
+    graph_rows = index_rows(plan.version, using, by_gender, by_type) if walks_partial_graph else None
+    if plan.query_inside and graph_rows:
         graph_rows = min(graph_rows, PARTIAL_RESUME_FROM - 1)  # walked once
-    nearest_first, walked = _in_search_order(with_distance, exact, graph_rows, ef_search, limit)
-    ranking = {"rank_first": rank_first, "look_first": look_first, "closer": closer}
-    sql, params = _statement(nearest_first, limit, walked, **ranking)
-    query_vector = np.asarray(query() if callable(query) else query, dtype=np.float32)
-    vector = vector_literal(query_vector)
-    params = tuple(vector if p == _QUERY_PLACEHOLDER else p for p in params)
-    found = _run(sql, params, using, ef_search, walked > limit, walks_partial_graph)
-    if walks_partial_graph and len(found) < limit:
+    nearest_first, walked = _in_search_order(with_distance, query, exact, graph_rows, ef_search, plan.limit)
+    sql, params = _statement(nearest_first, plan, walked)
+    found = _run(sql, tuple(params), using, ef_search, walked > plan.limit, walks_partial_graph)
+    if walks_partial_graph and len(found) < plan.limit:
         # The walk met too few products that also meet the request's other conditions: those
-        # are few among the filter's, so compare them one by one.
-        return nearest(products, version, query_vector, limit, exact=True, **ranking)
+        # are few among the filter's, so compare them one by one (no graph walked: no ef_search).
+        return nearest(replace(plan, exact=True, ef_search=None))
     return [(p, 1.0 - float(p.distance)) for p in found]
 
 
-def _statement(
-    nearest_first: QuerySet[Product],
-    limit: int,
-    walked: int,
-    rank_first: Combinable | None,
-    look_first: Q | None,
-    closer: tuple[Combinable, float] | None,
-) -> tuple[str, list]:
+def _statement(nearest_first: QuerySet[Product], plan: SearchPlan, walked: int) -> tuple[str, list]:
     """SQL of nearest()'s search: the `limit` nearest of `nearest_first`, or its nearest
-    re-ranked by `rank_first` (the parameters as nearest() takes them)."""
-    if rank_first is None:
-        return _walked(nearest_first, limit, walked)
-    closer_score, weight = closer or (Value(0), 0.0)
-    scored = nearest_first.annotate(rank_first=rank_first, closer=closer_score)
-    return _reranked(scored, limit, look_first, weight, walked)
+    re-ranked by the plan's `rank_first`."""
+    if plan.rank_first is None:
+        return _walked(nearest_first, plan.limit, walked)
+    closer = Value(0) if plan.closer is None else plan.closer
+    scored = nearest_first.annotate(rank_first=plan.rank_first, closer=closer)
+    return _reranked(scored, plan.limit, plan.look_first, plan.closer_weight, walked)
 
 
 def _in_search_order(
-    with_distance: QuerySet[Product], exact: bool, graph_rows: int | None, ef_search: int, limit: int
+    with_distance: QuerySet[Product], query: str, exact: bool, graph_rows: int | None, ef_search: int,
+    limit: int,
 ) -> tuple[QuerySet[Product], int]:
     """The candidates in the order the search reads them, and how many rows of a partial graph's
-    walk _walked re-sorts by exact `distance` (0: none). A walk of the filter's halfvec graph (of
-    `graph_rows` vectors; None: none walked) gives one batch's head or, in a graph of
-    PARTIAL_RESUME_FROM vectors or more, the walk resumed for PARTIAL_WALK_BATCHES batches."""
+    walk _walked re-sorts by exact `distance` (0: none); `query` is the query vector as SQL reads
+    it (vector_literal). A walk of the filter's halfvec graph (of `graph_rows` vectors; None: none
+    walked) gives one batch's head or, in a graph of PARTIAL_RESUME_FROM vectors or more, the walk
+    resumed for PARTIAL_WALK_BATCHES batches."""
     if graph_rows is None:
         # Exact: by an expression no HNSW index answers (pgvector's way to compare every row), so
         # the planner still finds the filter's rows by their btree indexes.
         return with_distance.order_by(F("distance") + 0 if exact else "distance"), 0
     as_half = HalfVectorField(dimensions=EMBEDDING_DIM)
-    half_distance = CosineDistance(
-        Cast("embeddings__embedding", as_half), Cast(Value(_QUERY_PLACEHOLDER), as_half)
-    )
+    half_distance = CosineDistance(Cast("embeddings__embedding", as_half), Cast(Value(query), as_half))
     batches = PARTIAL_WALK_BATCHES if graph_rows >= PARTIAL_RESUME_FROM else 1
     walk_order = with_distance.alias(walk_distance=half_distance).order_by("walk_distance")
     return walk_order, (batches - 1) * ef_search + limit

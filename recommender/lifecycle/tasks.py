@@ -1,6 +1,9 @@
 """Celery tasks: training and bulk embedding on the `gpu` queue, small jobs on `default`.
 
-Thin wrappers over ``recommender.training``; the routing lives in settings.CELERY_TASK_ROUTES.
+Thin wrappers over ``recommender.lifecycle.training``; the routing lives in
+settings.CELERY_TASK_ROUTES, and the worker imports this module by name (settings.CELERY_IMPORTS).
+Each task is named ``recommender.tasks.<function>`` wherever this module stands: the routes and the
+messages already queued name tasks so (the module was ``recommender/tasks.py``).
 Embedding a version is a group of chunk tasks (``embed_chunk``) that any number of workers take;
 the one that lands the last chunk indexes and activates the version.
 Faults: tasks are acknowledged late and re-queued when their worker process dies; a worker that
@@ -22,7 +25,7 @@ from celery.signals import worker_ready
 from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
 
-from recommender import chunks, training, versions
+from recommender.lifecycle import chunks, training, versions
 from recommender.models import ModelVersion
 
 logger = logging.getLogger(__name__)
@@ -65,7 +68,9 @@ def train_then_embed(version_id: int, worker: str) -> ModelVersion:
     return version
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+@shared_task(
+    name="recommender.tasks.train_model_version", bind=True, acks_late=True, reject_on_worker_lost=True
+)
 def train_model_version(self, version_id: int) -> int | None:
     """Train a queued version, then hand it to embed_catalog (same gpu queue)."""
     try:
@@ -74,7 +79,7 @@ def train_model_version(self, version_id: int) -> int | None:
         logger.info("%s", exc)
         return None
     except ModelVersion.DoesNotExist:
-        # Sent inside the transaction that creates the version (services.start_retrain): it is
+        # Sent inside the transaction that creates the version (retrain.start_retrain): it is
         # there once that commits, or never (the request failed and rolled it back).
         if self.request.retries >= VERSION_WAIT_RETRIES:
             logger.warning("model version %s does not exist: nothing to train", version_id)
@@ -94,7 +99,7 @@ def embed_in_chunks(version_id: int, numbers: list[int]) -> bool:
     return True
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="recommender.tasks.embed_catalog", bind=True, acks_late=True, reject_on_worker_lost=True)
 def embed_catalog(self, version_id: int) -> int | None:
     """Plan the version's embedding in chunks and queue them for every gpu worker."""
     try:
@@ -108,7 +113,7 @@ def embed_catalog(self, version_id: int) -> int | None:
         return None
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="recommender.tasks.embed_chunk", bind=True, acks_late=True, reject_on_worker_lost=True)
 def embed_chunk(self, version_id: int, number: int) -> int | None:
     """Write one chunk's vectors (then help with the rest); the last one indexes and activates."""
     try:
@@ -119,7 +124,7 @@ def embed_chunk(self, version_id: int, number: int) -> int | None:
     return version.pk if version is not None else None
 
 
-@shared_task
+@shared_task(name="recommender.tasks.embed_new_products")
 def embed_new_products(product_ids: list[int]) -> int:
     """Vectors for new or edited products under the versions that serve or are about to.
 

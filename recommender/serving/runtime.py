@@ -132,7 +132,7 @@ def warm_up() -> str | None:
     """
     from ml.encoders import get_text_encoder
     from recommender.models import ModelVersion
-    from recommender.understanding import catalog_vocabulary
+    from recommender.serving.understanding import catalog_vocabulary
 
     started = time.perf_counter()
     try:

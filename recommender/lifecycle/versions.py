@@ -27,8 +27,8 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from recommender import vectors
 from recommender.models import EMBEDDING_DIM, EmbeddingChunk, ModelVersion, ProductEmbedding
+from recommender.serving import vectors
 
 logger = logging.getLogger(__name__)
 

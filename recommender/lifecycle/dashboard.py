@@ -2,7 +2,7 @@
 words, a recall plot with labelled axes, and how long a retraining takes on this machine.
 
 Plain functions of a ModelVersion (its progress fields and metrics JSON, as
-``recommender.versions`` and ``ml.train`` write them), so the admin's templates only lay them out.
+``recommender.lifecycle.versions`` and ``ml.train`` write them), so the admin's templates only lay them out.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def _detail(version: ModelVersion) -> str:
 
 def run_progress(version: ModelVersion, now: datetime) -> RunProgress:
     """Where a running version is, and the time its current stage still needs (its ETA, from the
-    stage's pace so far: recommender.versions.record_progress)."""
+    stage's pace so far: recommender.lifecycle.versions.record_progress)."""
     if version.status == ModelVersion.Status.QUEUED:
         return RunProgress("queued", 0, "waiting for a worker", None)
     seconds_left = max(0.0, (version.eta - now).total_seconds()) if version.eta is not None else None

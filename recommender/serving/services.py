@@ -1,5 +1,5 @@
-"""'Like this, but …': the one query path behind the shopper's page, the REST API and the
-evaluation command, and the staff's retrain request.
+"""'Like this, but …': the one query path behind the shopper's page, the REST API, the staff's
+review and the evaluation command.
 
 One request = the active version and the reference's stored vector; the text read twice: by
 ``language`` for what it states (conditions: category kept unless changed, price, brand,
@@ -7,30 +7,27 @@ negations; wishes: colour, pattern, sleeves, …), and by the learned model, whi
 is left of it with the reference vector (``ml.inference``, encoded once per process per text);
 then ONE SQL query: the conditions, the shopper's filters and exclusions as WHERE, ordered by
 pgvector cosine distance, the nearest re-ranked by the wishes they meet
-(``recommender.vectors.nearest``). The answer says what was understood.
+(``recommender.serving.vectors.nearest``). The answer says what was understood.
 """
 
 from __future__ import annotations
 
-import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import DEFAULT_DB_ALIAS, router, transaction
+from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models import QuerySet, Value
 
 from language import Constraint, Interpretation
 from ml.inference import composed_query, normalise_text
-from recommender import runtime, understanding, vectors, versions
 from recommender.models import ModelVersion, ProductEmbedding
+from recommender.serving import runtime, understanding, vectors
 from shop.models import Product
 from shop.params import is_id
 from shop.selectors import ProductFilters, filter_products, last_purchased_product, purchased_product_ids
-
-logger = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 500
 MAX_LIMIT = 100
@@ -53,16 +50,10 @@ class NoActiveModel(RecommendationError):
     status_code = 503
 
 
-class QueueUnavailable(RuntimeError):
-    """The task queue cannot be reached: nothing was queued (HTTP 503)."""
-
-    status_code = 503
-
-
 @dataclass(frozen=True)
 class SearchScope:
     """Where a search looks. Shoppers: every product, through the HNSW index. The evaluation
-    narrows it to one split's products, or asks for exact search (see recommender.evaluation)."""
+    narrows it to one split's products, or asks for exact search (see recommender.lifecycle.evaluation)."""
 
     within: QuerySet[Product] | None = None
     exact: bool = False
@@ -255,47 +246,6 @@ def overridden_category(filters: ProductFilters) -> set[str]:
     return fields | ({"article_type"} if filters.article_type else set())
 
 
-def search(
-    candidates: QuerySet[Product],
-    version: ModelVersion,
-    query: vectors.QueryVector,
-    limit: int,
-    interpretation: Interpretation,
-    reference: Product,
-    exact: bool = False,
-    filters: ProductFilters | None = None,
-) -> list[tuple[Product, float]]:
-    """The one SQL query (and an exact one after it when a large version's walk meets too few
-    products: vectors.nearest): the request's conditions on the candidates, ordered by the wishes
-    met, then by distance to the query, products sharing the reference's other attributes brought
-    closer. `filters`: the shopper's (the candidates meet them); with the category the text asks
-    for or keeps they say how a large version searches: which partial index, or exactly, and
-    whether the query starts inside it. `query`: the vector, or a function giving it once the
-    SQL is compiled."""
-    constraints = interpretation.constraints
-    kept = understanding.kept_attributes(reference, interpretation)
-    filters = filters or ProductFilters()
-    # The category every candidate has (the shopper's filters, what the text asks for: "for
-    # women", "as sandals", or what it keeps of the reference's) decides how a large version
-    # searches: the graph of that pair, type or gender (vectors.search_plan). Walking the
-    # version's graph instead, a pair of 1-5% of a 1M catalog took 80-130 ms (docs/SCALING.md).
-    gender = filters.gender or understanding.single_value(constraints, "gender")
-    article_type = understanding.single_article_type(constraints, filters.article_type)
-    return vectors.nearest(
-        candidates.filter(understanding.hard_conditions(constraints)),
-        version,
-        query,
-        limit,
-        exact=exact,
-        rank_first=understanding.wish_score(constraints) or Value(0),
-        look_first=understanding.all_wishes(constraints),
-        closer=(understanding.match_count(kept) or Value(0), understanding.KEEP_WEIGHT),
-        gender=gender,
-        article_type=article_type,
-        query_inside=gender in (None, reference.gender) and article_type in (None, reference.article_type),
-    )
-
-
 def recommend(request: RecommendationRequest) -> Recommendation:
     """Products like the request's reference (or the shopper's last purchase) changed as its
     text asks. Its `relax` drops the implied "same category" conditions it names (article_type,
@@ -328,16 +278,11 @@ def recommend(request: RecommendationRequest) -> Recommendation:
         filters, exclude_ids=(product.pk,), exclude_purchased_by=shopper, within=request.scope.within
     ).using(using)
     clock.lap("lookup")
-
-    def query() -> np.ndarray:  # called by the search once its SQL is compiled
-        clock.lap("search")
-        features = encoding.result() if encoding else None
-        vector = composed_query(model, ref, model_text(interpretation), features)
-        clock.lap("encode")  # what the text's encoding took beyond the work above, and composing
-        return vector
-
-    search_once = Search(candidates, version, product, limit, request.scope.exact, filters, query)
-    results, interpretation = search_once.relaxing(interpretation)
+    features = encoding.result() if encoding else None
+    query = composed_query(model, ref, model_text(interpretation), features)
+    clock.lap("encode")  # what the text's encoding took beyond the work above, and composing
+    search = Search(candidates, version, product, query, limit, request.scope.exact, filters)
+    results, interpretation = search.relaxing(interpretation)
     clock.lap("search")
     return Recommendation(
         reference=product,
@@ -360,28 +305,53 @@ def model_text(interpretation: Interpretation) -> str:
 RELAX_FIRST = ("price", "discount", "size", "brand", "season", "usage", "base_colour")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Search:
-    """One request's search: its candidates and query, asked again with fewer conditions when
-    its own leave fewer than `limit` products."""
+    """One request's search: its candidates and query vector, asked again with fewer conditions
+    when its own leave fewer than `limit` products. `filters`: the shopper's (the candidates meet
+    them); with the category the text asks for or keeps they say how a large version searches."""
 
     candidates: QuerySet[Product]
     version: ModelVersion
     reference: Product
+    query: np.ndarray
     limit: int
-    exact: bool
-    filters: ProductFilters
-    query: Callable[[], np.ndarray]
-    _vector: np.ndarray | None = None
+    exact: bool = False
+    filters: ProductFilters = field(default_factory=ProductFilters)
 
-    def vector(self) -> np.ndarray:
-        if self._vector is None:
-            self._vector = self.query()
-        return self._vector
+    def plan(self, interpretation: Interpretation) -> vectors.SearchPlan:
+        """The one SQL query of the request as `interpretation` reads it (vectors.nearest): its
+        conditions on the candidates, ordered by the wishes met, then by distance to the query,
+        products sharing the reference's other attributes brought closer."""
+        constraints = interpretation.constraints
+        kept = understanding.kept_attributes(self.reference, interpretation)
+        # The category every candidate has (the shopper's filters, what the text asks for: "for
+        # women", "as sandals", or what it keeps of the reference's) decides how a large version
+        # searches: the graph of that pair, type or gender (vectors.choose_graph). Walking the
+        # version's graph instead, a pair of 1-5% of a 1M catalog took 80-130 ms (docs/SCALING.md).
+        gender = self.filters.gender or understanding.single_value(constraints, "gender")
+        article_type = understanding.single_article_type(constraints, self.filters.article_type)
+        reference = self.reference
+        inside = gender in (None, reference.gender) and article_type in (None, reference.article_type)
+        return vectors.SearchPlan(
+            candidates=self.candidates.filter(understanding.hard_conditions(constraints)),
+            version=self.version,
+            query=self.query,
+            limit=self.limit,
+            exact=self.exact,
+            rank_first=understanding.wish_score(constraints) or Value(0),
+            look_first=understanding.all_wishes(constraints),
+            closer=understanding.match_count(kept) or Value(0),
+            closer_weight=understanding.KEEP_WEIGHT,
+            gender=gender,
+            article_type=article_type,
+            query_inside=inside,
+        )
 
     def run(self, interpretation: Interpretation) -> list[tuple[Product, float]]:
-        return search(self.candidates, self.version, self.vector, self.limit, interpretation, self.reference,
-                      exact=self.exact, filters=self.filters)
+        """The answer to the request as `interpretation` reads it (and an exact search after
+        it when a large version's walk meets too few products: vectors.nearest)."""
+        return vectors.nearest(self.plan(interpretation))
 
     def relaxing(self, interpretation: Interpretation) -> tuple[list[tuple[Product, float]], Interpretation]:
         """The answer, and the interpretation with what had to be relaxed for it. Only the text's
@@ -425,26 +395,3 @@ def relaxed_reason(constraint: Constraint, matching: int, shown: list[tuple[Prod
     if constraint.field == "price" and shown:
         return f"{found}; showing up to ₹{max(p.selling_price for p, _ in shown):,.0f}"
     return f"{found}; showing the nearest others too" if matching else f"{found}; showing the nearest"
-
-
-def start_retrain(*, user=None, config: dict | None = None, activate_when_ready: bool = True) -> ModelVersion:
-    """Queue the train -> embed -> activate pipeline. Raises versions.AlreadyRunning, or
-    QueueUnavailable within about a second when the broker is down.
-
-    The version is created and its task sent in one transaction: when the task cannot be sent
-    the version is rolled back, so no queued version is ever left behind (not even by a process
-    killed meanwhile); the task waits for the row to commit (tasks.train_model_version)."""
-    from recommender.tasks import BROKER_ERRORS, enqueue, train_model_version
-
-    with transaction.atomic():
-        version = versions.request_retrain(user=user, config=config, activate_when_ready=activate_when_ready)
-        try:
-            task_id = enqueue(train_model_version, version.pk)
-        except BROKER_ERRORS:
-            logger.warning("retrain not queued: the task queue is unreachable", exc_info=True)
-            raise QueueUnavailable(
-                "The task queue is unreachable, so nothing was queued; try again shortly."
-            ) from None
-        ModelVersion.objects.filter(pk=version.pk).update(task_id=task_id)
-    version.refresh_from_db()
-    return version

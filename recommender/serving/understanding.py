@@ -5,7 +5,7 @@ The vocabulary (colours, brands, types, seasons, usages, attribute values) comes
 own active products, built once per process and rebuilt when the catalog changes (checked at most
 every VOCABULARY_CHECK_SECONDS). Hard constraints (category, price, brand, negations) become WHERE
 conditions; wishes (colour, pattern, sleeves, …) become a score that ranks the products the
-vector search found (``recommender.vectors.nearest``).
+vector search found (``recommender.serving.vectors.nearest``).
 """
 
 from __future__ import annotations

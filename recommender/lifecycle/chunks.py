@@ -18,8 +18,9 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from recommender import vectors, versions
+from recommender.lifecycle import versions
 from recommender.models import EmbeddingChunk, ModelVersion
+from recommender.serving import vectors
 from shop.models import Product
 
 PRIMARY = "default"  # chunks decide what to write: read where it is written

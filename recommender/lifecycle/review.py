@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from recommender import services, understanding
 from recommender.models import ModelVersion
+from recommender.serving import services, understanding
 from shop.models import Product, Split
 from shop.selectors import active_products
 

@@ -25,8 +25,8 @@ from language import Constraint
 from ml.evaluate import KS, recall_summary
 from ml.inference import caption_vector, composed_query, normalise_text
 from ml.mining import Triplet
-from recommender import runtime, services, understanding, vectors
 from recommender.models import ModelVersion
+from recommender.serving import runtime, services, understanding, vectors
 from shop.models import Product
 from shop.selectors import ProductFilters
 
@@ -130,7 +130,8 @@ def ranked_ids(evaluation: Evaluation, version: ModelVersion, reference: Product
             query = caption_vector(model, text)
         elif evaluation.method == "vector_only":
             query = composed_query(model, ref, text)
-        results = vectors.nearest(candidates, version, query, limit, exact=evaluation.exact)
+        plan = vectors.SearchPlan(candidates, version, query, limit, exact=evaluation.exact)
+        results = vectors.nearest(plan)
     return [p.pk for p, _ in results]
 
 

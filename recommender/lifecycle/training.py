@@ -19,8 +19,9 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 
 from ml.data import CatalogProduct
-from recommender import chunks, runtime, vectors, versions
+from recommender.lifecycle import chunks, versions
 from recommender.models import EmbeddingChunk, ModelVersion
+from recommender.serving import runtime, vectors
 from shop.models import Product
 
 logger = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ def train_reader(out_dir: Path) -> dict:
     guesser's calibration."""
     from ml.polarity import PolarityConfig, build_reader
     from ml.word_guess import build_guesser
-    from recommender.understanding import catalog_vocabulary
+    from recommender.serving.understanding import catalog_vocabulary
 
     fashion_iq = store_paths()["fashion_iq_dir"]
     config = PolarityConfig(**settings.READER_TRAINING)
@@ -127,7 +128,7 @@ def embed_products(version: ModelVersion, products: list[Product], *, replace: b
 
 
 def plan_embedding(version_id: int, worker: str = LOCAL_WORKER) -> tuple[ModelVersion, list[int]]:
-    """Plan the version's embedding as chunks (recommender.chunks) that any number of workers take;
+    """Plan the version's embedding as chunks (recommender.lifecycle.chunks) that any number of workers take;
     returns the version and the numbers of the chunks still to embed. A failure marks it failed;
     the active version serves on. Raises versions.NotClaimed when another live worker plans it or
     it is past embedding."""

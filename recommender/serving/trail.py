@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from recommender.services import MAX_TEXT_LENGTH
+from recommender.serving.services import MAX_TEXT_LENGTH
 from shop.models import Product
 from shop.params import is_id
 

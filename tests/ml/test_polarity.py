@@ -93,7 +93,7 @@ def test_the_word_guesser_reads_known_phrases_and_leaves_everyday_words_alone(tr
 
 
 def test_the_word_guesser_encodes_each_word_once(trained_checkpoint):
-    from recommender.runtime import encode_texts
+    from recommender.serving.runtime import encode_texts
 
     encoded: list[str] = []
 

@@ -671,7 +671,7 @@ def store_ef_search(n: int, walks_partial_graph: bool = False) -> int:
     """The ef_search recommender.serving.vectors chooses now for `n` vectors, or for a walk of a gender's
     or type's graph in that version (its table, read as source: the report imports nothing of the
     store)."""
-    tree = ast.parse((REPO / "recommender" / "vectors.py").read_text())
+    tree = ast.parse((REPO / "recommender" / "serving" / "vectors.py").read_text())
     values = {
         node.target.id if isinstance(node, ast.AnnAssign) else node.targets[0].id: node.value
         for node in tree.body

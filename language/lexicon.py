@@ -881,6 +881,8 @@ SIZE_WORDS: dict[str, str] = {
 # is a large", "i wear a small"); "is" needs the "a" ("this is large" describes the fit).
 WORN_SIZE_CUES = frozenset({"i'm", "im", "am", "wear", "usually", "normally", "take", "is", "he's",
                             "she's", "hes", "shes"})
+AFTER_WORN_SIZE = frozenset({"", ",", ".", "!", "?", ";", "please", "pls", "and", "but", "so", "size",
+                             "though", "usually", "normally", "in", "or"})
 # The catalog spells some letter sizes two ways.
 SIZE_LABEL_ALIASES = {"XXL": ("2XL",), "XXXL": ("3XL",), "XXXXL": ("4XL",), "XXS": ("2XS",)}
 SIZE_SYSTEMS = {"uk": "UK", "eu": "EURO", "euro": "EURO", "eur": "EURO", "us": "US"}

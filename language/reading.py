@@ -895,7 +895,8 @@ class SizeReader:
             if alone or cue is not None or self._phrase(last + 1) == "size" or by_itself:
                 return (cue if cue is not None else i), last, label, None
             worn = self._worn_cue(i) if len(words) > 2 else None  # "i'm a medium", "my usual is a large"
-            if worn is not None:
+            ends = self._phrase(last + 1) in lx.AFTER_WORN_SIZE  # not "there is a large logo"
+            if worn is not None and ends:
                 return worn, last, label, None
         return None
 

@@ -85,7 +85,8 @@ def test_a_collar_in_inches_and_the_catalogs_other_spelling_of_a_letter_size(voc
 
 
 @pytest.mark.parametrize(("text", "label"), [("my usual is a medium", "M"), ("i'm a large", "L"),
-                                             ("he's an extra large", "XL"), ("this is large on me", None)])
+                                             ("he's an extra large", "XL"), ("this is large on me", None),
+                                             ("there is a large logo on it", None)])
 def test_the_size_a_shopper_says_they_wear_is_a_size(vocab, shirt, text, label):  # noqa: F811
     assert values(interpret(text, shirt, vocab), "size") == ((label,) if label else ()), text
 

@@ -232,8 +232,12 @@ class Reader:
         norms = [t.norm for t in self.tokens]
         for k, word in enumerate(norms):
             age = parse_number(word) if self.tokens[k].is_number else None
-            said = tuple(norms[k + 1:k + 3]) in lx.AGE_WORDS or tuple(norms[k + 1:k + 2]) in lx.AGE_WORDS
-            if age is not None and said and 0 < age <= lx.CHILD_AGE_MAX:
+            width = 2 if tuple(norms[k + 1:k + 3]) in lx.AGE_WORDS else 1
+            said = tuple(norms[k + 1:k + 1 + width]) in lx.AGE_WORDS
+            following = norms[k + 1 + width] if k + 1 + width < len(norms) else ""
+            garment = any(sense.kind == "type" for sense in self.vocab.phrases.get((following,), ()))
+            # not "my 2 year old jacket": the jacket's age
+            if age is not None and said and 0 < age <= lx.CHILD_AGE_MAX and not garment:
                 self.add("audience", (), "kids", (k, k + 3))
                 self.ignored = [w for w in self.ignored if w not in norms[k + 1:k + 3]]  # "4yo"
                 return

@@ -266,6 +266,7 @@ def test_a_childs_age_or_a_word_for_a_child_names_a_child(vocab, shirt, text):  
     it = interpret(text, shirt, vocab)
     assert set(values(it, "age_group")) <= {"Kids-Boys", "Kids-Girls", "Kids-Unisex"} and not it.ignored, text
     assert values(interpret("for my 40 year old brother", shirt, vocab), "age_group") == ("Adults-Men",)
+    assert values(interpret("my 2 year old shirt is faded", shirt, vocab), "age_group") == ("Adults-Men",)
 
 
 def test_a_generic_person_word_without_a_cue_stays_a_print(vocab, shirt):  # noqa: F811

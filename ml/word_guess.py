@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -144,21 +145,28 @@ class WordGuesser:
         # (a MiniLM pass of about 4 ms), up to `remember` words.
         self.remember = remember
         self.known: OrderedDict[str, str | None] = OrderedDict()
+        self._lock = threading.Lock()  # a web process answers on several threads
 
     @staticmethod
     def exists(folder: str | Path) -> bool:
         return (Path(folder) / GUESSER_FILE).is_file()
 
     def __call__(self, words: Sequence[str]) -> list[str | None]:
-        new = list(dict.fromkeys(w for w in words if w not in self.known))
-        if new:
+        with self._lock:
+            new = list(dict.fromkeys(w for w in words if w not in self.known))
+        read: dict[str, str | None] = {}
+        if new:  # encoded outside the lock: threads do not wait for each other's MiniLM passes
             best, similarity = _nearest(np.asarray(self.encode(new), dtype=np.float32), self.vectors)
-            for word, b, s in zip(new, best, similarity, strict=True):
-                self.known[word] = self.phrases[b] if s >= self.threshold else None
-        answer = []
-        for word in words:
-            self.known.move_to_end(word)
-            answer.append(self.known[word])
-        while len(self.known) > self.remember:
-            self.known.popitem(last=False)  # the word asked about longest ago
+            read = {w: self.phrases[b] if s >= self.threshold else None
+                    for w, b, s in zip(new, best, similarity, strict=True)}
+        with self._lock:
+            self.known.update(read)
+            answer = []
+            for word in words:
+                # a word forgotten by another thread meanwhile (4,096 newer ones) goes unguessed once
+                answer.append(self.known[word] if word in self.known else read.get(word))
+                if word in self.known:
+                    self.known.move_to_end(word)
+            while len(self.known) > self.remember:
+                self.known.popitem(last=False)  # the word asked about longest ago
         return answer

@@ -477,7 +477,8 @@ COMPANION_BEFORE = ("matching", "a matching", "coordinating", "complementing", "
                     "to go with it a", "to go with this a", "to match")
 COMPANION_AFTER = ("to go with", "that goes with", "that go with", "goes with", "go with", "to match",
                    "that matches", "that match", "to wear with", "to pair with", "to team with",
-                   "to complete", "for this", "for it", "to go along with", "matching", "go well with",
+                   "to complete", "for this", "for it", "for these", "for them", "to go along with",
+                   "matching", "go well with",
                    "goes well with", "would go with", "would go well with", "to complete the look",
                    "complete the look", "complete the outfit", "to match it", "to wear it with",
                    "would suit", "to suit", "that suits", "that would suit", "would look good with",
@@ -693,6 +694,9 @@ PRICE_CUES: dict[str, str] = {
         "don't want to", "dont want to", "do not want to", "won't", "wont", "can't", "cant", "cannot",
         "not", "rather not", "don't", "dont") for verb in ("spend", "pay")), "lte"),
 }
+# A cue that follows its number ("500 and under") may also lead the next one ("over 500 and under 900").
+TAIL_CUES_BEFORE_A_NUMBER = {"and under": "lt", "and below": "lt", "or under": "lt", "or below": "lt",
+                             "and above": "gt", "or above": "gt"}
 CURRENCY_WORDS = frozenset({"₹", "rs", "rs.", "inr", "rupees", "rupee", "/-", "price",
                             "priced", "costing", "cost", "costs", "a price of", "the price"})
 # Other currencies: never read as rupees, but converted at the store's rates (interpret's

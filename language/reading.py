@@ -731,6 +731,8 @@ class PriceReader:
         j = self._currency_back(idx - 1)
         cue_seg = self.r.seg_at(j)
         cue = cue_seg.get("price_cue").extra if cue_seg is not None and cue_seg.has("price_cue") else None
+        if cue in ("lte_after", "gte_after"):  # "over 500 and under 900": the cue of the number after it
+            cue = lx.TAIL_CUES_BEFORE_A_NUMBER.get(" ".join(cue_seg.words))
         k = self._currency_fwd(idx + 1)
         currency = j < idx - 1 or k > idx + 1
         first = j if cue else j + 1

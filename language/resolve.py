@@ -89,6 +89,7 @@ class Resolver:
         self.settled: list[Out] = []  # constraints dropped because later words contradict them
         self.companion: tuple[str, ...] = ()  # the types of a companion item asked for
         self.unused: list[tuple[int, int]] = []  # spans of product types read but not acted on
+        self.restated: list[Out] = []  # price bounds typed again later ("under 1000? ok 1500 max")
 
     def of_kind(self, *kinds: str) -> list[Item]:
         return [it for it in self.items if it.kind in kinds]
@@ -112,13 +113,15 @@ class Resolver:
         for it in self.of_kind("season"):
             if not it.negated:
                 self.emit("season", "in", it.values, [it.span], False)
-        outs, self.settled = settle_prices(merge(self.out))
+        outs, settled = settle_prices(merge(self.out))
+        self.settled = self.restated + settled
         return outs
 
     # ------------------------------------------------------------------ category
     def _types(self) -> None:
         ref_type = self.ref.article_type
         changed: list[str] = []
+        elsewhere: list[Item] = []  # types of another kind of product, named with no cue
         # "a tee like this, not a shirt" on a shirt: once the reference's own type is rejected, a
         # loose word for a top is a change, not the same item said loosely
         self.ref_type_rejected = any(it.negated and ref_type in it.values for it in self.of_kind("type"))
@@ -137,10 +140,25 @@ class Resolver:
                 changed += [t for t in it.values if t not in changed]
                 self.change_spans.append(it.span)
             elif cue != "non_change" and ref_type not in it.values:
-                self.unused.append(it.span)  # "sandals" on a shirt with no word saying "instead"
+                elsewhere.append(it)
             if implies:
                 self.items.append(Item("attr", implies, None, it.span))
+        changed_by_cue = bool(changed)
+        for it in elsewhere:
+            if changed_by_cue or not self._other_master(it.values):
+                self.unused.append(it.span)  # "joggers" beside "shorts instead": read, not acted on
+                continue
+            # "a belt" on jeans, "shoes for this dress": another kind of product named alone is
+            # wanted beside the reference, as "matching trousers" is
+            self.companion += tuple(t for t in it.values if t not in self.companion)
+            changed += [t for t in it.values if t not in changed]
+            self.change_spans.append(it.span)
         self.changed = tuple(changed)
+
+    def _other_master(self, types: tuple[str, ...]) -> bool:
+        """Every type is of another master category than the reference's (footwear on a shirt)."""
+        ref_master = self.v.master_of_type.get(self.ref.article_type or "")
+        return ref_master is not None and all(self.v.master_of_type.get(t) != ref_master for t in types)
 
     def unused_words(self, tokens: list) -> list[str]:
         """The words of product types the request named without changing to them: shown as not
@@ -279,10 +297,17 @@ class Resolver:
 
     def _prices(self) -> None:
         price = self.ref.price
-        for it in self.of_kind("price"):
+        typed = self.of_kind("price")
+        for it in typed:
             op, value, shown = it.extra
             self.emit("price", op, value, [it.span], True)
             self.out[-1].shown = shown
+            # "under 1000? or 1500. ok 1500 max": a bound typed again in the same direction
+            # replaces the earlier one (the shopper settled on it), as a correction does
+            side = BOUND_SIDE.get(op)
+            if side and any(BOUND_SIDE.get(later.extra[0]) == side and later.span[0] > it.span[0]
+                            for later in typed):
+                self.restated.append(self.out.pop())
         for it in self.of_kind("price_rel"):
             if price is None:
                 continue
@@ -484,6 +509,9 @@ def merge(outs: list[Out]) -> list[Out]:
                 continue
         result.append(o)
     return result
+
+
+BOUND_SIDE = {"lt": "ceiling", "lte": "ceiling", "gt": "floor", "gte": "floor"}
 
 
 def settle_prices(outs: list[Out]) -> tuple[list[Out], list[Out]]:

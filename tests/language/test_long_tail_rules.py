@@ -187,9 +187,18 @@ def test_stretched_letters_and_shouting_read_as_the_word(vocab, shirt):  # noqa:
     assert find(interpret("greeeen", shirt, vocab), "base_colour") is not None
 
 
-def test_a_type_named_without_a_change_is_said_not_understood(vocab, shirt):  # noqa: F811
-    it = interpret("sandals", shirt, vocab)
-    assert values(it, "article_type") == ("Shirts",) and "sandals" in it.ignored
+@pytest.mark.parametrize("text, types", [
+    ("sandals", {"Sandals", "Sports Sandals"}), ("a belt", {"Belts"}), ("a belt for these", {"Belts"}),
+    ("wallet", {"Wallets"}),
+])
+def test_another_kind_of_product_named_alone_is_a_companion(vocab, shirt, text, types):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert set(it.companion) == types == set(values(it, "article_type")) and not it.ignored
+
+
+def test_another_kind_of_product_beside_a_change_is_said_not_understood(vocab, shirt):  # noqa: F811
+    it = interpret("a tee instead, sandals", shirt, vocab)
+    assert values(it, "article_type") == ("Tshirts",) and "sandals" in it.ignored
 
 
 def test_emoji_and_one_character_are_not_understood(vocab, shirt):  # noqa: F811
@@ -319,6 +328,20 @@ def test_a_currency_after_a_range_prices_both_ends(vocab, shirt):  # noqa: F811
               if c.field == "price"]
     bounds = sorted(c.value[0] if isinstance(c.value, tuple) else c.value for c in prices)
     assert bounds == [20 * 102.0, 40 * 102.0]
+
+
+def _bounds(it: Interpretation) -> list[tuple[str, float]]:
+    return sorted((c.op, c.value) for c in it.constraints if c.field == "price")
+
+
+@pytest.mark.parametrize(("text", "bounds"), [
+    ("under 1000? or 1500. ok 1500 max", [("lte", 1500.0)]),
+    ("under 2000, ideally under 1500", [("lt", 1500.0)]),
+    ("over 500 and under 900", [("gt", 500.0), ("lt", 900.0)]),
+    ("500 and under", [("lte", 500.0)]),
+])
+def test_a_bound_typed_again_replaces_the_first_and_a_range_keeps_both(vocab, shirt, text, bounds):  # noqa: F811
+    assert _bounds(interpret(text, shirt, vocab)) == bounds, text
 
 
 @pytest.mark.parametrize(("text", "label"), [("need a 36 waist", "36"), ("in a 46 collar please", "46"),

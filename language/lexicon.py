@@ -521,7 +521,12 @@ AUDIENCE_WORDS: dict[str, str] = {
     "hubs": "men", "fella": "men", "fellah": "men", "bloke": "men", "old man": "men", "the old man": "men",
     "old lady": "women", "old dear": "women", "stepson": "boys", "stepdaughter": "girls", "kiddo": "kids",
     "kiddos": "kids", "kiddies": "kids", "tot": "kids", "tots": "kids", "twins": "kids", "nipper": "kids",
-    "munchkin": "kids", "little un": "kids", "little uns": "kids",
+    "munchkin": "kids", "little un": "kids", "little uns": "kids", "lil one": "kids", "lil ones": "kids",
+    "lil un": "kids", "lil man": "boys", "lil boy": "boys", "lil girl": "girls", "lil lady": "girls",
+    # Indian English kin words
+    "bhabhi": "women", "didi": "women", "behen": "women", "maa": "women", "mausi": "women",
+    "masi": "women", "chachi": "women", "bua": "women", "bhai": "men", "bhaiya": "men",
+    "bhaiyya": "men", "jiju": "men", "chacha": "men", "dadaji": "men", "nanaji": "men",
 }
 # audience -> (genders, age groups); "{adult}"/"{kid}" expand to the catalog's age groups of that
 # kind, "{same}" keeps the reference's age kind.
@@ -636,6 +641,10 @@ OCCASIONS: dict[str, str] = {
     "cocktail": "Party", "cocktails": "Party", "prom": "Party", "disco": "Party", "nye": "Party",
     "new year's eve": "Party", "hen do": "Party", "stag do": "Party", "bachelorette": "Party",
     "bachelor party": "Party",
+    "morning run": "Sports", "morning runs": "Sports", "evening run": "Sports", "evening runs": "Sports",
+    "my runs": "Sports", "long runs": "Sports", "for a run": "Sports", "jog": "Sports", "jogs": "Sports",
+    "morning jog": "Sports", "court hearing": "Formal", "a hearing": "Formal", "in court": "Formal",
+    "court date": "Formal", "to court": "Formal", "court appearance": "Formal",
 }
 # Occasions that several of the catalog's usages dress for (a wedding: traditional or formal).
 OCCASION_GROUPS: dict[str, tuple[str, ...]] = {"Wedding": ("Ethnic", "Formal"), "Beach": ("Casual",)}
@@ -841,7 +850,7 @@ SPEAKER_VERBS = frozenset({"says", "said", "thinks", "thought", "reckons", "reck
                            "laughed", "laughs", "hates it when", "teases", "teased"})
 # Product-type words that are also verbs: after a subject or a modal, or before "up", "down" or a
 # person, they are the verb ("i dress like a grandad", "navy doesn't suit me", "dress me up").
-VERBAL_TYPE_WORDS = frozenset({"dress", "suit", "suits", "tie"})
+VERBAL_TYPE_WORDS = frozenset({"dress", "suit", "suits", "tie", "sweat"})
 VERB_LEADERS = frozenset({"i", "you", "we", "they", "he", "she", "to", "will", "would", "can", "could",
                           "should", "must", "don't", "doesn't", "didn't", "never", "always", "usually",
                           "i'll", "gotta", "wanna", "might", "may", "won't", "wouldn't", "does", "do"})

@@ -264,8 +264,12 @@ class Resolver:
         genders: list[str] = []
         ages: list[str] = []
         gender_free = False
+        names = {it.extra for it in items}
+        child = bool(names & {"kids", "boys", "girls"})
+        if "kids" in names and names & {"him", "her"}:
+            items = [it for it in items if it.extra != "kids"]  # "my little one ... for her": a girl
         for it in items:
-            g, a = self._audience(it.extra)
+            g, a = self._audience(it.extra, child)
             gender_free |= not g
             genders += [x for x in g if x not in genders]
             ages += [x for x in a if x not in ages]
@@ -275,9 +279,10 @@ class Resolver:
             self.emit("gender", "in", tuple(x for x in genders if x in known_g), spans, True)
         self.emit("age_group", "in", tuple(x for x in ages if x in known_a), spans, True)
 
-    def _audience(self, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _audience(self, name: str, child: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """`child`: the request names a child too (then "her" is a girl)."""
         ref_age = self.ref.age_group or ""
-        kids = ref_age.lower().startswith("kid")
+        kids = ref_age.lower().startswith("kid") or (child and name in ("him", "her"))
         if name in ("him", "her"):  # a pronoun names the gender; a kid stays a kid
             pronouns = {("him", True): "boys", ("her", True): "girls", ("him", False): "men"}
             name = pronouns.get((name, kids), "women")

@@ -446,3 +446,24 @@ def test_a_wish_beside_a_rejection_of_its_kind_is_settled(vocab, shirt, text):  
 def test_an_unwillingness_to_spend_more_is_a_ceiling(vocab, shirt, text, op):  # noqa: F811
     price = find(interpret(text, shirt, vocab), "price")
     assert price is not None and price.op == op and price.value in (2000, 2000.0, (2000.0,)), text
+
+
+@pytest.mark.parametrize(("text", "gender"), [("gift for bhabhi, something like this", "Women"),
+                                              ("for bhaiya's birthday", "Men"), ("for my didi", "Women")])
+def test_indian_english_kin_words_name_who_it_is_for(vocab, shirt, text, gender):  # noqa: F811
+    assert values(interpret(text, shirt, vocab), "gender") == (gender,), text
+
+
+def test_a_pronoun_after_a_child_names_the_child(vocab, shirt):  # noqa: F811
+    it = interpret("my lil one is 6, same kinda thing for her?", shirt, vocab)
+    assert values(it, "age_group") == ("Kids-Girls", "Kids-Unisex")
+
+
+@pytest.mark.parametrize(("text", "usage"), [
+    ("for my early morning runs by the lake", "Sports"), ("for my morning jogs", "Sports"),
+    ("something I can sweat in at crossfit", "Sports"),
+    ("got a court hearing monday morning, need something proper", "Formal"),
+])
+def test_more_occasions_and_sweat_is_a_verb(vocab, shirt, text, usage):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert values(it, "usage") == (usage,) and values(it, "article_type") == ("Shirts",), text

@@ -203,6 +203,7 @@ def request_sets(args: argparse.Namespace) -> dict[str, tuple[list[dict], bool]]
         "shopper requests": (load_rows(DATA / f"shopper_requests_{half}.jsonl"), False),
         "long tail": (load_rows(DATA / "longtail" / f"longtail_{half}.jsonl"), False),
         "long tail v2": (load_rows(DATA / "longtail2" / f"longtail2_{half}.jsonl"), False),
+        "long tail v3": (load_rows(DATA / "longtail3" / f"longtail3_{half}.jsonl"), False),
         "hand-labelled real phrasing": (load_rows(DATA / "fiq_hand" / f"fiq_hand_{half}.jsonl"), True),
     }
     if not args.final:

@@ -882,8 +882,13 @@ class SizeReader:
         inches = self._centimetres_to_inches(i)
         if inches is not None:  # "a 97 cm waist": the catalog labels waists in inches
             return (cue if cue is not None else i), i + 2, inches, None
+        measured = self._measure_in_inches(i)
+        if measured is not None:  # "28 inch waist", "my waist is 28 inches"
+            return measured
         number = self._number(i)
         if number is not None:
+            if self._phrase(i + 1) in lx.POLITE_WORDS and self._only_words(i, i + 1):  # "46 please"
+                return i, i, number, None
             if self._phrase(i + 1) in lx.SIZE_MEASURES:  # "a 36 waist", "46 collar"
                 return (cue if cue is not None else i), i + 1, number, None
             if self._phrase(i - 1) in lx.SIZE_MEASURES and i - 1 not in self.r.consumed:  # "waist 36"
@@ -898,12 +903,32 @@ class SizeReader:
             alone = width == 1 and len(phrase) >= 2 and phrase[-1] in "sl" and phrase[0] in "x23"
             # "small please": a spelled-out size that is all the request says; a lone "m" may be anything
             by_itself = len(words) > 1 and self._only_words(i, last)
-            if alone or cue is not None or self._phrase(last + 1) == "size" or by_itself:
+            # "extra small pls, i'm tiny": a two-word size ending its clause ("an extra large logo" goes on)
+            said = width > 1 and self._phrase(last + 1) in lx.AFTER_WORN_SIZE
+            if alone or cue is not None or self._phrase(last + 1) == "size" or by_itself or said:
                 return (cue if cue is not None else i), last, label, None
             worn = self._worn_cue(i) if len(words) > 2 else None  # "i'm a medium", "my usual is a large"
             ends = self._phrase(last + 1) in lx.AFTER_WORN_SIZE  # not "there is a large logo"
             if worn is not None and ends:
                 return worn, last, label, None
+        return None
+
+    def _measure_in_inches(self, i: int) -> tuple[int, int, str, None] | None:
+        """"28 inch waist", "waist 28 inches", "my waist is 28 inches": (first, last, label, None)."""
+        seg = self.r.seg_at(i)
+        if seg is None or not seg.has("number") or i in self.r.consumed \
+                or self._phrase(i + 1) not in ("inch", "inches", "in", "\""):
+            return None
+        value = parse_number(seg.words[0])
+        if value is None or not 10 <= value <= lx.SIZE_NUMBER_MAX:
+            return None
+        label = f"{value:g}"
+        if self._phrase(i + 2) in lx.SIZE_MEASURES:
+            return i, i + 2, label, None
+        for measure in (i - 1, i - 2):  # "waist 28 inches", "waist is 28 inches"
+            joined = measure == i - 1 or self._phrase(i - 1) == "is"
+            if self._phrase(measure) in lx.SIZE_MEASURES and joined:
+                return measure, i + 1, label, None
         return None
 
     def _worn_cue(self, i: int) -> int | None:

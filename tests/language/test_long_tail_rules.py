@@ -467,3 +467,16 @@ def test_a_pronoun_after_a_child_names_the_child(vocab, shirt):  # noqa: F811
 def test_more_occasions_and_sweat_is_a_verb(vocab, shirt, text, usage):  # noqa: F811
     it = interpret(text, shirt, vocab)
     assert values(it, "usage") == (usage,) and values(it, "article_type") == ("Shirts",), text
+
+
+@pytest.mark.parametrize(("text", "label"), [("my waist is 28 inches, anything like this?", "28"),
+                                             ("28 inch waist", "28"), ("waist 34 inches", "34")])
+def test_a_waist_in_inches_is_its_size(vocab, records, text, label):  # noqa: F811
+    jeans = pick(records, article_type="Jeans", age_group="Adults-Men")
+    assert values(interpret(text, jeans, vocab), "size") == (label,), text
+
+
+def test_a_two_word_size_ending_its_clause_is_a_size_and_a_number_alone_too(vocab, shirt):  # noqa: F811
+    assert values(interpret("extra small pls, I'm tiny", shirt, vocab), "size") == ("XS",)
+    assert find(interpret("with an extra large logo", shirt, vocab), "size") is None
+    assert values(interpret("46 please", shirt, vocab), "size") == ("46",)

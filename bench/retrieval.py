@@ -187,8 +187,13 @@ SQL_METHODS = {"vector_only": "composed", "image_only": "image_only", "seed": "s
 def run_sql_path(triplet_file: Path, products) -> dict:
     """recommender.lifecycle.evaluation.evaluate (the shoppers' SQL path, the active model of the settings'
     database) vs ml's in-memory evaluation of the same checkpoint, on the same triplet file."""
+    from ml import text_onnx
     from ml.mining import read_triplets
 
+    # The same query features on both sides: this compares the SQL machinery, so the store's int8
+    # query encoder (its effect on answers is bench.language's --query-encoder) gives way to the
+    # float graph, PyTorch's features to 1e-4. With int8, a few rankings moved on CPUs without VNNI.
+    text_onnx.QUANTIZE_QUERIES = False
     setup_django()
     from recommender.lifecycle.evaluation import Evaluation, evaluate
     from recommender.serving.services import active_version

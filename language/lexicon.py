@@ -751,7 +751,13 @@ CORRECTION_CUES = ("actually", "actually no", "no wait", "wait no", "no actually
                    "or rather", "scratch that", "on second thought", "on second thoughts", "make that",
                    "correction", "sorry i meant", "no sorry", "or actually", "hmm no", "nah", "no no",
                    "on reflection", "thinking about it",
-                   "come to think of it", "changed my mind", "i changed my mind", "let me rephrase")
+                   "come to think of it", "changed my mind", "i changed my mind", "let me rephrase",
+                   "never mind", "nevermind", "forget that")
+# Cues that take back the clause before them when nothing is named right after them ("cheaper.
+# actually scratch that, price is fine").
+RETRACTION_CUES = frozenset({"scratch that", "actually no", "no actually", "no wait", "wait no", "hmm no",
+                             "never mind", "nevermind", "forget that", "on second thought",
+                             "on second thoughts", "changed my mind", "i changed my mind"})
 # "no, green": a "no" and a comma correct what came before, they reject nothing.
 CORRECTING_NO = frozenset({"no", "nope", "nah", "hmm no"})
 # A swap names what goes first: "swap the stripes for checks", "change the black to brown",

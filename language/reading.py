@@ -26,6 +26,7 @@ ARTICLES = frozenset({"a", "an", "the", "some", "pair", "of", "one", "these", "t
 SLEEVE_WORDS = frozenset({"sleeve", "sleeves", "sleeved", "arms"})
 COLOUR_NOUNS = frozenset({"colour", "colours", "color", "colors", "shade", "shades", "tone", "tones",
                           "coloured", "colored", "hue", "hues"})
+CLAUSE_MARKS = frozenset({",", ".", "?", "!", ";", "..."})
 UNIT_WORDS = frozenset({"year", "years", "yr", "yrs", "month", "months", "size", "sizes", "cm", "inch",
                         "inches", "mm", "kg", "pcs", "pieces", "pack", "yo", "days", "day", "x", "xl"})
 BRAND_CUE_WORDS = frozenset({"from", "by", "brand", "branded", "label"})
@@ -316,6 +317,14 @@ class Reader:
         dropped: list[Item] = []
         for at in self.corrections:
             after = next((it for it in self.items if it.core[0] >= at), None)
+            if self._retracts(at) and (after is None or after.core[0] >= self._clause_end(at)):
+                # "cheaper. actually scratch that, price is fine", "short kurti maybe? actually no,
+                # this length is fine": nothing named after it, the clause before it goes
+                start = self._clause_start(at)
+                for item in [it for it in self.items if start <= it.core[0] and it.core[1] <= at]:
+                    self.items.remove(item)
+                    dropped.append(item)
+                continue
             if after is None:
                 continue
             after.settled = True  # "no wait, green": what the shopper settled on
@@ -323,6 +332,25 @@ class Reader:
                 self.items.remove(item)
                 dropped.append(item)
         return dropped
+
+    def _retracts(self, at: int) -> bool:
+        """The correction cue at token `at` takes back what came before ("scratch that", "actually no")."""
+        seg = next((s for s in self.segs if s.start == at), None)
+        return seg is not None and " ".join(seg.words) in lx.RETRACTION_CUES
+
+    def _clause_end(self, at: int) -> int:
+        """The token after the clause that starts at `at` (its end: a comma or a full stop)."""
+        return next((i for i in range(at + 1, len(self.tokens)) if self.tokens[i].norm in CLAUSE_MARKS),
+                    len(self.tokens))
+
+    def _clause_start(self, at: int) -> int:
+        """The first token of the clause before the cue at `at` (cues and marks right before it skipped)."""
+        i = at - 1
+        while i >= 0 and (self.tokens[i].norm in CLAUSE_MARKS or i + 1 in self.corrections):
+            i -= 1
+        while i >= 0 and self.tokens[i].norm not in CLAUSE_MARKS:
+            i -= 1
+        return i + 1
 
     # ------------------------------------------------------------------ helpers
     def add(self, kind: str, values: tuple = (), extra: object = None, span: tuple[int, int] = (0, 0),

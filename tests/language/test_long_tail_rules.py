@@ -480,3 +480,19 @@ def test_a_two_word_size_ending_its_clause_is_a_size_and_a_number_alone_too(voca
     assert values(interpret("extra small pls, I'm tiny", shirt, vocab), "size") == ("XS",)
     assert find(interpret("with an extra large logo", shirt, vocab), "size") is None
     assert values(interpret("46 please", shirt, vocab), "size") == ("46",)
+
+
+@pytest.mark.parametrize(("text", "gone", "kept"), [
+    ("want it cheaper. actually scratch that, price is fine, just need it slim fit", "price", "Fit"),
+    ("a red one. hmm no, too loud. a plain one", "base_colour", "Pattern"),
+    ("under 1000, never mind, any price", "price", None),
+])
+def test_a_retraction_with_nothing_named_after_it_takes_back_the_clause_before(
+    vocab, shirt, text, gone, kept  # noqa: F811
+):
+    it = interpret(text, shirt, vocab)
+    assert find(it, gone) is None and (kept is None or find(it, kept) is not None), text
+
+
+def test_actually_alone_takes_nothing_back(vocab, shirt):  # noqa: F811
+    assert values(interpret("in red. actually I love it", shirt, vocab), "base_colour")

@@ -552,6 +552,8 @@ class Reader:
         if self._verb(idx, seg):
             self.understood = True  # "i dress like a grandad", "navy doesn't suit me": no garment
             return
+        if seg.words == ("shades",) and self._of_colour(idx):
+            return  # "only wears blue shades", "shades of green": tones, not sunglasses
         negated, neg_start = self._negation(idx, seg, "article_type")
         start, end, cue = seg.start, seg.end, ""
         before = self.seg_at(self.prev(idx))
@@ -572,6 +574,14 @@ class Reader:
         if negated:
             start = neg_start
         self.add("type", sense.values, (cue, sense.extra, " ".join(seg.words)), (start, end), negated)
+
+    def _of_colour(self, idx: int) -> bool:
+        """A colour right before the word, or "of" and a colour right after it."""
+        before, after = self.seg_at(idx - 1), self.seg_at(idx + 1)
+        if after is not None and (after.has("change_after") or after.has("companion_after")):
+            return False  # "black shades instead": sunglasses
+        return (before is not None and before.has("colour")) or (
+            after is not None and after.words == ("of",) and (self.seg_at(idx + 2) or after).has("colour"))
 
     def _verb(self, idx: int, seg: Segment) -> bool:
         """A type word used as a verb: after a subject or a modal, or before "up", "like", "me"."""
@@ -779,7 +789,8 @@ class PriceReader:
             tail_op = tail_op[:2].replace("lt", "lte").replace("gt", "gte") + "_after"  # "800 max"
         plain_ok = currency or value >= MIN_PLAIN_PRICE
         if cue in ("lt", "lte", "gt", "gte") and (plain_ok or cue_seg.words[0] != "for"):
-            self._emit(first, k - 1, (cue, value))
+            # "my budget is 5000 tops": a cue after the number too is part of the price (no Tops)
+            self._emit(first, k if tail_op is not None else k - 1, (cue, value))
         elif cue == "approx" and (currency or value >= MIN_PLAIN_PRICE):
             self._emit(first, k - 1, ("gte", round(value * 0.8, 2)), ("lte", round(value * 1.2, 2)))
         elif cue == "between":

@@ -266,8 +266,9 @@ class Resolver:
         gender_free = False
         names = {it.extra for it in items}
         child = bool(names & {"kids", "boys", "girls"})
-        if "kids" in names and names & {"him", "her"}:
-            items = [it for it in items if it.extra != "kids"]  # "my little one ... for her": a girl
+        if "kids" in names and names & {"him", "her", "boys", "girls"}:
+            # "my little one ... for her", "my son ... in kids sizes": the child is a girl, a boy
+            items = [it for it in items if it.extra != "kids"]
         for it in items:
             g, a = self._audience(it.extra, child)
             gender_free |= not g

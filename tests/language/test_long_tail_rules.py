@@ -496,3 +496,21 @@ def test_a_retraction_with_nothing_named_after_it_takes_back_the_clause_before(
 
 def test_actually_alone_takes_nothing_back(vocab, shirt):  # noqa: F811
     assert values(interpret("in red. actually I love it", shirt, vocab), "base_colour")
+
+
+def test_a_price_cue_after_the_number_is_no_product_type(vocab, records):  # noqa: F811
+    watch = pick(records, article_type="Watches", age_group="Adults-Men")
+    it = interpret("this one's nice but my budget is 5000 tops", watch, vocab)
+    assert values(it, "article_type") == ("Watches",) and find(it, "price").value == 5000.0
+
+
+@pytest.mark.parametrize("text", ["she'll only wear blue shades", "shades of blue please"])
+def test_shades_of_a_colour_are_tones_not_sunglasses(vocab, shirt, text):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert values(it, "article_type") == ("Shirts",) and "Blue" in values(it, "base_colour"), text
+    assert values(interpret("black shades instead", shirt, vocab), "article_type") == ("Sunglasses",)
+
+
+def test_a_named_child_narrows_kids(vocab, shirt):  # noqa: F811
+    it = interpret("my son is 7, do you have something similar in kids sizes?", shirt, vocab)
+    assert values(it, "age_group") == ("Kids-Boys", "Kids-Unisex")

@@ -320,7 +320,7 @@ class Reader:
             if self._retracts(at) and (after is None or after.core[0] >= self._clause_end(at)):
                 # "cheaper. actually scratch that, price is fine", "short kurti maybe? actually no,
                 # this length is fine": nothing named after it, the clause before it goes
-                start = self._clause_start(at)
+                start = self._clause_before(at)
                 for item in [it for it in self.items if start <= it.core[0] and it.core[1] <= at]:
                     self.items.remove(item)
                     dropped.append(item)
@@ -343,7 +343,7 @@ class Reader:
         return next((i for i in range(at + 1, len(self.tokens)) if self.tokens[i].norm in CLAUSE_MARKS),
                     len(self.tokens))
 
-    def _clause_start(self, at: int) -> int:
+    def _clause_before(self, at: int) -> int:
         """The first token of the clause before the cue at `at` (cues and marks right before it skipped)."""
         i = at - 1
         while i >= 0 and (self.tokens[i].norm in CLAUSE_MARKS or i + 1 in self.corrections):

@@ -745,7 +745,13 @@ NEGATION_CUES = ("not", "no", "non", "without", "w/o", "anything but", "anything
                  "rather than", "instead of", "in place of", "in lieu of", "as opposed to",
                  "nothing", "shouldn't be", "not be", "doesn't have",
                  "does not have", "doesnt have", "don't", "dont", "do not", "neither", "free of",
-                 "lose the", "get rid of", "remove the", "ditch the", "skip", "hate", "dislike")
+                 "lose the", "get rid of", "remove the", "ditch the", "skip", "hate", "dislike",
+                 # aversions said outright, before the value ("she won't touch black")
+                 "can't stand", "cant stand", "cannot stand", "tired of", "sick of", "fed up with",
+                 "done with", "not a fan of", "no fan of", "won't touch", "wont touch", "wouldn't touch",
+                 "wouldnt touch", "never touch", "won't wear", "wont wear", "wouldn't wear",
+                 "wouldnt wear", "can't wear", "cant wear", "cannot wear", "never wears", "never wear",
+                 "stay away from", "steer clear of", "allergic to", "over the")
 # A shopper changing their mind: the values named before it, of the kind named after it, go.
 CORRECTION_CUES = ("actually", "actually no", "no wait", "wait no", "no actually", "i mean", "i meant",
                    "or rather", "scratch that", "on second thought", "on second thoughts", "make that",
@@ -779,14 +785,16 @@ POSTFIX_MARK = "✗"
 # Words after a value that reject it when nothing but thanks follows before the clause ends:
 # "navy? no thanks", "stripes - pass", "navy?? nope nope".
 POSTFIX_REJECTIONS = frozenset({"no", "nope", "nah", "no thanks", "no thank you", "no way", "pass",
-                                "hard pass", "never again", "no chance", "yuck", "ew", "eww", "ugh"})
+                                "hard pass", "never again", "no chance", "yuck", "ew", "eww", "ugh",
+                                "is out", "'s out", "s out", "is a no", "is a no go", "is a nope",
+                                "won't cut it", "wont cut it", "is a crime", "would be a crime"})
 POSTFIX_GAP = frozenset({"?", ",", "-", "–", ":", ".", "!"})  # between the value and the word
 POSTFIX_TAIL = frozenset({"thanks", "thank", "you", "please", "pls", "mate", "lol", "!", "?", ".",
                           *POSTFIX_REJECTIONS})
 NEGATION_JOINERS = frozenset({"or", "nor", "and", ",", "/", "&"})
 # Words that end a negation's list: what follows is wanted ("no heels, I want flat ones").
 NEGATION_BREAKERS = frozenset({"want", "wants", "prefer", "need", "needs", "but", "rather", "instead",
-                               "please", "looking", "like", "love", "go"})
+                               "please", "looking", "like", "love", "go", "so", "something"})
 
 # Brands: cue words before or after the brand ("from Puma", "by Nike", "Nike brand").
 BRAND_BEFORE = ("from", "by", "brand", "made by", "the brand", "of the brand", "branded", "label",

@@ -514,3 +514,18 @@ def test_shades_of_a_colour_are_tones_not_sunglasses(vocab, shirt, text):  # noq
 def test_a_named_child_narrows_kids(vocab, shirt):  # noqa: F811
     it = interpret("my son is 7, do you have something similar in kids sizes?", shirt, vocab)
     assert values(it, "age_group") == ("Kids-Boys", "Kids-Unisex")
+
+
+@pytest.mark.parametrize("text", [
+    "she won't touch black though", "tired of black", "can't stand black, navy please",
+    "I'm so done with black", "black is out, navy please", "black is a no",
+])
+def test_an_aversion_said_outright_rejects_the_value(vocab, shirt, text):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert values(it, "base_colour", "not_in") == ("Black",), text
+    assert "Black" not in values(it, "base_colour"), text
+
+
+def test_so_and_something_end_a_rejection(vocab, shirt):  # noqa: F811
+    it = interpret("sick of stripes so something plain", shirt, vocab)
+    assert values(it, "Pattern", "not_in") == ("Striped",) and values(it, "Pattern") == ("Solid",)

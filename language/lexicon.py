@@ -764,6 +764,9 @@ CORRECTION_CUES = ("actually", "actually no", "no wait", "wait no", "no actually
 RETRACTION_CUES = frozenset({"scratch that", "actually no", "no actually", "no wait", "wait no", "hmm no",
                              "never mind", "nevermind", "forget that", "on second thought",
                              "on second thoughts", "changed my mind", "i changed my mind"})
+# Words before a value the shopper settles on ("ugh fine, keep it black", "stick with navy").
+KEEP_CUES = frozenset({"keep it", "keep them", "keep the", "keep", "keeping it", "keeping the", "stick with",
+                       "stick to", "sticking with", "stay with", "settle on", "settle for"})
 # "no, green": a "no" and a comma correct what came before, they reject nothing.
 CORRECTING_NO = frozenset({"no", "nope", "nah", "hmm no"})
 # A swap names what goes first: "swap the stripes for checks", "change the black to brown",

@@ -26,6 +26,7 @@ ARTICLES = frozenset({"a", "an", "the", "some", "pair", "of", "one", "these", "t
 SLEEVE_WORDS = frozenset({"sleeve", "sleeves", "sleeved", "arms"})
 COLOUR_NOUNS = frozenset({"colour", "colours", "color", "colors", "shade", "shades", "tone", "tones",
                           "coloured", "colored", "hue", "hues"})
+KEPT_KINDS = frozenset({"colour", "attr", "brand", "collar"})  # values a shopper can settle on
 CLAUSE_MARKS = frozenset({",", ".", "?", "!", ";", "..."})
 UNIT_WORDS = frozenset({"year", "years", "yr", "yrs", "month", "months", "size", "sizes", "cm", "inch",
                         "inches", "mm", "kg", "pcs", "pieces", "pack", "yo", "days", "day", "x", "xl"})
@@ -178,6 +179,7 @@ class Reader:
                     self.unknown_at.append(seg.start)
                 self._negated(idx, f"unknown:{idx}")
         self.corrected = self._apply_corrections()
+        self._kept_choices()
         self._child_by_age()
         self._postfix_rejections()
         self._swaps()
@@ -333,6 +335,21 @@ class Reader:
                 self.items.remove(item)
                 dropped.append(item)
         return dropped
+
+    def _kept_choices(self) -> None:
+        """"ugh fine, keep it black", "stick with navy", "navy it is": a value the shopper settles on
+        is wanted whatever was said of it before, and earlier readings of it give way."""
+        norms = [t.norm for t in self.tokens]
+        for item in list(self.items):
+            a, b = item.core
+            before = {" ".join(norms[max(0, a - w):a]) for w in (1, 2)}
+            kept = before & lx.KEEP_CUES or " ".join(norms[b:b + 2]) == "it is"
+            if not kept or item.kind not in KEPT_KINDS:
+                continue
+            item.negated, item.modifier, item.settled = False, 0, True
+            for earlier in [it for it in self.items if it is not item and it.kind == item.kind
+                            and it.values == item.values and it.core[1] <= a]:
+                self.items.remove(earlier)
 
     def _retracts(self, at: int) -> bool:
         """The correction cue at token `at` takes back what came before ("scratch that", "actually no")."""

@@ -529,3 +529,10 @@ def test_an_aversion_said_outright_rejects_the_value(vocab, shirt, text):  # noq
 def test_so_and_something_end_a_rejection(vocab, shirt):  # noqa: F811
     it = interpret("sick of stripes so something plain", shirt, vocab)
     assert values(it, "Pattern", "not_in") == ("Striped",) and values(it, "Pattern") == ("Solid",)
+
+
+@pytest.mark.parametrize("text", ["black is so boring.. ugh fine, keep it black but cheaper",
+                                  "not black... ok fine, stick with black", "hmm, black it is"])
+def test_a_value_settled_on_is_wanted_whatever_came_before(vocab, shirt, text):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert values(it, "base_colour") == ("Black",) and not values(it, "base_colour", "not_in"), text

@@ -764,6 +764,14 @@ CORRECTION_CUES = ("actually", "actually no", "no wait", "wait no", "no actually
 RETRACTION_CUES = frozenset({"scratch that", "actually no", "no actually", "no wait", "wait no", "hmm no",
                              "never mind", "nevermind", "forget that", "on second thought",
                              "on second thoughts", "changed my mind", "i changed my mind"})
+# Words that may stand before a product type that is the whole request ("got any socks?", "need a
+# belt"), and after it ("shoes for this dress", "sandals please").
+ASKING_WORDS = frozenset({"a", "an", "some", "any", "got", "got any", "need", "i need", "want", "i want",
+                          "maybe", "also", "and", "now", "show", "me", "show me", "do", "you", "have",
+                          "do you have", "please", "pls", "just", "pair of", "a pair of", "pair", "of",
+                          "and a", "and some", "plus", "what about", "how about", "looking for"})
+AFTER_ASKED_TYPE = frozenset({"for", "to", "please", "pls", "that", "which", "in", "with", "like", "too",
+                              "as", "under", "below", "from", "by", "?", "!"})
 # Words before a value the shopper settles on ("ugh fine, keep it black", "stick with navy").
 KEEP_CUES = frozenset({"keep it", "keep them", "keep the", "keep", "keeping it", "keeping the", "stick with",
                        "stick to", "sticking with", "stay with", "settle on", "settle for"})

@@ -305,7 +305,7 @@ class Reader:
         if not speaks:
             return
         for item in self.items:
-            if item.kind == "type" and not item.negated and item.extra[0] == "":
+            if item.kind == "type" and not item.negated and item.extra[0] in ("", "alone"):
                 item.extra = ("companion", *item.extra[1:])
 
     def _refers_back(self, idx: int) -> bool:
@@ -589,9 +589,22 @@ class Reader:
             cue, end = "explicit", after.end if after.has("change_after") else end
         if cue != "non_change" and self._companion_after(idx):
             cue = "companion"
+        elif cue == "" and self._asked_alone(idx):
+            cue = "alone"
         if negated:
             start = neg_start
         self.add("type", sense.values, (cue, sense.extra, " ".join(seg.words)), (start, end), negated)
+
+    def _asked_alone(self, idx: int) -> bool:
+        """The type word is its clause's request ("a belt", "got any socks?", "shoes for this dress"),
+        not a word of a description ("red with tie belt", "a shoe logo", "bow tie waist")."""
+        j = idx - 1
+        while j >= 0 and " ".join(self.segs[j].words) in lx.ASKING_WORDS:
+            j -= 1
+        if j >= 0 and self.segs[j].words[-1] not in CLAUSE_MARKS:
+            return False
+        after = self.seg_at(idx + 1)
+        return after is None or after.words[0] in CLAUSE_MARKS or after.words[0] in lx.AFTER_ASKED_TYPE
 
     def _of_colour(self, idx: int) -> bool:
         """A colour right before the word, or "of" and a colour right after it."""

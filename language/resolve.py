@@ -145,7 +145,7 @@ class Resolver:
                 self.items.append(Item("attr", implies, None, it.span))
         changed_by_cue = bool(changed)
         for it in elsewhere:
-            if changed_by_cue or not self._other_master(it.values):
+            if changed_by_cue or it.extra[0] != "alone" or not self._other_master(it.values):
                 self.unused.append(it.span)  # "joggers" beside "shorts instead": read, not acted on
                 continue
             # "a belt" on jeans, "shoes for this dress": another kind of product named alone is

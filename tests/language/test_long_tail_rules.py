@@ -536,3 +536,10 @@ def test_so_and_something_end_a_rejection(vocab, shirt):  # noqa: F811
 def test_a_value_settled_on_is_wanted_whatever_came_before(vocab, shirt, text):  # noqa: F811
     it = interpret(text, shirt, vocab)
     assert values(it, "base_colour") == ("Black",) and not values(it, "base_colour", "not_in"), text
+
+
+@pytest.mark.parametrize("text", ["is red with tie belt and has longer sleeves",
+                                  "has short sleeves and a different shoe logo", "bow tie waist"])
+def test_a_product_type_inside_a_description_is_no_companion(vocab, shirt, text):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert not it.companion and values(it, "article_type") == ("Shirts",), text

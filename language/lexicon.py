@@ -875,7 +875,7 @@ SPEAKER_VERBS = frozenset({"says", "said", "thinks", "thought", "reckons", "reck
                            "laughed", "laughs", "hates it when", "teases", "teased"})
 # Product-type words that are also verbs: after a subject or a modal, or before "up", "down" or a
 # person, they are the verb ("i dress like a grandad", "navy doesn't suit me", "dress me up").
-VERBAL_TYPE_WORDS = frozenset({"dress", "suit", "suits", "tie", "sweat"})
+VERBAL_TYPE_WORDS = frozenset({"dress", "suit", "suits", "tie", "ties", "sweat"})
 VERB_LEADERS = frozenset({"i", "you", "we", "they", "he", "she", "to", "will", "would", "can", "could",
                           "should", "must", "don't", "doesn't", "didn't", "never", "always", "usually",
                           "i'll", "gotta", "wanna", "might", "may", "won't", "wouldn't", "does", "do"})
@@ -885,7 +885,8 @@ VERBAL_OCCASION_WORDS = frozenset({"work", "works"})
 OCCASION_VERB_SUBJECTS = frozenset({"that", "it", "this", "which", "that'd", "it'd", "thatd", "itd",
                                     "that'll", "it'll", "colour", "color", "one", "ones", "they'd",
                                     "also", "just", "really", "not", "doesnt", "dont", "wont", "might"})
-VERB_FOLLOWERS = frozenset({"up", "down", "me", "you", "him", "us", "them", "myself", "yourself"})
+VERB_FOLLOWERS = frozenset({"up", "down", "me", "you", "him", "us", "them", "myself", "yourself",
+                            "at", "around", "behind"})  # "ties at the waist", "ties behind the neck"
 # Body measures a number is a size of: "a 36 waist", "46 collar", "chest 40".
 SIZE_MEASURES = frozenset({"waist", "collar", "chest", "neck", "bust", "inch waist", "waist size",
                            "collar size", "chest size"})

@@ -620,7 +620,10 @@ class Reader:
             return False
         before = self.segs[idx - 1].words[-1] if idx > 0 else None
         after = self.segs[idx + 1].words[0] if idx + 1 < len(self.segs) else None
-        return before in lx.VERB_LEADERS or after in lx.VERB_FOLLOWERS
+        where = " ".join(w for s in self.segs[idx + 1:idx + 3] for w in s.words)
+        # "ties in the front": where a garment ties, not neckties
+        placed = where.startswith(("in the", "in front"))
+        return before in lx.VERB_LEADERS or after in lx.VERB_FOLLOWERS or placed
 
     def _companion_after(self, idx: int) -> bool:
         """"a belt to go with it", "what bag goes with this": the type is wanted beside the reference."""

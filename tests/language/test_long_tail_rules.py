@@ -543,3 +543,8 @@ def test_a_value_settled_on_is_wanted_whatever_came_before(vocab, shirt, text): 
 def test_a_product_type_inside_a_description_is_no_companion(vocab, shirt, text):  # noqa: F811
     it = interpret(text, shirt, vocab)
     assert not it.companion and values(it, "article_type") == ("Shirts",), text
+
+
+@pytest.mark.parametrize("text", ["ties in the front and has peek a boo sleeves", "ties at the waist"])
+def test_where_a_garment_ties_names_no_necktie(vocab, shirt, text):  # noqa: F811
+    assert values(interpret(text, shirt, vocab), "article_type") == ("Shirts",), text

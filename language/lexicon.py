@@ -527,6 +527,12 @@ AUDIENCE_WORDS: dict[str, str] = {
     "bhabhi": "women", "didi": "women", "behen": "women", "maa": "women", "mausi": "women",
     "masi": "women", "chachi": "women", "bua": "women", "bhai": "men", "bhaiya": "men",
     "bhaiyya": "men", "jiju": "men", "chacha": "men", "dadaji": "men", "nanaji": "men",
+    "mil": "women", "sil": "women", "fil": "men", "bil": "men", "godson": "boys", "goddaughter": "girls",
+    "fiancé": "men", "fiancée": "women",
+    # a person whose gender the word does not say: a later "she" or "he" does ("for my partner, she…")
+    "partner": "person", "other half": "person", "better half": "person", "bestie": "person",
+    "bff": "person", "best friend": "person", "friend": "person", "colleague": "person", "boss": "person",
+    "coworker": "person", "flatmate": "person", "roommate": "person", "housemate": "person",
 }
 # audience -> (genders, age groups); "{adult}"/"{kid}" expand to the catalog's age groups of that
 # kind, "{same}" keeps the reference's age kind.
@@ -858,14 +864,20 @@ AUDIENCE_NEEDS_CUE = frozenset({
     "bro", "dude", "gentleman", "grandson", "nephew", "lad", "granddaughter", "niece", "one", "newborn",
     "tween", "grandkid", "grandchild", "friend", "hubs", "fella", "fellah", "bloke", "stepson",
     "stepdaughter", "kiddo", "kiddos", "kiddies", "tot", "tots", "twins", "nipper", "munchkin",
+    "mil", "sil", "fil", "bil", "godson", "goddaughter", "partner", "bestie", "bff", "colleague", "boss",
+    "coworker", "flatmate", "roommate", "housemate",
 })
 # Kin words and nicknames that name a person to buy for even without "for": "the missus", "your
 # mum", "mum needs a new one". Generic person words ("girl", "man") stay cue-bound: they are often a print.
 KIN_WORDS = AUDIENCE_NEEDS_CUE - frozenset({
     "woman", "lady", "man", "guy", "kid", "child", "baby", "boy", "girl", "toddler", "infant", "adult",
     "junior", "female", "male", "law", "one", "friend", "gentleman", "dude", "bride", "groom", "groomsman",
-    "bridesmaid", "lad", "lass", "newborn", "tween",
+    "bridesmaid", "lad", "lass", "newborn", "tween", "partner", "bestie", "bff", "colleague", "boss",
+    "coworker", "flatmate", "roommate", "housemate",
 })
+# Pronouns that say a person's gender once a person is named ("for my partner, she loves blue").
+PERSON_PRONOUNS = {"she": "her", "she's": "her", "shes": "her", "her": "her", "he": "him", "he's": "him",
+                   "hes": "him", "him": "him", "his": "him"}
 KIN_DETERMINERS = frozenset({"the", "your", "his", "her", "their", "our", "my"})
 # A person followed by one of these gives an opinion, not who the item is for: "my wife says i
 # dress like a grandad", "mum thinks it's too bright" (the shopper still shops for themself).

@@ -180,6 +180,7 @@ class Reader:
                 self._negated(idx, f"unknown:{idx}")
         self.corrected = self._apply_corrections()
         self._kept_choices()
+        self._person_by_pronoun()
         self._child_by_age()
         self._postfix_rejections()
         self._swaps()
@@ -335,6 +336,17 @@ class Reader:
                 self.items.remove(item)
                 dropped.append(item)
         return dropped
+
+    def _person_by_pronoun(self) -> None:
+        """"for my partner, she loves blue": a person named without a gender, then "she" or "he"."""
+        people = [it for it in self.items if it.kind == "audience" and it.extra == "person"]
+        if not people or any(it.kind == "audience" and it.extra != "person" for it in self.items):
+            return
+        for i in range(people[0].span[1], len(self.tokens)):
+            pronoun = lx.PERSON_PRONOUNS.get(self.tokens[i].norm)
+            if pronoun:
+                self.items.append(Item("audience", (), pronoun, (i, i + 1), False, 0, (i, i + 1)))
+                return
 
     def _kept_choices(self) -> None:
         """"ugh fine, keep it black", "stick with navy", "navy it is": a value the shopper settles on

@@ -249,7 +249,7 @@ class Resolver:
         elif ref.article_type and not self.drop_ref_type:
             self.emit("article_type", "in", (ref.article_type,), [], True)
         audiences = self.of_kind("audience")
-        if audiences:
+        if audiences and any(it.extra != "person" for it in audiences):
             self._audiences(audiences)
             return
         combos = set().union(*(self.v.audiences_of_type.get(t, set()) for t in self.changed)) \
@@ -266,6 +266,7 @@ class Resolver:
         gender_free = False
         names = {it.extra for it in items}
         child = bool(names & {"kids", "boys", "girls"})
+        items = [it for it in items if it.extra != "person"]  # "for my partner, she…": the pronoun says
         if "kids" in names and names & {"him", "her", "boys", "girls"}:
             # "my little one ... for her", "my son ... in kids sizes": the child is a girl, a boy
             items = [it for it in items if it.extra != "kids"]

@@ -548,3 +548,16 @@ def test_a_product_type_inside_a_description_is_no_companion(vocab, shirt, text)
 @pytest.mark.parametrize("text", ["ties in the front and has peek a boo sleeves", "ties at the waist"])
 def test_where_a_garment_ties_names_no_necktie(vocab, shirt, text):  # noqa: F811
     assert values(interpret(text, shirt, vocab), "article_type") == ("Shirts",), text
+
+
+@pytest.mark.parametrize(("text", "gender"), [
+    ("for my better half, she loves blue", "Women"), ("for my partner, he likes navy", "Men"),
+    ("for my MIL", "Women"), ("for my bestie, her birthday is next week", "Women"),
+])
+def test_a_person_without_a_gender_takes_the_pronoun_that_follows(vocab, shirt, text, gender):  # noqa: F811
+    assert values(interpret(text, shirt, vocab), "gender") == (gender,), text
+
+
+def test_a_person_alone_keeps_the_reference_audience(vocab, shirt):  # noqa: F811
+    it = interpret("something for my friend", shirt, vocab)
+    assert it.understood and values(it, "gender") == (shirt["gender"],)

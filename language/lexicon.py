@@ -463,7 +463,10 @@ CHANGE_BEFORE = ("as a", "as an", "as", "but", "make it a", "make it an", "make 
                  # an ask for the item itself: "need a tie", "got any belts?", "show me some caps"
                  "need a", "need an", "need some", "want a", "want some", "got any", "got a", "any",
                  "looking for a", "looking for", "show me a", "show me some", "show me", "recommend a",
-                 "suggest a", "do you have any", "do you have a", "do you sell", "in the market for a")
+                 "suggest a", "do you have any", "do you have a", "do you sell", "in the market for a",
+                 "do you have", "do u have", "have you got", "have you got any", "do you stock",
+                 "do you carry", "i'd like", "i'd like a", "id like", "id like a", "i would like",
+                 "i would like a", "i'd love", "i'd love a")
 CHANGE_AFTER = ("instead", "version", "instead of this", "rather", "one instead")
 # Not a change: "a shirt to go with jeans", "matching shoes".
 NON_CHANGE_BEFORE = ("with", "to go with", "goes with", "go with", "to wear with", "wear with",
@@ -775,7 +778,8 @@ RETRACTION_CUES = frozenset({"scratch that", "actually no", "no actually", "no w
 ASKING_WORDS = frozenset({"a", "an", "some", "any", "got", "got any", "need", "i need", "want", "i want",
                           "maybe", "also", "and", "now", "show", "me", "show me", "do", "you", "have",
                           "do you have", "please", "pls", "just", "pair of", "a pair of", "pair", "of",
-                          "and a", "and some", "plus", "what about", "how about", "looking for"})
+                          "and a", "and some", "plus", "what about", "how about", "looking for", "i", "we",
+                          "what", "about", "how", "i'd", "id", "can", "could", "get", "u", "like"})
 AFTER_ASKED_TYPE = frozenset({"for", "to", "please", "pls", "that", "which", "in", "with", "like", "too",
                               "as", "under", "below", "from", "by", "?", "!"})
 # Words before a value the shopper settles on ("ugh fine, keep it black", "stick with navy").

@@ -356,7 +356,8 @@ class Reader:
             a, b = item.core
             before = {" ".join(norms[max(0, a - w):a]) for w in (1, 2)}
             kept = before & lx.KEEP_CUES or " ".join(norms[b:b + 2]) == "it is"
-            if not kept or item.kind not in KEPT_KINDS:
+            refused = any(w in lx.NEGATION_CUES for w in norms[max(0, a - 4):a])  # "don't keep the black"
+            if not kept or refused or item.kind not in KEPT_KINDS:
                 continue
             item.negated, item.modifier, item.settled = False, 0, True
             for earlier in [it for it in self.items if it is not item and it.kind == item.kind

@@ -782,6 +782,15 @@ ASKING_WORDS = frozenset({"a", "an", "some", "any", "got", "got any", "need", "i
                           "what", "about", "how", "i'd", "id", "can", "could", "get", "u", "like"})
 AFTER_ASKED_TYPE = frozenset({"for", "to", "please", "pls", "that", "which", "in", "with", "like", "too",
                               "as", "under", "below", "from", "by", "?", "!"})
+# Words of a question for customer service, or of no shopping at all: with only product types read
+# beside them, a request is not understood ("when will my jacket be delivered").
+NOT_SHOPPING_WORDS = frozenset({
+    "deliver", "delivered", "delivery", "deliveries", "refund", "refunds", "refunded", "return",
+    "returns", "returned", "returning", "track", "tracking", "shipped", "shipping", "shipment", "dispatch",
+    "dispatched", "cancel", "cancelled", "canceled", "cancellation", "arrived", "invoice", "password",
+    "login", "otp", "courier", "parcel", "poem", "joke", "essay", "homework", "recipe", "weather",
+    "translate", "lyrics",
+})
 # Words before a value the shopper settles on ("ugh fine, keep it black", "stick with navy").
 KEEP_CUES = frozenset({"keep it", "keep them", "keep the", "keep", "keeping it", "keeping the", "stick with",
                        "stick to", "sticking with", "stay with", "settle on", "settle for"})

@@ -186,7 +186,18 @@ class Reader:
         self._swaps()
         self._contrasts()
         self._companions_in_context()
+        self._service_question()
         return self
+
+    def _service_question(self) -> None:
+        """"when will my jacket be delivered", "how do I return this shirt", "write me a poem about
+        shoes": a question for customer service or no shopping at all names a product without asking
+        for one; with nothing else read, the request is not understood (the store says so)."""
+        norms = {t.norm for t in self.tokens}
+        if not norms & lx.NOT_SHOPPING_WORDS or any(it.kind != "type" for it in self.items):
+            return
+        self.items = []
+        self.understood = False
 
     def _contrasts(self) -> None:
         """"olive green, not black", "not red, in white", "checked, not striped": a wanted value

@@ -562,3 +562,15 @@ def test_a_person_without_a_gender_takes_the_pronoun_that_follows(vocab, shirt, 
 def test_a_person_alone_keeps_the_reference_audience(vocab, shirt):  # noqa: F811
     it = interpret("something for my friend", shirt, vocab)
     assert it.understood and values(it, "gender") == (shirt["gender"],)
+
+
+@pytest.mark.parametrize("text", ["how do I return this shirt", "when will my jacket be delivered",
+                                  "write me a poem about shoes"])
+def test_a_service_question_naming_a_product_is_not_understood(vocab, shirt, text):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert not it.understood and values(it, "article_type") == ("Shirts",), text
+
+
+def test_a_request_beside_a_service_word_is_still_read(vocab, shirt):  # noqa: F811
+    it = interpret("I want to return this and get the blue one", shirt, vocab)
+    assert it.understood and "Blue" in values(it, "base_colour")

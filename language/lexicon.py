@@ -596,6 +596,10 @@ IDIOMS: dict[str, str | None] = {
     "doesnt break the bank": "cheaper", "break the bank": "cheaper", "cost an arm and a leg": "cheaper",
     "costs an arm and a leg": "cheaper", "doesn't cost an arm and a leg": "cheaper",
     "doesnt cost an arm and a leg": "cheaper", "won't cost an arm and a leg": "cheaper",
+    "money tight": "cheaper", "money is tight": "cheaper", "money is a bit tight": "cheaper",
+    "budget tight": "cheaper", "budget is tight": "cheaper", "tight budget": "cheaper",
+    "cash is tight": "cheaper", "cash tight": "cheaper",
+    "dress to impress": None, "dressed to impress": None,
     "splash out": "pricier", "splashing out": "pricier", "push the boat out": "pricier",
     "pushing the boat out": "pricier",
 }

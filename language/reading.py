@@ -750,6 +750,8 @@ class Reader:
 
     def _read_price_rel(self, idx: int, seg: Segment, sense: Sense) -> None:
         negated, start = self._negation(idx, seg, "price")
+        if " ".join(seg.words) in lx.IDIOMS:  # "don't want to break the bank": the idiom's meaning holds
+            negated, start = False, seg.start
         direction = sense.extra
         before = self.seg_at(idx - 1)
         if before is not None and before.has("less") and direction == 1:  # "but not too expensive"

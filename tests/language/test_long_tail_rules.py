@@ -574,3 +574,14 @@ def test_a_service_question_naming_a_product_is_not_understood(vocab, shirt, tex
 def test_a_request_beside_a_service_word_is_still_read(vocab, shirt):  # noqa: F811
     it = interpret("I want to return this and get the blue one", shirt, vocab)
     assert it.understood and "Blue" in values(it, "base_colour")
+
+
+@pytest.mark.parametrize("text", ["don't want to break the bank", "money's tight, cheaper please",
+                                  "money is tight"])
+def test_money_idioms_ask_for_cheaper_whatever_negates_them(vocab, shirt, text):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert [c.op for c in it.constraints if c.field == "price"] == ["lt"] and find(it, "Fit") is None, text
+
+
+def test_dress_to_impress_names_no_dress(vocab, shirt):  # noqa: F811
+    assert values(interpret("dress to impress", shirt, vocab), "article_type") == ("Shirts",)

@@ -27,6 +27,7 @@ SLEEVE_WORDS = frozenset({"sleeve", "sleeves", "sleeved", "arms"})
 COLOUR_NOUNS = frozenset({"colour", "colours", "color", "colors", "shade", "shades", "tone", "tones",
                           "coloured", "colored", "hue", "hues"})
 KEPT_KINDS = frozenset({"colour", "attr", "brand", "collar"})  # values a shopper can settle on
+NEGATED_BOUND = {"gt": "lte", "gte": "lt", "lt": "gte", "lte": "gt"}  # "nothing over", "not under"
 CLAUSE_MARKS = frozenset({",", ".", "?", "!", ";", "..."})
 UNIT_WORDS = frozenset({"year", "years", "yr", "yrs", "month", "months", "size", "sizes", "cm", "inch",
                         "inches", "mm", "kg", "pcs", "pieces", "pack", "yo", "days", "day", "x", "xl"})
@@ -834,6 +835,9 @@ class PriceReader:
         k = self._currency_fwd(idx + 1)
         currency = j < idx - 1 or k > idx + 1
         first = j if cue else j + 1
+        denied = self.r.seg_at(j - 1)
+        if cue in NEGATED_BOUND and denied is not None and denied.words[-1] in ("nothing", "not", "none"):
+            cue, first = NEGATED_BOUND[cue], j - 1  # "nothing over 2 grand": at most 2,000
         hi_idx, hi = self._range_end(k)
         # "between 20 and 40 euros": a currency after the range is both ends'
         currency = currency or (hi is not None and self._currency_fwd(hi_idx + 1) > hi_idx + 1)

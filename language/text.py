@@ -96,6 +96,8 @@ _UNITS = {w: i for i, w in enumerate(
     "sixteen seventeen eighteen nineteen".split())}
 _TENS = {w: 10 * (i + 2)
          for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_MONEY_WORDS = frozenset({"quid", "bucks", "buck", "dollars", "dollar", "euros", "euro", "pounds", "rupees",
+                          "rs", "inr", "usd", "eur", "gbp"})
 _SCALES = {"hundred": 100, "thousand": 1000, "grand": 1000, "lakh": 100_000, "lakhs": 100_000}
 
 
@@ -121,7 +123,10 @@ def merge_number_words(tokens: list[Token]) -> list[Token]:
             else:
                 break
             j += 1
-        if scaled:
+        # "twenty quid", "fifty bucks": number words alone are a number before a currency word
+        priced = j > i and current and j < len(tokens) and tokens[j].norm in _MONEY_WORDS \
+            and all(t.norm in _UNITS or t.norm in _TENS or t.norm == "and" for t in tokens[i:j])
+        if scaled or priced:
             value = total + current
             out.append(Token(f"{value:g}", tokens[i].start, tokens[j - 1].end))
             i = j

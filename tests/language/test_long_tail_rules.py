@@ -585,3 +585,11 @@ def test_money_idioms_ask_for_cheaper_whatever_negates_them(vocab, shirt, text):
 
 def test_dress_to_impress_names_no_dress(vocab, shirt):  # noqa: F811
     assert values(interpret("dress to impress", shirt, vocab), "article_type") == ("Shirts",)
+
+
+@pytest.mark.parametrize(("text", "bounds"), [
+    ("nothing over 2 grand", [("lte", 2000.0)]), ("not under 500", [("gte", 500.0)]),
+    ("less than twenty quid", [("lt", 20 * 117.0)]), ("under twenty five bucks", [("lt", 25 * 88.0)]),
+])
+def test_denied_bounds_and_amounts_in_words(vocab, shirt, text, bounds):  # noqa: F811
+    assert _bounds(interpret(text, shirt, vocab)) == bounds, text

@@ -27,6 +27,7 @@ SLEEVE_WORDS = frozenset({"sleeve", "sleeves", "sleeved", "arms"})
 COLOUR_NOUNS = frozenset({"colour", "colours", "color", "colors", "shade", "shades", "tone", "tones",
                           "coloured", "colored", "hue", "hues"})
 KEPT_KINDS = frozenset({"colour", "attr", "brand", "collar"})  # values a shopper can settle on
+RELATIVE_SIZE = frozenset({"up", "down", "bigger", "smaller", "larger", "more", "less"})
 NEGATED_BOUND = {"gt": "lte", "gte": "lt", "lt": "gte", "lte": "gt"}  # "nothing over", "not under"
 CLAUSE_MARKS = frozenset({",", ".", "?", "!", ";", "..."})
 UNIT_WORDS = frozenset({"year", "years", "yr", "yrs", "month", "months", "size", "sizes", "cm", "inch",
@@ -1000,8 +1001,8 @@ class SizeReader:
         for width in (3, 2, 1):
             words = " ".join(self._phrase(j) for j in range(i, i + width))
             label = lx.SIZE_WORDS.get(words)
-            if label is None:
-                continue
+            if label is None or (words == "one size" and self._phrase(i + width) in RELATIVE_SIZE):
+                continue  # "one size up": bigger than the shopper's own, which the store does not know
             last = i + width - 1
             alone = width == 1 and len(phrase) >= 2 and phrase[-1] in "sl" and phrase[0] in "x23"
             # "small please": a spelled-out size that is all the request says; a lone "m" may be anything

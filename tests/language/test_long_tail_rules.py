@@ -593,3 +593,8 @@ def test_dress_to_impress_names_no_dress(vocab, shirt):  # noqa: F811
 ])
 def test_denied_bounds_and_amounts_in_words(vocab, shirt, text, bounds):  # noqa: F811
     assert _bounds(interpret(text, shirt, vocab)) == bounds, text
+
+
+def test_one_size_up_is_no_one_size_label(vocab, shirt):  # noqa: F811
+    assert find(interpret("one size up", shirt, vocab), "size") is None
+    assert values(interpret("in one size", shirt, vocab), "size") == ("Onesize",)

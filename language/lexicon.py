@@ -600,6 +600,8 @@ IDIOMS: dict[str, str | None] = {
     "budget tight": "cheaper", "budget is tight": "cheaper", "tight budget": "cheaper",
     "cash is tight": "cheaper", "cash tight": "cheaper",
     "dress to impress": None, "dressed to impress": None,
+    # when, not what for: "for a hike this weekend" is no weekend wear
+    "this weekend": None, "next weekend": None, "last weekend": None, "over the weekend": None,
     "splash out": "pricier", "splashing out": "pricier", "push the boat out": "pricier",
     "pushing the boat out": "pricier",
 }
@@ -658,6 +660,9 @@ OCCASIONS: dict[str, str] = {
     "my runs": "Sports", "long runs": "Sports", "for a run": "Sports", "jog": "Sports", "jogs": "Sports",
     "morning jog": "Sports", "court hearing": "Formal", "a hearing": "Formal", "in court": "Formal",
     "court date": "Formal", "to court": "Formal", "court appearance": "Formal",
+    "baby shower": "Party", "bridal shower": "Party", "temple": "Ethnic", "temple visit": "Ethnic",
+    "mandir": "Ethnic", "gurdwara": "Ethnic", "airport": "Travel", "flight": "Travel",
+    "long flight": "Travel",
 }
 # Occasions that several of the catalog's usages dress for (a wedding: traditional or formal).
 OCCASION_GROUPS: dict[str, tuple[str, ...]] = {"Wedding": ("Ethnic", "Formal"), "Beach": ("Casual",)}

@@ -334,7 +334,7 @@ class Reader:
         dropped: list[Item] = []
         for at in self.corrections:
             after = next((it for it in self.items if it.core[0] >= at), None)
-            if self._retracts(at) and (after is None or after.core[0] >= self._clause_end(at)):
+            if self._retracts(at) and not self._named_right_after(at, after):
                 # "cheaper. actually scratch that, price is fine", "short kurti maybe? actually no,
                 # this length is fine": nothing named after it, the clause before it goes
                 start = self._clause_before(at)
@@ -382,10 +382,14 @@ class Reader:
         seg = next((s for s in self.segs if s.start == at), None)
         return seg is not None and " ".join(seg.words) in lx.RETRACTION_CUES
 
-    def _clause_end(self, at: int) -> int:
-        """The token after the clause that starts at `at` (its end: a comma or a full stop)."""
-        return next((i for i in range(at + 1, len(self.tokens)) if self.tokens[i].norm in CLAUSE_MARKS),
-                    len(self.tokens))
+    def _named_right_after(self, at: int, item: Item | None) -> bool:
+        """`item` is what the words right after the cue at `at` name ("no wait, black"), not a
+        later clause ("scratch that, price is fine, just slim fit")."""
+        seg = next((s for s in self.segs if s.start == at), None)
+        i = seg.end if seg is not None else at + 1
+        while i < len(self.tokens) and self.tokens[i].norm in CLAUSE_MARKS:
+            i += 1
+        return item is not None and item.span[0] <= i
 
     def _clause_before(self, at: int) -> int:
         """The first token of the clause before the cue at `at` (cues and marks right before it skipped)."""

@@ -598,3 +598,19 @@ def test_denied_bounds_and_amounts_in_words(vocab, shirt, text, bounds):  # noqa
 def test_one_size_up_is_no_one_size_label(vocab, shirt):  # noqa: F811
     assert find(interpret("one size up", shirt, vocab), "size") is None
     assert values(interpret("in one size", shirt, vocab), "size") == ("Onesize",)
+
+
+def test_a_retraction_followed_by_a_value_corrects_to_it(vocab, shirt):  # noqa: F811
+    it = interpret("not brown. hmm brown's fine. no wait, black", shirt, vocab)
+    assert values(it, "base_colour") == ("Black",) and not values(it, "base_colour", "not_in")
+
+
+@pytest.mark.parametrize(("text", "usage"), [
+    ("for a baby shower", None), ("something I can wear to temple", "Ethnic"), ("for the airport", "Travel"),
+])
+def test_events_and_places(vocab, records, text, usage):  # noqa: F811
+    shoes = pick(records, article_type="Casual Shoes", age_group="Adults-Men")
+    it = interpret(text, shoes, vocab)
+    assert values(it, "article_type") == ("Casual Shoes",), text
+    assert values(it, "age_group") == ("Adults-Men",), text
+    assert usage is None or values(it, "usage") == (usage,), text

@@ -810,6 +810,7 @@ CORRECTING_NO = frozenset({"no", "nope", "nah", "hmm no"})
 SWAP_VERBS = frozenset({"swap", "swapping", "switch", "switching", "change", "changing", "replace",
                         "replacing", "trade", "exchange", "ditch", "lose"})
 SWAP_JOINERS = frozenset({"for", "to", "with", "into", "→"})
+PREFER_WORDS = frozenset({"prefer", "prefers", "preferred", "preferring", "i'd prefer", "rather have"})
 # Joiners inside a negated list: "not black or navy", "no stripes, checks or prints".
 # "a 6 year old", "my 4yo": up to this age a shopper's child wears kids' sizes.
 AGE_WORDS = frozenset({("year", "old"), ("years", "old"), ("yr", "old"), ("yrs", "old"), ("yo",),

@@ -231,15 +231,24 @@ class Reader:
                 joiner = next((k for k in ahead if norms[k] in lx.SWAP_JOINERS), None)
                 if joiner is not None:
                     self._give_up(joiner, lo=at + 1, named=True)
-            elif word in ("over", ">") or (word == "than" and "rather" in norms[self._clause_start(at):at]):
-                # "X over Y", "X > Y", "rather X than Y": Y is given up (colours and attributes only)
-                before = [it for it in self.items if it.core[1] == at and not it.negated]
-                after = [it for it in self.items if it.core[0] == at + 1 and not it.negated]
-                for kept in before:
-                    for lost in after:
-                        if kept.kind == lost.kind and kept.kind in ("colour", "attr"):
-                            lost.negated, lost.modifier = True, 0
-                            kept.settled = lost.settled = True
+            else:
+                clause = set(norms[self._clause_start(at):at])
+                # "X over Y", "X > Y", "rather X than Y", "prefer X to Y", "switch to X from Y"
+                if word in ("over", ">") or (word == "than" and "rather" in clause) or (
+                        word == "to" and clause & lx.PREFER_WORDS) or (
+                        word == "from" and "to" in clause and clause & lx.SWAP_VERBS):
+                    self._prefer(at)
+
+    def _prefer(self, at: int) -> None:
+        """The value right after the word at `at` is given up for the one right before it (colours
+        and attributes only)."""
+        before = [it for it in self.items if it.core[1] == at and not it.negated]
+        after = [it for it in self.items if it.core[0] == at + 1 and not it.negated]
+        for kept in before:
+            for lost in after:
+                if kept.kind == lost.kind and kept.kind in ("colour", "attr"):
+                    lost.negated, lost.modifier = True, 0
+                    kept.settled = lost.settled = True
 
     def _child_by_age(self) -> None:
         """"for my 6 year old", "a 10-year-old": a child's age names a child when nothing else

@@ -616,7 +616,8 @@ def test_events_and_places(vocab, records, text, usage):  # noqa: F811
     assert usage is None or values(it, "usage") == (usage,), text
 
 
-@pytest.mark.parametrize("text", ["prefer grey to navy", "i'd prefer grey to navy", "switch to grey from navy"])
+@pytest.mark.parametrize("text", ["prefer grey to navy", "i'd prefer grey to navy",
+                                  "switch to grey from navy"])
 def test_a_preference_gives_up_the_other_value(vocab, shirt, text):  # noqa: F811
     it = interpret(text, shirt, vocab)
     assert "Grey" in values(it, "base_colour") and values(it, "base_colour", "not_in") == ("Navy Blue",), text

@@ -769,7 +769,8 @@ NEGATION_CUES = ("not", "no", "non", "without", "w/o", "anything but", "anything
                  "done with", "not a fan of", "no fan of", "won't touch", "wont touch", "wouldn't touch",
                  "wouldnt touch", "never touch", "won't wear", "wont wear", "wouldn't wear",
                  "wouldnt wear", "can't wear", "cant wear", "cannot wear", "never wears", "never wear",
-                 "stay away from", "steer clear of", "allergic to", "over the")
+                 "stay away from", "steer clear of", "allergic to", "over the", "enough with",
+                 "enough with the", "enough of", "enough of the", "had enough of", "seen enough")
 # A shopper changing their mind: the values named before it, of the kind named after it, go.
 CORRECTION_CUES = ("actually", "actually no", "no wait", "wait no", "no actually", "i mean", "i meant",
                    "or rather", "scratch that", "on second thought", "on second thoughts", "make that",
@@ -827,7 +828,9 @@ POSTFIX_MARK = "✗"
 POSTFIX_REJECTIONS = frozenset({"no", "nope", "nah", "no thanks", "no thank you", "no way", "pass",
                                 "hard pass", "never again", "no chance", "yuck", "ew", "eww", "ugh",
                                 "is out", "'s out", "s out", "is a no", "is a no go", "is a nope",
-                                "won't cut it", "wont cut it", "is a crime", "would be a crime"})
+                                "won't cut it", "wont cut it", "is a crime", "would be a crime", "never",
+                                "never ever", "not a chance", "absolutely not", "hell no", "not for me",
+                                "not my thing", "not my style", "not my colour", "not my color"})
 POSTFIX_GAP = frozenset({"?", ",", "-", "–", ":", ".", "!"})  # between the value and the word
 POSTFIX_TAIL = frozenset({"thanks", "thank", "you", "please", "pls", "mate", "lol", "!", "?", ".",
                           *POSTFIX_REJECTIONS})

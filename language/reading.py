@@ -287,8 +287,10 @@ class Reader:
             end = k + max(width, 1)
             while end < len(norms) and norms[end] in lx.POSTFIX_TAIL:
                 end += 1
-            # a phrase ("pink is out, green please") may close at a comma; a lone "no," corrects
-            closes = end == len(norms) or norms[end] in lx.BOUNDARIES or (width > 1 and norms[end] == ",")
+            # a phrase ("pink is out, green please") may close at a comma; a lone "no," corrects;
+            # a full stop in the tail closes it too ("navy? nope. grey please")
+            closes = end == len(norms) or norms[end] in lx.BOUNDARIES or (width > 1 and norms[end] == ",") \
+                or any(norms[m] in lx.BOUNDARIES for m in range(k + max(width, 1), end))
             rejected = [it for it in self.items
                         if it.core[1] == j and not it.negated and not it.settled and (mark or closes)]
             for item in rejected:

@@ -621,3 +621,11 @@ def test_events_and_places(vocab, records, text, usage):  # noqa: F811
 def test_a_preference_gives_up_the_other_value(vocab, shirt, text):  # noqa: F811
     it = interpret(text, shirt, vocab)
     assert "Grey" in values(it, "base_colour") and values(it, "base_colour", "not_in") == ("Navy Blue",), text
+
+
+@pytest.mark.parametrize("text", ["navy, not my colour. grey?", "navy? nope. grey please", "navy?? never",
+                                  "enough with the navy, grey please"])
+def test_more_rejections_after_and_before_the_value(vocab, shirt, text):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert values(it, "base_colour", "not_in") == ("Navy Blue",), text
+    assert "Navy Blue" not in values(it, "base_colour"), text

@@ -600,6 +600,8 @@ IDIOMS: dict[str, str | None] = {
     "budget tight": "cheaper", "budget is tight": "cheaper", "tight budget": "cheaper",
     "cash is tight": "cheaper", "cash tight": "cheaper",
     "dress to impress": None, "dressed to impress": None,
+    "put on weight": None, "putting on weight": None, "gained weight": None, "lost weight": None,
+    "losing weight": None, "lose weight": None,
     # when, not what for: "for a hike this weekend" is no weekend wear
     "this weekend": None, "next weekend": None, "last weekend": None, "over the weekend": None,
     "splash out": "pricier", "splashing out": "pricier", "push the boat out": "pricier",
@@ -801,6 +803,15 @@ NOT_SHOPPING_WORDS = frozenset({
     "login", "otp", "courier", "parcel", "poem", "joke", "essay", "homework", "recipe", "weather",
     "translate", "lyrics",
 })
+# A clause that tells a story (what was bought, worn or owned) rather than asking: its values give
+# way to the request's ("I bought a red one last year, want something similar in blue").
+STORY_MARKERS = frozenset({"bought", "got", "ordered", "had", "wore", "was", "were", "loved", "used to",
+                           "last time", "last year", "last week", "last month", "already have",
+                           "already own", "own", "owned", "usually", "normally", "everyone"})
+# ... and words that make a clause an ask, whatever else it says.
+ASK_MARKERS = frozenset({"want", "need", "please", "pls", "plz", "looking for", "show me", "would like",
+                         "i'd like", "something", "anything", "prefer", "give me", "get me", "instead",
+                         "rather", "could you", "can you", "do you", "got any", "any", "?"})
 # Words before a value the shopper settles on ("ugh fine, keep it black", "stick with navy").
 KEEP_CUES = frozenset({"keep it", "keep them", "keep the", "keep", "keeping it", "keeping the", "stick with",
                        "stick to", "sticking with", "stay with", "settle on", "settle for"})

@@ -182,6 +182,7 @@ class Reader:
                 self._negated(idx, f"unknown:{idx}")
         self.corrected = self._apply_corrections()
         self._kept_choices()
+        self._story_mentions()
         self._person_by_pronoun()
         self._child_by_age()
         self._postfix_rejections()
@@ -360,6 +361,38 @@ class Reader:
                 self.items.remove(item)
                 dropped.append(item)
         return dropped
+
+    def _story_mentions(self) -> None:
+        """"I bought a red one last year and loved it, want something similar in blue", "was at a
+        wedding last week and everyone wore navy, so anything but navy": a value told in a story
+        clause gives way to the request clauses. Its colours and features go where the request
+        names a colour or a feature; its occasions go where the request asks for anything."""
+        clauses = self._clauses()
+        story = [c for c in clauses
+                 if self._tells(c, lx.STORY_MARKERS) and not self._tells(c, lx.ASK_MARKERS)]
+        if not story or len(story) == len(clauses):
+            return
+        told = [it for it in self.items if any(a <= it.core[0] < b for a, b in story)]
+        asked = [it for it in self.items if it not in told]
+        if not asked:
+            return
+        looks = any(other.kind in ("colour", "attr") for other in asked)
+        for item in told:  # what the story rejects still goes ("had enough of black")
+            if item.negated or item.settled:
+                continue
+            if (item.kind in ("colour", "attr") and looks) or item.kind == "occasion":
+                self.items.remove(item)
+
+    def _clauses(self) -> list[tuple[int, int]]:
+        """Token ranges split at clause marks and at "but"/"so" (where a story turns to the ask)."""
+        cuts = [i for i, t in enumerate(self.tokens) if t.norm in CLAUSE_MARKS or t.norm in ("but", "so")]
+        bounds = [-1, *cuts, len(self.tokens)]
+        return [(a + 1, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a + 1]
+
+    def _tells(self, clause: tuple[int, int], markers: frozenset[str]) -> bool:
+        norms = [t.norm for t in self.tokens[clause[0]:clause[1]]]
+        pairs = {" ".join(norms[i:i + 2]) for i in range(len(norms))}
+        return bool(markers & (set(norms) | pairs))
 
     def _person_by_pronoun(self) -> None:
         """"for my partner, she loves blue": a person named without a gender, then "she" or "he"."""

@@ -629,3 +629,21 @@ def test_more_rejections_after_and_before_the_value(vocab, shirt, text):  # noqa
     it = interpret(text, shirt, vocab)
     assert values(it, "base_colour", "not_in") == ("Navy Blue",), text
     assert "Navy Blue" not in values(it, "base_colour"), text
+
+
+@pytest.mark.parametrize(("text", "field", "wanted"), [
+    ("I bought a red one last year and loved it, want something similar in blue", "base_colour", "Blue"),
+    ("I usually wear slim fit but lately I've put on weight so regular fit please", "Fit", "Regular Fit"),
+])
+def test_a_value_told_in_a_story_gives_way_to_the_request(vocab, shirt, text, field, wanted):  # noqa: F811
+    it = interpret(text, shirt, vocab)
+    assert wanted in values(it, field) and not set(values(it, field)) & {"Red", "Slim Fit"}, text
+    assert find(it, "usage") is None, text
+
+
+def test_a_story_s_occasion_and_rejections(vocab, shirt):  # noqa: F811
+    text = "I was at a wedding last week and everyone wore navy, so I want anything but navy"
+    it = interpret(text, shirt, vocab)
+    assert values(it, "base_colour", "not_in") == ("Navy Blue",) and find(it, "usage") is None
+    fed_up = interpret("WHITE one??? had enough of black", shirt, vocab)
+    assert values(fed_up, "base_colour", "not_in") == ("Black",)

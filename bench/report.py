@@ -92,8 +92,9 @@ def language_section(result: dict) -> str:
     parts = [f"Model version `{result['model_version']}`; machine load "
              f"{result['machine'].get('loadavg_1_5_15')} (1/5/15 min)."]  # fmt: skip
     parts += [requests_table(name, methods) for name, methods in result["requests"].items()]
-    parts.append("Generated triplets (R@K, gallery: the split's products, reference excluded):\n\n"
-                 + triplets_table(result["triplets"]))  # fmt: skip
+    if result["triplets"]:  # a run with --no-triplets scored none
+        parts.append("Generated triplets (R@K, gallery: the split's products, reference excluded):\n\n"
+                     + triplets_table(result["triplets"]))  # fmt: skip
     speed = result.get("parser")
     if speed:
         parts.append(
@@ -782,6 +783,7 @@ SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
     "retrieval": ("retrieval.json", retrieval_section),
     "language": ("language.json", language_section),
     "language-test": ("language_test.json", language_section),
+    "language-test-v3": ("language_test_v3.json", language_section),
     "language-summary": ("language.json", language_summary),
     "language-query-encoder": ("language_float_queries.json", query_encoder_section),
     "reader": ("reader.json", reader_section),

@@ -48,6 +48,9 @@ OWN_VALUE_SURE = {("want", "avoid"): 0.45, ("want", "other"): 0.5}
 # rules alone: a judge hears the "no" and would reject the very value it names.
 OCCASION_SURE = 0.9  # an occasion read as a rejection
 SELF_NEGATING = frozenset({"no", "not", "non", "without", "w/o", "less"})
+# Words around values that ask for them and say nothing else ("in navy please").
+BARE_ASK_WORDS = frozenset({"a", "an", "the", "in", "with", "please", "pls", "plz", "one", "and", ",", ".",
+                            "!", "?", "!!", "??", "…", "...", "&", "+"})
 
 
 class WordGuesser(Protocol):
@@ -168,7 +171,7 @@ def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge, re
     asked = [it for it in reader.items
              if it.kind in JUDGED_KINDS and it.core[1] > it.core[0] and not it.settled
              and not {t.norm for t in raw[it.core[0]:it.core[1]]} & SELF_NEGATING]
-    if not asked:
+    if not asked or _values_only(reader, asked):
         return []
     fixed_text, spans = _corrected_text(text, raw, reader.tokens)  # "bleu" is judged as "blue"
     verdicts = judge(fixed_text, [(spans[it.core[0]][0], spans[it.core[1] - 1][1]) for it in asked])
@@ -184,6 +187,14 @@ def _judge(reader: Reader, text: str, raw: list[Token], judge: PolarityJudge, re
             _set_polarity(item, reading == "avoid")
     reader.items = [it for it in reader.items if id(it) not in dropped]
     return mentioned
+
+
+def _values_only(reader: Reader, asked: list) -> bool:
+    """"checked", "in navy please", "slim fit!": the request names its values and nothing else, so
+    there is nothing to hear them in but the asking (a judge once read a lone "checked" as a
+    rejection)."""
+    named = {i for it in asked for i in range(*it.core)}
+    return all(i in named or t.norm in BARE_ASK_WORDS for i, t in enumerate(reader.tokens))
 
 
 def _corrected_text(text: str, raw: list[Token], fixed: list[Token]) -> tuple[str, list[tuple[int, int]]]:

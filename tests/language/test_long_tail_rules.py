@@ -213,12 +213,16 @@ def test_a_judge_decides_polarity_where_it_is_sure(vocab, shirt):  # noqa: F811
     def judge(verdict: str, probability: float):
         return lambda text, spans: [(verdict, probability)] * len(spans)
 
-    assert values(interpret("in navy", shirt, vocab, judge=judge("avoid", 0.9)), "base_colour", "not_in") \
-        == ("Navy Blue",)
+    sure = interpret("navy would be the one", shirt, vocab, judge=judge("avoid", 0.9))
+    assert values(sure, "base_colour", "not_in") == ("Navy Blue",)
     undone = interpret("not black", shirt, vocab, judge=judge("want", 0.95))
     assert values(undone, "base_colour") == ("Black",)
-    unsure = interpret("in navy", shirt, vocab, judge=judge("avoid", 0.4))
+    unsure = interpret("navy would be the one", shirt, vocab, judge=judge("avoid", 0.4))
     assert values(unsure, "base_colour") == ("Navy Blue",)
+    # a request of values alone is not judged: there is nothing to hear them in but the asking
+    for text in ("checked", "in navy please", "slim fit!"):
+        alone = interpret(text, shirt, vocab, judge=judge("avoid", 0.99))
+        assert [c for c in alone.constraints if c.from_text and c.op == "in"], text
     mention: Interpretation = interpret("for the pink-ribbon walk", shirt, vocab, judge=judge("other", 0.9))
     assert find(mention, "base_colour") is None and mention.mentioned == ("pink",)
 

@@ -801,8 +801,13 @@ NOT_SHOPPING_WORDS = frozenset({
     "returns", "returned", "returning", "track", "tracking", "shipped", "shipping", "shipment", "dispatch",
     "dispatched", "cancel", "cancelled", "canceled", "cancellation", "arrived", "invoice", "password",
     "login", "otp", "courier", "parcel", "poem", "joke", "essay", "homework", "recipe", "weather",
-    "translate", "lyrics",
+    "translate", "lyrics", "stain", "stains", "wash", "washing", "iron", "ironing", "shrink", "shrunk",
+    "bleach", "arrive",
 })
+# How a question for customer service (or about caring for clothes) opens: with a service word it is
+# never a request, whatever values it names ("how do I get turmeric stains out of a white kurta").
+SERVICE_QUESTIONS = ("how do i", "how to", "how can i", "how should i", "when will", "where is my",
+                     "why is my", "why has", "has my", "what time", "can i return", "how long")
 # A clause that tells a story (what was bought, worn or owned) rather than asking: its values give
 # way to the request's ("I bought a red one last year, want something similar in blue").
 STORY_MARKERS = frozenset({"bought", "got", "ordered", "had", "wore", "was", "were", "loved", "used to",

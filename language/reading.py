@@ -197,7 +197,11 @@ class Reader:
         shoes": a question for customer service or no shopping at all names a product without asking
         for one; with nothing else read, the request is not understood (the store says so)."""
         norms = {t.norm for t in self.tokens}
-        if not norms & lx.NOT_SHOPPING_WORDS or any(it.kind != "type" for it in self.items):
+        if not norms & lx.NOT_SHOPPING_WORDS:
+            return
+        opening = " ".join(t.norm for t in self.tokens[:3])
+        asks_service = opening.startswith(lx.SERVICE_QUESTIONS)  # "how do I get stains out of a white kurta"
+        if not asks_service and any(it.kind != "type" for it in self.items):
             return
         self.items = []
         self.understood = False

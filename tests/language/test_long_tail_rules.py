@@ -651,3 +651,10 @@ def test_a_story_s_occasion_and_rejections(vocab, shirt):  # noqa: F811
     assert values(it, "base_colour", "not_in") == ("Navy Blue",) and find(it, "usage") is None
     fed_up = interpret("WHITE one??? had enough of black", shirt, vocab)
     assert values(fed_up, "base_colour", "not_in") == ("Black",)
+
+
+@pytest.mark.parametrize("text", ["how do I get turmeric stains out of a white shirt",
+                                  "when will my white shirt arrive"])
+def test_a_service_question_is_no_request_whatever_it_names(vocab, shirt, text):  # noqa: F811
+    assert not interpret(text, shirt, vocab).understood, text
+    assert interpret("where can I find white shirts", shirt, vocab).understood

@@ -37,6 +37,10 @@ contains written shows showing wear wearing worn size sizes price prices priced 
 rupees rupee rs inr i'd i'll i've i'm you're it's that's what's there's here's let's can't won't
 wouldn't couldn't shouldn't alternative alternatives option options choice choices year years yr yrs
 month months aged age gift gifts present presents birthday anniversary treat occasion
+monday tuesday wednesday thursday friday saturday sunday tue tues thu thur thurs fri
+january february march april june july august september october november december jan feb mar apr jun
+jul aug sep sept oct nov dec today tonight tomorrow yesterday week weeks fortnight
+sweating sweaty sweated kilos kilo kgs
 """.split())
 
 # Understood requests the learned vector reads but no catalog field can check ("more elegant").

@@ -658,3 +658,14 @@ def test_a_story_s_occasion_and_rejections(vocab, shirt):  # noqa: F811
 def test_a_service_question_is_no_request_whatever_it_names(vocab, shirt, text):  # noqa: F811
     assert not interpret(text, shirt, vocab).understood, text
     assert interpret("where can I find white shirts", shirt, vocab).understood
+
+
+@pytest.mark.parametrize(("text", "word"), [("my husband's birthday is on Sunday", "sunday"),
+                                            ("cotton's useless once I start sweating", "sweating"),
+                                            ("trekking in march", "march")])
+def test_days_months_and_sweating_are_known_words_never_guessed(vocab, shirt, text, word):  # noqa: F811
+    def guesser(words):  # reads any word it is asked about as track pants
+        return ["sweatpants"] * len(words)
+
+    it = interpret(text, shirt, vocab, guesser=guesser)
+    assert word not in it.ignored and not any(c.guessed == word for c in it.constraints), text

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db.models import Case, Exists, F, IntegerField, Max, OuterRef, Q, Value, When
 from django.db.models.expressions import Combinable
 
+from config.caches import CACHES
 from language import Constraint, Interpretation, PolarityJudge, Vocabulary, WordGuesser, interpret
 from shop.models import Product, ProductSize
 
@@ -34,7 +35,7 @@ RECORD_FIELDS = (
 )  # fmt: skip
 
 _lock = threading.Lock()
-_cache: dict[str, object] = {"vocabulary": None, "stamp": None, "checked": 0.0}
+_cache: dict[str, object] = CACHES.store("understanding.vocabulary")  # vocabulary, stamp, checked
 
 
 def product_record(product: Product) -> dict:
@@ -51,10 +52,10 @@ def catalog_vocabulary() -> Vocabulary:
     """The vocabulary of the store's active products (built once, rebuilt after catalog changes)."""
     with _lock:
         now = time.monotonic()
-        if _cache["vocabulary"] is not None and now - _cache["checked"] < VOCABULARY_CHECK_SECONDS:
+        if _cache.get("vocabulary") is not None and now - _cache["checked"] < VOCABULARY_CHECK_SECONDS:
             return _cache["vocabulary"]
         stamp = _catalog_stamp()
-        if _cache["vocabulary"] is None or stamp != _cache["stamp"]:
+        if _cache.get("vocabulary") is None or stamp != _cache.get("stamp"):
             _cache["vocabulary"] = Vocabulary.from_records(_vocabulary_records())
             _cache["stamp"] = stamp
         _cache["checked"] = now

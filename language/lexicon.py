@@ -775,7 +775,7 @@ NEGATION_CUES = ("not", "no", "non", "without", "w/o", "anything but", "anything
                  "done with", "not a fan of", "no fan of", "won't touch", "wont touch", "wouldn't touch",
                  "wouldnt touch", "never touch", "won't wear", "wont wear", "wouldn't wear",
                  "wouldnt wear", "can't wear", "cant wear", "cannot wear", "never wears", "never wear",
-                 "stay away from", "steer clear of", "allergic to", "over the", "enough with",
+                 "stay away from", "steer clear of", "allergic to", "enough with",
                  "enough with the", "enough of", "enough of the", "had enough of", "seen enough")
 # A shopper changing their mind: the values named before it, of the kind named after it, go.
 CORRECTION_CUES = ("actually", "actually no", "no wait", "wait no", "no actually", "i mean", "i meant",

@@ -669,3 +669,9 @@ def test_days_months_and_sweating_are_known_words_never_guessed(vocab, shirt, te
 
     it = interpret(text, shirt, vocab, guesser=guesser)
     assert word not in it.ignored and not any(c.guessed == word for c in it.constraints), text
+
+
+def test_over_the_is_where_a_layer_goes_not_a_rejection(vocab, records):  # noqa: F811
+    dress = pick(records, article_type="Dresses", age_group="Adults-Women")
+    it = interpret("a cardigan to go over the dress", dress, vocab)
+    assert not values(it, "article_type", "not_in") and "Sweaters" in values(it, "article_type")

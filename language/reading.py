@@ -425,15 +425,19 @@ class Reader:
                             and it.values == item.values and it.core[1] <= a]:
                 self.items.remove(earlier)
 
+    def _cue_at(self, at: int) -> Segment | None:
+        """The correction cue's segment that starts at token `at`."""
+        return next((s for s in self.segs if s.start == at), None)
+
     def _retracts(self, at: int) -> bool:
         """The correction cue at token `at` takes back what came before ("scratch that", "actually no")."""
-        seg = next((s for s in self.segs if s.start == at), None)
+        seg = self._cue_at(at)
         return seg is not None and " ".join(seg.words) in lx.RETRACTION_CUES
 
     def _named_right_after(self, at: int, item: Item | None) -> bool:
         """`item` is what the words right after the cue at `at` name ("no wait, black"), not a
         later clause ("scratch that, price is fine, just slim fit")."""
-        seg = next((s for s in self.segs if s.start == at), None)
+        seg = self._cue_at(at)
         i = seg.end if seg is not None else at + 1
         while i < len(self.tokens) and self.tokens[i].norm in CLAUSE_MARKS:
             i += 1

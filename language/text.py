@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from language.lexicon import APPROVAL_EMOJI, MONEY_NOUNS, POSTFIX_MARK, REJECTION_EMOJI
+from language.lexicon import APPROVAL_EMOJI, FOREIGN_CURRENCIES, MONEY_NOUNS, POSTFIX_MARK, REJECTION_EMOJI
 
 MAX_TOKENS = 160  # longer requests are read up to here (a request is a sentence or two)
 
@@ -96,8 +96,8 @@ _UNITS = {w: i for i, w in enumerate(
     "sixteen seventeen eighteen nineteen".split())}
 _TENS = {w: 10 * (i + 2)
          for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
-_MONEY_WORDS = frozenset({"quid", "bucks", "buck", "dollars", "dollar", "euros", "euro", "pounds", "rupees",
-                          "rs", "inr", "usd", "eur", "gbp"})
+# Words for money after an amount in words ("twenty quid"): the lexicon's currencies, one word each.
+_MONEY_WORDS = frozenset({w for w in FOREIGN_CURRENCIES if " " not in w} | {"rupees", "rupee", "rs", "inr"})
 _SCALES = {"hundred": 100, "thousand": 1000, "grand": 1000, "lakh": 100_000, "lakhs": 100_000}
 
 
